@@ -1,0 +1,41 @@
+"""The errors a user can act on, as opposed to bugs.
+
+Every `KnownError` carries a catalogue key and its parameters, so the CLI prints it in the user's
+language and exits 2, and the window shows it in a message box instead of the crash dialog.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from villagepost.core.messages import DEFAULT_LANG, tr
+
+
+class KnownError(Exception):
+    """A refusal or failure the user can fix (bad input, locked database...). Exit code 2 in the CLI."""
+
+    exit_code = 2
+
+    def __init__(self, key: str, **params: Any) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(tr(key, "en", params))
+
+    def message(self, lang: str = DEFAULT_LANG) -> str:
+        """The message in `lang` ("zh" or "en")."""
+        return tr(self.key, lang, self.params)
+
+
+class Cancelled(KnownError):
+    """The user cancelled a long operation; whatever it was doing has been rolled back."""
+
+    def __init__(self) -> None:
+        super().__init__("app.cancelled")
+
+
+class DatabaseError(KnownError):
+    """The database cannot be opened or written for a reason outside the program (locked, read-only...)."""
+
+
+class SchemaTooNew(DatabaseError):
+    """The database was written by a newer VillagePost; we must not touch it."""
