@@ -8,6 +8,7 @@ guessed: a scientific-notation *string* such as '6.40221E+11' has lost its last 
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -126,7 +127,7 @@ def canonical_digits(digits: str, shown: str | None = None) -> str:
         raise CodeFormatError("code.bad_length", shown, length=len(digits))
     # Split into the groups PP CC DD TTT VVV present, drop trailing all-zero groups.
     bounds = [0, 2, 4, 6, 9, 12]
-    groups = [digits[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b <= len(digits)]
+    groups = [digits[a:b] for a, b in itertools.pairwise(bounds) if b <= len(digits)]
     if int(groups[0]) == 0:
         raise CodeFormatError("code.bad_padding", shown)
     while len(groups) > 1 and int(groups[-1]) == 0:

@@ -63,6 +63,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the database '{db}' lives on a network share or in a sync folder, where SQLite can corrupt data; "
         "keep it on a local disk",
     ),
+    "db.backup_server": ("服务器数据库请由管理员用 pg_dump 备份", "back up a server database with pg_dump"),
+    "db.backup_done": ("已备份到：{path}", "backed up to: {path}"),
     # --- divisions ------------------------------------------------------------------------
     "div.unknown_code": ("区划代码 {code} 不在登记册中", "the division code {code} is not in the registry"),
     "div.unknown_scope": (

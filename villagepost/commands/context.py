@@ -1,0 +1,96 @@
+"""What every command handler gets: the database to open, the language, JSON or text, and output helpers."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from villagepost.core.messages import tr
+from villagepost.services.registry import Registry
+
+
+@dataclass
+class Context:
+    db: str | None
+    lang: str
+    as_json: bool
+    stdout: TextIO = field(default_factory=lambda: sys.stdout)
+    stderr: TextIO = field(default_factory=lambda: sys.stderr)
+    _registry: Registry | None = None
+
+    def registry(self) -> Registry:
+        """Open the database once per command; notices (backup made, risky location) go to stderr."""
+        if self._registry is None:
+            self._registry = Registry.open(self.db)
+            for key, params in self._registry.notices:
+                self.note(tr(key, self.lang, params))
+        return self._registry
+
+    def close(self) -> None:
+        if self._registry is not None:
+            self._registry.close()
+            self._registry = None
+
+    def t(self, key: str, **params: Any) -> str:
+        return tr(key, self.lang, params)
+
+    def pick(self, zh: str, en: str) -> str:
+        """Inline text for one-off labels in command output."""
+        return en if self.lang == "en" else zh
+
+    def emit_json(self, doc: Any) -> None:
+        """Print exactly one JSON document on stdout."""
+        json.dump(doc, self.stdout, ensure_ascii=False, indent=2, default=str)
+        self.stdout.write("\n")
+        self.stdout.flush()
+
+    def out(self, text: str = "") -> None:
+        self.stdout.write(text + "\n")
+
+    def note(self, text: str) -> None:
+        self.stderr.write(text + "\n")
+        self.stderr.flush()
+
+    def progress(self, label_key: str) -> ProgressPrinter:
+        return ProgressPrinter(self.stderr, self.t(label_key))
+
+
+class ProgressPrinter:
+    """progress(done, total, text) for the services: a line on stderr at most every 0.25 s.
+
+    On a terminal the line rewrites itself; in a log or a pipe each update is its own line.
+    """
+
+    def __init__(self, stream: TextIO, label: str, interval: float = 0.25) -> None:
+        self.stream = stream
+        self.label = label
+        self.interval = interval
+        self._last = 0.0
+        self._tty = bool(getattr(stream, "isatty", lambda: False)())
+        self._shown = False
+        self._line = ""
+
+    def __call__(self, done: int, total: int, _text: str = "") -> None:
+        now = time.monotonic()
+        final = total > 0 and done >= total
+        if not final and now - self._last < self.interval:
+            return
+        self._last = now
+        line = f"{self.label} {done:,}/{total:,} ({done * 100 // total}%)" if total > 0 else f"{self.label} …"
+        if line == self._line:
+            return
+        self._line = line
+        if self._tty:
+            self.stream.write("\r" + line + ("\n" if final else ""))
+        else:
+            self.stream.write(line + "\n")
+        self._shown = True
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self._tty and self._shown:
+            self.stream.write("\n")
+            self.stream.flush()

@@ -1,0 +1,55 @@
+"""`villagepost db info|backup`: where the registry is, which schema, how big; a consistent copy."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from villagepost.commands.context import Context
+from villagepost.core.errors import KnownError
+from villagepost.storage.models import SETTING_EDITION
+from villagepost.storage.schema import SCHEMA_HEAD, backup_sqlite_to
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("db", help="数据库信息与备份 / database info and backup")
+    dsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    info = dsub.add_parser("info", parents=[common], help="数据库位置、版本、规模 / location, schema, size")
+    info.set_defaults(handler=cmd_info)
+    bk = dsub.add_parser("backup", parents=[common], help="把 SQLite 数据库完整复制一份 / copy the database")
+    bk.add_argument("out", type=Path)
+    bk.set_defaults(handler=cmd_backup)
+
+
+def cmd_info(args: argparse.Namespace, ctx: Context) -> int:
+    from villagepost.services import divisions as div_svc
+    from villagepost.services.stations import count_stations
+
+    reg = ctx.registry()
+    doc = {
+        "database": reg.label,
+        "backend": reg.location.url.get_backend_name(),
+        "schema": SCHEMA_HEAD,
+        "edition": reg.setting(SETTING_EDITION),
+        "units": 0 if div_svc.is_empty(reg) else div_svc.unit_count(reg),
+        "stations": count_stations(reg),
+        "size_bytes": reg.location.path.stat().st_size if reg.location.path and reg.location.path.exists() else None,
+    }
+    if ctx.as_json:
+        ctx.emit_json(doc)
+    else:
+        for k, v in doc.items():
+            ctx.out(f"{k}: {v}")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace, ctx: Context) -> int:
+    reg = ctx.registry()
+    if reg.location.path is None:
+        raise KnownError("db.backup_server")
+    out = backup_sqlite_to(reg.location.path, args.out)
+    if ctx.as_json:
+        ctx.emit_json({"status": "ok", "path": str(out)})
+    else:
+        ctx.out(ctx.t("db.backup_done", path=str(out)))
+    return 0

@@ -1,0 +1,102 @@
+"""Where the registry lives: the per-user default, `--db`, or VILLAGEPOST_DB.
+
+A clerk never has to know about URLs: a plain file path means an SQLite file; a province server is a
+`postgresql://` or `postgresql+psycopg://` URL.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformdirs import user_data_dir, user_log_dir
+from sqlalchemy.engine import URL, make_url
+
+from villagepost.core.errors import DatabaseError
+
+APP_NAME = "VillagePost"
+ENV_DB = "VILLAGEPOST_DB"
+DEFAULT_FILENAME = "villagepost.sqlite"
+
+
+def default_db_path() -> Path:
+    """The default SQLite file: e.g. %LOCALAPPDATA%\\VillagePost\\villagepost.sqlite on Windows,
+    ~/.local/share/VillagePost/villagepost.sqlite on Linux."""
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / DEFAULT_FILENAME
+
+
+def log_dir() -> Path:
+    return Path(user_log_dir(APP_NAME, appauthor=False))
+
+
+@dataclass(frozen=True)
+class DbLocation:
+    """A resolved database location and how to show it to the user."""
+
+    url: URL
+    #: the SQLite file, or None for a server database
+    path: Path | None
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.get_backend_name() == "sqlite"
+
+    @property
+    def label(self) -> str:
+        """What messages call the database: the file path, or the server URL without its password."""
+        if self.path is not None:
+            return str(self.path)
+        return self.url.render_as_string(hide_password=True)
+
+
+def resolve(db: str | os.PathLike[str] | None = None) -> DbLocation:
+    """Resolve `--db`, else $VILLAGEPOST_DB, else the per-user default file."""
+    raw = os.fspath(db) if db is not None else os.environ.get(ENV_DB) or None
+    if raw is None:
+        path = default_db_path()
+        return DbLocation(make_url(f"sqlite:///{path}"), path)
+    if "://" not in raw:
+        path = Path(raw).expanduser().resolve()
+        return DbLocation(make_url(f"sqlite:///{path}"), path)
+    try:
+        url = make_url(raw)
+    except Exception as exc:  # sqlalchemy raises ArgumentError for malformed URLs
+        raise DatabaseError("db.bad_url", db=raw) from exc
+    backend = url.get_backend_name()
+    if backend in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+        return DbLocation(url, None)
+    if backend == "sqlite":
+        database = url.database or ""
+        if not database or database == ":memory:":
+            return DbLocation(url, None)
+        path = Path(database).expanduser().resolve()
+        return DbLocation(url.set(database=str(path)), path)
+    raise DatabaseError("db.bad_url", db=raw)
+
+
+_SYNC_MARKERS = ("onedrive", "dropbox", "google drive", "icloud", "坚果云", "百度网盘", "nutstore", "baidunetdisk")
+
+
+def risky_location(path: Path) -> bool:
+    """True when an SQLite file sits on a network share or in a cloud-sync folder (WAL corrupts there)."""
+    text = str(path)
+    if text.startswith(("\\\\", "//")):
+        return True
+    lowered = text.lower()
+    if any(m in lowered for m in _SYNC_MARKERS):
+        return True
+    if sys.platform.startswith("linux"):
+        try:
+            mounts = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return False
+        best = ("", "")
+        for line in mounts:
+            parts = line.split()
+            if len(parts) >= 3 and text.startswith(parts[1]) and len(parts[1]) > len(best[0]):
+                best = (parts[1], parts[2])
+        return best[1] in {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p"}
+    return False

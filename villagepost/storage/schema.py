@@ -1,0 +1,128 @@
+"""The schema-version gate: refuse a newer schema, back up, then migrate (after TagStudio and qutebrowser).
+
+Opening a database must never damage it. So: an empty database gets the current schema; one at
+`SCHEMA_HEAD` opens at once without importing Alembic (start-up stays fast); an older one is first copied
+to a timestamped backup beside it and then upgraded in one transaction; one whose revision we do not know
+was written by a newer VillagePost and is refused untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, Engine, inspect, text
+
+from villagepost.core.errors import DatabaseError, SchemaTooNew
+from villagepost.storage.location import DbLocation
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+#: The newest migration in db/versions; a test checks it equals Alembic's head.
+SCHEMA_HEAD = "0001"
+VERSION_TABLE = "alembic_version"
+
+
+@dataclass(frozen=True)
+class SchemaReport:
+    """What `ensure_schema` did: `created`, `current`, or `upgraded` (from → to, with the backup's path)."""
+
+    action: str
+    from_revision: str | None
+    to_revision: str
+    backup: Path | None = None
+
+
+def _alembic_config(connection: Connection | None = None) -> Config:
+    """Alembic configured in code: the scripts in db/ (shipped as villagepost.migrations), our connection."""
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(str(resources.files("villagepost.migrations")))))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {rev.revision for rev in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+
+
+def script_head() -> str | None:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def current_revision(connection: Connection) -> str | None:
+    if not inspect(connection).has_table(VERSION_TABLE):
+        return None
+    return connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
+
+
+def backup_sqlite(path: Path, tag: str) -> Path:
+    """Copy a live SQLite database (WAL included) to `<name>.<tag>-<timestamp>.bak.sqlite` beside it."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.{tag}-{stamp}.bak{path.suffix or '.sqlite'}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.stem}.{tag}-{stamp}-{n}.bak{path.suffix or '.sqlite'}")
+    return backup_sqlite_to(path, target)
+
+
+def ensure_schema(engine: Engine, location: DbLocation) -> SchemaReport:
+    """Bring the database to SCHEMA_HEAD, or refuse. See the module docstring."""
+    with engine.connect() as conn:
+        found = current_revision(conn)
+        has_tables = bool(inspect(conn).get_table_names())
+        conn.rollback()
+    if found == SCHEMA_HEAD:
+        return SchemaReport("current", found, SCHEMA_HEAD)
+    if found is None and has_tables:
+        raise DatabaseError("db.not_villagepost", db=location.label)
+    if found is not None and found not in known_revisions():
+        raise SchemaTooNew("db.schema_newer", db=location.label, found=found, supported=SCHEMA_HEAD)
+    backup = None
+    if found is not None and location.path is not None and location.path.exists():
+        backup = backup_sqlite(location.path, f"schema{found}")
+    _upgrade(engine)
+    return SchemaReport("created" if found is None else "upgraded", found, SCHEMA_HEAD, backup)
+
+
+def _upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), revision)
+
+
+def downgrade_for_tests(engine: Engine, revision: str) -> None:
+    """Move a database back to `revision` (tests of the upgrade path use it)."""
+    from alembic import command
+
+    with engine.begin() as conn:
+        command.downgrade(_alembic_config(conn), revision)
+
+
+def backup_sqlite_to(path: Path, target: Path) -> Path:
+    """A consistent copy of a live SQLite database at `target` (the user's `db backup OUT`)."""
+    target = target.expanduser().resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
