@@ -17,7 +17,7 @@ from sqlalchemy import Connection, select, update
 
 from villagepost.core.divisions import Level, village_class
 from villagepost.core.errors import Cancelled, KnownError
-from villagepost.storage.division_source import read_pinyin_index, read_units, scope_matcher
+from villagepost.storage.division_source import read_pinyin_index, read_units, split_keys
 from villagepost.storage.models import SETTING_EDITION, Division, Setting
 from villagepost.storage.queries import prefix_filter
 
@@ -52,20 +52,20 @@ def _rows(folder: Path, edition: int, scopes: Sequence[str]) -> list[Row]:
     """The rows to store, pinyin keys included, limited to `scopes` (and their ancestors)."""
     from villagepost.core.pinyin import fast_keys
 
-    units = read_units(folder)
-    keys = read_pinyin_index(folder, len(units))
-    if keys is None:  # an edition without a prebuilt index: per-character keys
-        keys = [fast_keys(name) for _, name, _, _ in units]
+    read = read_units(folder, scopes)
+    index = read_pinyin_index(folder, read.total)
+    if index is None:  # an edition without a prebuilt index: per-character keys
+        keys = [fast_keys(name) for _, name, _, _ in read.units]
+    elif scopes:
+        keys = [split_keys(index[i]) for i in read.positions]
+    else:
+        keys = [split_keys(line) for line in index]
     classes = _CLASS_BY_VVV
     village = int(Level.VILLAGE)
-    rows: list[Row] = [
+    return [
         (code, name, level, parent, classes[code[9:]] if level == village else None, edition, False, py, ini)
-        for (code, name, parent, level), (py, ini) in zip(units, keys, strict=True)
+        for (code, name, parent, level), (py, ini) in zip(read.units, keys, strict=True)
     ]
-    if scopes:
-        wanted = scope_matcher(scopes)
-        rows = [row for row in rows if wanted(row[0])]
-    return rows
 
 
 def _check_scopes(rows: list[Row], scopes: Sequence[str], edition: int) -> None:

@@ -115,4 +115,4 @@ def find(session: Session, text: str, limit: int = 20, level: Level | None = Non
     if level is not None:
         stmt = stmt.where(col.level == int(level))
     stmt = stmt.order_by(rank, col.retired, col.level, col.code).limit(limit)
-    return [(d, r) for d, r in session.execute(stmt).tuples()]
+    return [(d, r) for d, r in session.execute(stmt)]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from villagepost.core.divisions import Level
+from villagepost.core.divisions import CODE_LENGTHS, Level
 
 DEFAULT_EDITION = 2023
 PINYIN_FILE = "pinyin.tsv.gz"
@@ -64,29 +64,86 @@ def bundled_editions() -> list[int]:
 _LINE = re.compile(r'^(\d+),"([^"\n]*)"(?:,(\d+))?', re.MULTILINE)
 
 
-def _read_file(path: Path, level: Level) -> list[Unit]:
+def _read_text(path: Path) -> str:
     with lzma.open(path, "rt", encoding="utf-8", newline="") as fh:
-        text = fh.read()
-    lines = text.count("\n") - 1 + (0 if text.endswith("\n") else 1)
+        return fh.read()
+
+
+def _parse(text: str, level: Level) -> list[Unit]:
+    """Units of a CSV fragment (whole lines, no header)."""
+    lines = text.count("\n") + (0 if not text or text.endswith("\n") else 1)
     found = _LINE.findall(text)
+    lv = int(level)
     if len(found) == lines:
-        lv = int(level)
         return [(code, name, parent or None, lv) for code, name, parent in found]
     # Quotes inside a name or unquoted names: let the csv module do it properly.
-    out: list[Unit] = []
-    reader = csv.reader(io.StringIO(text))
-    next(reader)
-    for row in reader:
-        out.append((row[0], row[1], row[2] if len(row) > 2 and row[2] else None, int(level)))
-    return out
+    return [(row[0], row[1], row[2] if len(row) > 2 and row[2] else None, lv)
+            for row in csv.reader(io.StringIO(text)) if row]
 
 
-def read_units(folder: Path) -> list[Unit]:
-    """Every unit of the edition in `folder`, parents before children, in the files' order."""
+def _body(text: str) -> tuple[str, int]:
+    """The data lines of a file's text (header dropped) and how many there are."""
+    start = text.find("\n") + 1
+    body = text[start:]
+    return body, body.count("\n") + (0 if not body or body.endswith("\n") else 1)
+
+
+def _prefix_slice(body: str, prefix: str) -> tuple[int, int]:
+    """(first, last) character offsets of the consecutive lines whose code starts with `prefix`.
+
+    The official files are sorted by code, so a scope is one run of lines; (0, 0) when absent.
+    """
+    start = 0 if body.startswith(prefix) else body.find("\n" + prefix) + 1
+    if start == 0 and not body.startswith(prefix):
+        return 0, 0
+    pos = start
+    while body.startswith(prefix, pos):
+        nxt = body.find("\n", pos)
+        pos = len(body) if nxt < 0 else nxt + 1
+    return start, pos
+
+
+@dataclass
+class UnitsRead:
+    """Units read from an edition, with where each stands in the full edition (for the pinyin index)."""
+
+    units: list[Unit]
+    positions: list[int]
+    total: int
+
+
+def read_units(folder: Path, scopes: Sequence[str] = ()) -> UnitsRead:
+    """The units of the edition in `folder`, parents before children, in file order.
+
+    With `scopes`, only the units under them and their ancestors: each scope is a run of consecutive
+    lines, sliced out of the decompressed text instead of parsing 620k lines to keep a few thousand.
+    """
     units: list[Unit] = []
+    positions: list[int] = []
+    offset = 0
+    ancestors = sorted({s[:n] for s in scopes for n in (2, 4, 6, 9) if n < len(s)})
     for filename, level in LEVEL_FILES:
-        units.extend(_read_file(folder / filename, level))
-    return units
+        body, count = _body(_read_text(folder / filename))
+        if not scopes:
+            part = _parse(body, level)
+            units.extend(part)
+            positions.extend(range(offset, offset + len(part)))
+        else:
+            pieces: list[tuple[int, int]] = []
+            for code in ancestors:
+                if len(code) == CODE_LENGTHS[level]:
+                    pieces.append(_prefix_slice(body, code + ","))
+            for scope in scopes:
+                pieces.append(_prefix_slice(body, scope))
+            for start, end in sorted(set(pieces)):
+                if start == end:
+                    continue
+                part = _parse(body[start:end], level)
+                first = offset + body.count("\n", 0, start)
+                units.extend(part)
+                positions.extend(range(first, first + len(part)))
+        offset += count
+    return UnitsRead(units, positions, offset)
 
 
 def scope_matcher(scopes: Sequence[str]) -> Callable[[str], bool]:
@@ -103,16 +160,15 @@ def scope_matcher(scopes: Sequence[str]) -> Callable[[str], bool]:
 
 def read_records(folder: Path, scopes: Sequence[str] = ()) -> Iterator[DivisionRecord]:
     """The units of the edition in `folder`, parents first, limited to `scopes` (code prefixes)."""
-    wanted = scope_matcher(scopes)
-    for code, name, parent, level in read_units(folder):
-        if wanted(code):
-            yield DivisionRecord(code, name, Level(level), parent)
+    for code, name, parent, level in read_units(folder, scopes).units:
+        yield DivisionRecord(code, name, Level(level), parent)
 
 
-def read_pinyin_index(folder: Path, expected: int) -> list[tuple[str, str]] | None:
-    """(full pinyin, initials) of every unit, in `read_units` order; None when absent or not matching.
+def read_pinyin_index(folder: Path, expected: int) -> list[str] | None:
+    """`pinyin<TAB>initials` of every unit, in `read_units` order; None when absent or not matching.
 
-    Stored as gzip, not xz: it decompresses ten times faster, and the load waits for it.
+    Lines are returned unsplit so a county load splits a few hundred, not 665k. Stored as gzip, not
+    xz: it decompresses ten times faster, and the load waits for it.
     """
     path = folder / PINYIN_FILE
     if not path.is_file():
@@ -120,12 +176,14 @@ def read_pinyin_index(folder: Path, expected: int) -> list[tuple[str, str]] | No
     with gzip.open(path, "rt", encoding="utf-8", newline="\n") as fh:
         text = fh.read()
     lines = text.split("\n")
-    if not lines or lines[0] != f"#{expected}":
+    if not lines or lines[0] != f"#{expected}" or len(lines) < expected + 1:
         return None
-    body = lines[1 : expected + 1]
-    if len(body) != expected:
-        return None
-    return [tuple(line.split("\t", 1)) for line in body]  # type: ignore[misc]
+    return lines[1 : expected + 1]
+
+
+def split_keys(line: str) -> tuple[str, str]:
+    full, _, initials = line.partition("\t")
+    return full, initials
 
 
 def _keys_chunk(names: list[str]) -> list[tuple[str, str]]:
@@ -142,7 +200,7 @@ def build_pinyin_index(folder: Path, workers: int = 2) -> Path:
     """
     from concurrent.futures import ProcessPoolExecutor
 
-    names = [unit[1] for unit in read_units(folder)]
+    names = [unit[1] for unit in read_units(folder).units]
     step = 20_000
     chunks = [names[i : i + step] for i in range(0, len(names), step)]
     keys: list[tuple[str, str]] = []

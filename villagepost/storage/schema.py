@@ -26,6 +26,12 @@ if TYPE_CHECKING:
 #: The newest migration in db/versions; a test checks it equals Alembic's head.
 SCHEMA_HEAD = "0001"
 VERSION_TABLE = "alembic_version"
+#: Where the migration scripts are; None means the shipped db/ (tests point it at a copy with extra steps).
+MIGRATIONS_DIR: Path | None = None
+
+
+def migrations_dir() -> Path:
+    return MIGRATIONS_DIR or Path(str(resources.files("villagepost.migrations")))
 
 
 @dataclass(frozen=True)
@@ -43,7 +49,7 @@ def _alembic_config(connection: Connection | None = None) -> Config:
     from alembic.config import Config
 
     cfg = Config()
-    cfg.set_main_option("script_location", str(Path(str(resources.files("villagepost.migrations")))))
+    cfg.set_main_option("script_location", str(migrations_dir()))
     if connection is not None:
         cfg.attributes["connection"] = connection
     return cfg
@@ -78,23 +84,24 @@ def backup_sqlite(path: Path, tag: str) -> Path:
     return backup_sqlite_to(path, target)
 
 
-def ensure_schema(engine: Engine, location: DbLocation) -> SchemaReport:
-    """Bring the database to SCHEMA_HEAD, or refuse. See the module docstring."""
+def ensure_schema(engine: Engine, location: DbLocation, head: str | None = None) -> SchemaReport:
+    """Bring the database to the schema head (`SCHEMA_HEAD`), or refuse. See the module docstring."""
+    head = head or SCHEMA_HEAD
     with engine.connect() as conn:
         found = current_revision(conn)
         has_tables = bool(inspect(conn).get_table_names())
         conn.rollback()
-    if found == SCHEMA_HEAD:
-        return SchemaReport("current", found, SCHEMA_HEAD)
+    if found == head:
+        return SchemaReport("current", found, head)
     if found is None and has_tables:
         raise DatabaseError("db.not_villagepost", db=location.label)
     if found is not None and found not in known_revisions():
-        raise SchemaTooNew("db.schema_newer", db=location.label, found=found, supported=SCHEMA_HEAD)
+        raise SchemaTooNew("db.schema_newer", db=location.label, found=found, supported=head)
     backup = None
     if found is not None and location.path is not None and location.path.exists():
         backup = backup_sqlite(location.path, f"schema{found}")
-    _upgrade(engine)
-    return SchemaReport("created" if found is None else "upgraded", found, SCHEMA_HEAD, backup)
+    _upgrade(engine, head)
+    return SchemaReport("created" if found is None else "upgraded", found, head, backup)
 
 
 def _upgrade(engine: Engine, revision: str = "head") -> None:
