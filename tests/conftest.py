@@ -18,9 +18,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from villagepost.core.actor import Actor  # noqa: E402
-from villagepost.services import divisions as div_svc  # noqa: E402
-from villagepost.services.registry import Registry  # noqa: E402
+from villagepost.core.actor import Actor
+from villagepost.services import divisions as div_svc
+from villagepost.services.registry import Registry
 
 PG_ENV = "VILLAGEPOST_TEST_PG_URL"
 TEST_ACTOR = Actor(name="tester")
@@ -131,3 +131,27 @@ def sqlite_registry(tmp_path: Path, sqlite_template: Callable[[tuple[str, ...]],
         return Registry.open(path, actor=actor)
 
     return make
+
+
+def _qt_problem() -> str | None:
+    """Why Qt cannot run here (missing system libraries), or None."""
+    try:
+        from PySide6 import QtGui  # noqa: F401
+    except ImportError as exc:
+        return str(exc)
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    gui_items = [item for item in items if item.get_closest_marker("gui")]
+    if not gui_items:
+        return
+    problem = _qt_problem()
+    if problem is None:
+        return
+    if os.environ.get("CI"):
+        raise pytest.UsageError(f"CI=true but Qt cannot load: {problem}")
+    skip = pytest.mark.skip(reason=f"Qt cannot load here ({problem}); install libegl1 libgl1 libxkbcommon0 "
+                                   "libfontconfig1 libdbus-1-3")
+    for item in gui_items:
+        item.add_marker(skip)

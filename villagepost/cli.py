@@ -13,6 +13,7 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from types import ModuleType
 
 from villagepost import __version__
 from villagepost.commands.context import Context
@@ -59,11 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _optional_command_modules() -> list[object]:
+def _optional_command_modules() -> list[ModuleType]:
     """Command groups of later features, registered when present."""
     import importlib
 
-    found = []
+    found: list[ModuleType] = []
     for name in ("imports", "exports", "stations", "coverage", "printing", "checklists"):
         try:
             found.append(importlib.import_module(f"villagepost.commands.{name}"))

@@ -11,7 +11,7 @@ from villagepost.storage.models import SETTING_EDITION
 from villagepost.storage.schema import SCHEMA_HEAD, backup_sqlite_to
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("db", help="数据库信息与备份 / database info and backup")
     dsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     info = dsub.add_parser("info", parents=[common], help="数据库位置、版本、规模 / location, schema, size")

@@ -11,7 +11,7 @@ from villagepost.services import divisions as svc
 from villagepost.storage.division_source import DEFAULT_EDITION, build_pinyin_index, edition_dir
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("divisions", help="官方区划代码：载入、查看、查找 / official division codes")
     dsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
 

@@ -15,9 +15,9 @@ from functools import lru_cache
 from pypinyin import Style, lazy_pinyin
 
 
-def _keep(text: str) -> list[str]:
+def _keep(text: str) -> str:
     # Non-Chinese runs (digits, Latin letters, brackets) are kept, marked so initials keep them whole.
-    return ["\x00" + text]
+    return "\x00" + text
 
 
 def pinyin_keys(name: str) -> tuple[str, str]:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, Table, insert, select, update
 
 from villagepost.core.divisions import Level, village_class
 from villagepost.core.errors import Cancelled, KnownError
@@ -22,6 +22,7 @@ from villagepost.storage.models import SETTING_EDITION, Division, Setting
 from villagepost.storage.queries import prefix_filter
 
 Progress = Callable[[int, int, str], None]
+DIVISION_TABLE: Table = Division.__table__  # type: ignore[assignment]
 CHUNK = 20_000
 
 COLUMNS = ("code", "name", "level", "parent_code", "village_class", "edition", "retired", "pinyin", "initials")
@@ -80,7 +81,7 @@ def _insert_bulk(conn: Connection, rows: list[Row], done: Callable[[int], None],
     raw = conn.connection.driver_connection
     assert raw is not None
     if dialect == "postgresql":
-        with raw.cursor() as cur, cur.copy(f"COPY division ({', '.join(COLUMNS)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+        with raw.cursor() as cur, cur.copy(f"COPY division ({', '.join(COLUMNS)}) FROM STDIN") as copy:
             for i in range(0, len(rows), CHUNK):
                 if cancelled():
                     raise Cancelled()
@@ -134,7 +135,7 @@ def load_divisions(
     if not existing_any:
         # Into an empty table, building the secondary indexes once at the end beats updating them
         # row by row (one sort instead of 665k B-tree inserts). DDL is transactional on both databases.
-        indexes = list(Division.__table__.indexes)
+        indexes = list(DIVISION_TABLE.indexes)
         for index in indexes:
             index.drop(conn)
         _insert_bulk(conn, rows, done, is_cancelled)
@@ -211,6 +212,6 @@ def _merge(
 def _set_edition(conn: Connection, edition: int) -> None:
     current = conn.execute(select(Setting.value).where(Setting.key == SETTING_EDITION)).scalar()
     if current is None:
-        conn.execute(Setting.__table__.insert().values(key=SETTING_EDITION, value=str(edition)))
+        conn.execute(insert(Setting).values(key=SETTING_EDITION, value=str(edition)))
     elif current != str(edition):
         conn.execute(update(Setting).where(Setting.key == SETTING_EDITION).values(value=str(edition)))

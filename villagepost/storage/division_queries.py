@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from villagepost.core.divisions import CODE_LENGTHS, Level, VillageClass
@@ -111,8 +111,8 @@ def find(session: Session, text: str, limit: int = 20, level: Level | None = Non
     else:
         rank = case((col.name == query, 0), (col.name.like(f"{_like_escape(query)}%", escape="\\"), 1), else_=2)
         cond = col.name.like(f"%{_like_escape(query)}%", escape="\\")
-    stmt: Select[tuple[Division, int]] = select(col, rank.label("rank")).where(cond)
+    stmt = select(col, rank.label("rank")).where(cond)
     if level is not None:
         stmt = stmt.where(col.level == int(level))
     stmt = stmt.order_by(rank, col.retired, col.level, col.code).limit(limit)
-    return [(d, r) for d, r in session.execute(stmt)]
+    return [(unit, int(rank)) for unit, rank in session.execute(stmt)]

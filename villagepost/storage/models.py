@@ -38,7 +38,7 @@ NAMING = {
 
 def CodeString(length: int) -> String:  # noqa: N802  (reads as a column type)
     """A code column: plain VARCHAR on SQLite, byte-order collation on PostgreSQL."""
-    return String(length).with_variant(String(length, collation="C"), "postgresql")  # type: ignore[return-value]
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
 
 
 class Base(DeclarativeBase):
