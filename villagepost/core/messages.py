@@ -82,6 +82,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the registry holds no division codes yet; run: villagepost divisions load --scope CODE",
     ),
     "div.query_empty": ("请输入要查找的名称或拼音首字母", "type a name or pinyin initials to search for"),
+    # --- stations -------------------------------------------------------------------------
+    "station.renamed": (
+        "站点 {code} 改名：“{old}”→“{new}”（该村只有这一个同类型站点，按改名处理，没有新增站点）",
+        "station {code} renamed from '{old}' to '{new}' (the village's only station of that type: updated, "
+        "not added)",
+    ),
     # --- generic ---------------------------------------------------------------------------
     "app.cancelled": ("操作已取消，登记册保持原样", "cancelled; the registry is unchanged"),
     "app.internal_error": (
