@@ -2,7 +2,8 @@
 
 Identity: a row's station is the stored station of that village with the same name (NFKC, outer
 whitespace trimmed). When the village holds no station of that name but exactly one of the same type,
-the row renames it (an update with a warning), so a corrected name never makes a second station.
+stored before this import and not claimed by an earlier row, the row renames it (an update with a
+warning), so a corrected name never makes a second station.
 Otherwise a new station is created with the next stable code `<village code>-NN`.
 
 Only fields whose column the roster has, and whose cell is filled, are written: an empty cell or a
@@ -57,6 +58,8 @@ class _Stored:
     name: str
     key: str
     values: dict[str, Any]
+    #: created or matched by an earlier row of this import: never the target of a rename
+    touched: bool = False
 
 
 @dataclass
@@ -116,7 +119,9 @@ class StationWriter:
         renamed = False
         if match is None and data.station_type:
             same_type = [s for s in stations if s.values.get("station_type") == data.station_type]
-            if len(same_type) == 1:
+            # Only a station stored before this import can be renamed by it; two new stations of one type
+            # in one roster are two stations.
+            if len(same_type) == 1 and not same_type[0].touched:
                 match = same_type[0]
                 renamed = True
                 warnings.append(("station.renamed", {"old": match.name, "new": data.name, "code": match.code}))
@@ -129,10 +134,11 @@ class StationWriter:
                        status=StationStatus.OPERATING.value, recorded_on=self.today,
                        created_by=self.actor.name, updated_by=self.actor.name)
             self._inserts.append(row)
-            stations.append(_Stored(-1, code, data.name, key, {f: row[f] for f in STATION_FIELDS}))
+            stations.append(_Stored(-1, code, data.name, key, {f: row[f] for f in STATION_FIELDS}, touched=True))
             if len(self._inserts) >= BATCH:
                 self.flush()
             return WriteOutcome("created", code, warnings)
+        match.touched = True
         changes = {f: new_values[f] for f in present
                    if new_values[f] is not None and new_values[f] != match.values.get(f)}
         if renamed:
@@ -160,6 +166,7 @@ class StationWriter:
                 groups[tuple(sorted(k for k in upd if k != "b_code"))].append(upd)
             for cols, rows in groups.items():
                 stmt = (update(Station).where(Station.code == bindparam("b_code"))
-                        .values({c: bindparam(c) for c in cols}, updated_at=now, updated_by=self.actor.name))
+                        .values({**{c: bindparam(c) for c in cols}, "updated_at": now,
+                                 "updated_by": self.actor.name}))
                 self.conn.execute(stmt, rows)
             self._updates = []
