@@ -1,1 +1,1 @@
-"""rosters."""
+"""Reading township rosters (Excel) safely: file checks, layout detection, typed rows."""
