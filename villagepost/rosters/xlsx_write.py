@@ -238,7 +238,11 @@ class SheetWriter:
                 longest = max(seen, default=6)
                 cap = col.max_width if col is not None else 50
                 width = float(min(max(longest + 2, 6), cap))
-            self.ws.column_dimensions[get_column_letter(i + 1)].width = width
+            dim = self.ws.column_dimensions[get_column_letter(i + 1)]
+            dim.width = width
+            if col is not None and col.number_format == TEXT_FORMAT:
+                # Cells a user adds below the data (a second station) are text too: codes, phones.
+                dim.number_format = TEXT_FORMAT
 
     def _look(self, i: int, looks: Mapping[int, Look] | None) -> Look:
         if looks is not None and i in looks:
