@@ -90,7 +90,7 @@ def _names(conn: Connection, scope: str) -> dict[str, str]:
     prefix = scope[:6] if len(scope) >= 6 else scope
     stmt = select(Division.code, Division.name).where(
         prefix_filter(Division.code, prefix), Division.level.in_((int(Level.COUNTY), int(Level.TOWNSHIP))))
-    return dict(conn.execute(stmt).tuples().all())
+    return {code: name for code, name in conn.execute(stmt)}
 
 
 def _rows(conn: Connection, scope: str, *, committees_only: bool) -> Iterator[RosterRow]:
