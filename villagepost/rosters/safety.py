@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from xml.parsers import expat
 
-from defusedxml import ElementTree as SafeET
 from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeET
 
 from villagepost.core.errors import KnownError
 from villagepost.rosters import messages as _messages  # noqa: F401  (registers the texts)

@@ -1,0 +1,133 @@
+"""A roster row turned into typed values plus the precise problems of its cells.
+
+Why separate from the reader: reading decides which rows exist; parsing decides what each cell means.
+The registry checks (code exists, belongs to the township, name matches, duplicates) come after this
+and are not here: a `ParsedRow` only says what the row claims, in canonical form.
+
+Stored forms: code as `Code` (12 digits), names trimmed (village NFKC-free, compare with
+`village_name_key`), station_type/coop as enums, lon/lat as floats, opened as `PartialDate`, phone as a
+digit string — mobile '15675671692', landline with the area-code hyphen kept '0952-7053794'.
+An empty cell gives None and no problem; a cell with a problem gives None and a `CellProblem`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from villagepost.core.codes import Code
+from villagepost.core.messages import tr
+from villagepost.core.values import (
+    CoopMode,
+    PartialDate,
+    StationType,
+    ValueProblem,
+    cell_text,
+    check_length,
+    coordinate_problems,
+    is_blank,
+    parse_coop,
+    parse_coordinate,
+    parse_date,
+    parse_phone,
+    parse_station_type,
+    parse_village_code,
+)
+from villagepost.rosters import messages as _messages  # noqa: F401  (registers the texts)
+from villagepost.rosters.reader import RosterRow
+
+#: Fields a row needs for a station to be recorded (the rest are attributes of the station).
+STATION_FIELDS = ("station_name", "station_type")
+
+
+@dataclass(frozen=True, slots=True)
+class CellProblem:
+    """One problem of one cell: Excel row, field, column header as written, kind, value as written."""
+
+    row: int
+    field: str
+    column: str
+    kind: str
+    value: str
+    message_zh: str
+    message_en: str
+
+    def message(self, lang: str = "zh") -> str:
+        return self.message_en if lang == "en" else self.message_zh
+
+
+@dataclass
+class ParsedRow:
+    """The typed values of one data row and the problems found in its cells."""
+
+    row: int
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    township: str | None = None
+    village: str | None = None
+    code: Code | None = None
+    station_name: str | None = None
+    station_type: StationType | None = None
+    coop: CoopMode | None = None
+    lon: float | None = None
+    lat: float | None = None
+    opened: PartialDate | None = None
+    contact: str | None = None
+    phone: str | None = None
+    problems: list[CellProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def has_station(self) -> bool:
+        """True when the row describes a station (a name or a type is filled)."""
+        return self.station_name is not None or self.station_type is not None
+
+
+def _problem(row: RosterRow, name: str, exc: ValueProblem, value: str | None = None) -> CellProblem:
+    column = row.column(name)
+    shown = row.text(name) if value is None else value
+    detail_zh = tr(exc.detail_key, "zh", exc.params)
+    detail_en = tr(exc.detail_key, "en", exc.params)
+    params = {"row": row.row, "column": column}
+    return CellProblem(row.row, name, column, str(exc.kind), shown,
+                       tr("roster.cell", "zh", {**params, "detail": detail_zh}),
+                       tr("roster.cell", "en", {**params, "detail": detail_en}))
+
+
+def _free_text(name: str) -> Callable[[object], str]:
+    def parse(value: object) -> str:
+        return check_length(name, cell_text(value))
+
+    return parse
+
+
+def parse_row(row: RosterRow, today: dt.date) -> ParsedRow:
+    """Typed values and cell problems of `row`; `today` bounds opening dates (later = future_date)."""
+    out = ParsedRow(row.row)
+    parsers: dict[str, Callable[[object], object]] = {
+        "province": cell_text, "city": cell_text, "county": cell_text, "township": cell_text,
+        "village": _free_text("village"), "code": parse_village_code,
+        "station_name": _free_text("station_name"), "station_type": parse_station_type, "coop": parse_coop,
+        "lon": parse_coordinate, "lat": parse_coordinate,
+        "opened": lambda v: parse_date(v, today), "contact": _free_text("contact"), "phone": parse_phone,
+    }
+    for name, value in row.raw.items():
+        if is_blank(value):
+            continue
+        try:
+            setattr(out, name, parsers[name](value))
+        except ValueProblem as exc:
+            out.problems.append(_problem(row, name, exc, value=cell_text(value)[:50] if name in (
+                "village", "station_name", "contact") else None))
+    if out.lon is not None or out.lat is not None:
+        coord_problems = coordinate_problems(out.lon, out.lat)
+        for name, exc in coord_problems.items():
+            out.problems.append(_problem(row, name, exc))
+        if coord_problems:
+            out.lon = out.lat = None  # half a coordinate pair locates nothing
+    return out

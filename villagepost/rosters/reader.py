@@ -1,0 +1,573 @@
+"""Open a roster workbook, find its roster sheet and header, and stream its data rows.
+
+Why two engines: python-calamine (Rust) reads ~100k rows/s, openpyxl's read-only mode ~15k rows/s, and the
+national roster has 487k rows. calamine keeps every rule the import needs (dates as dates, numeric codes
+as exact floats, rich text flattened, cached formula values, hidden sheets and columns) but it trusts the
+file: it allocates the dense range of a sheet (a stray cell at XFD1048576 aborts the process) and does not
+notice XML that is not well-formed. So `safety.scan_package` runs first; it measures every sheet and
+collects merged ranges and formulas without cached values from the bytes. A sheet calamine could not hold
+(or irregular XML) is read with openpyxl instead, bounded to the header's columns; openpyxl is also the
+reader of last resort when calamine refuses a file the checks passed.
+
+The expat well-formedness pass over big parts runs in a thread while calamine loads (calamine releases
+the GIL), so a damaged sheet is refused before the first row is yielded.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal, Protocol
+
+import python_calamine
+
+from villagepost.core.errors import Cancelled
+from villagepost.core.values import cell_text, is_blank, squeeze
+from villagepost.rosters.layout import DIVISION_FIELDS, FIELDS, HEADER_SEARCH_ROWS, KEY_FIELDS, detect_layout
+from villagepost.rosters.safety import (
+    PackageScan,
+    RosterFileError,
+    SheetInfo,
+    scan_package,
+    verify_wellformed,
+)
+
+Engine = Literal["auto", "calamine", "openpyxl"]
+Progress = Callable[[int, int], None]
+CancelCheck = Callable[[], bool]
+
+#: Rows read between two progress reports / cancellation checks.
+CHECK_EVERY = 2000
+#: A run of this many completely empty rows ends the data (formatting down to row 1,048,576).
+MAX_EMPTY_RUN = 5000
+#: Columns shown by `preview` at most.
+PREVIEW_WIDTH = 64
+
+_TOTAL = re.compile(r"^(?:小计|合计|总计|共计)|(?:小计|合计|总计|共计)$")
+_FOOTER = re.compile(r"^(?:填表人|填报人|制表人|审核人|审批人|统计人|单位负责人|分管领导|填表日期|填报日期|制表日期|"
+                     r"注[:：]|备注[:：]|说明[:：]|联系人[:：])")
+_CODE_LIKE = re.compile(r"\d{6}")
+
+
+# --- public data types -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnRef:
+    """One column of the sheet: 0-based index and the header text as written (untrimmed)."""
+
+    index: int
+    header: str
+
+
+@dataclass
+class ColumnMap:
+    """field -> ColumnRef. Behaves like a read-only mapping; `headers()` gives field -> header text."""
+
+    entries: dict[str, ColumnRef] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> ColumnRef:
+        return self.entries[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.entries
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def items(self) -> Iterator[tuple[str, ColumnRef]]:
+        return iter(self.entries.items())
+
+    def get(self, name: str) -> ColumnRef | None:
+        return self.entries.get(name)
+
+    def index(self, name: str) -> int:
+        return self.entries[name].index
+
+    def header(self, name: str) -> str:
+        return self.entries[name].header
+
+    def headers(self) -> dict[str, str]:
+        return {name: ref.header for name, ref in self.entries.items()}
+
+    @property
+    def width(self) -> int:
+        """Columns a data row is read to: the rightmost mapped column + 1."""
+        return max((ref.index for ref in self.entries.values()), default=-1) + 1
+
+
+@dataclass
+class RosterLayout:
+    """Where the roster is: sheet, header rows (Excel numbers), mapping, first data row, unmapped headers."""
+
+    sheet: str
+    sheet_names: list[str]
+    header_rows: list[int]
+    columns: ColumnMap
+    first_data_row: int
+    unmapped: list[ColumnRef]
+    #: All header cells as written (index = column), for the GUI's mapping editor.
+    header_cells: list[str]
+    engine: str
+
+
+@dataclass(slots=True)
+class RosterRow:
+    """One data row: Excel row number and the mapped cells as read (merged division cells filled down)."""
+
+    row: int
+    raw: dict[str, object]
+    headers: Mapping[str, str]
+
+    def text(self, name: str) -> str:
+        """The cell of `name` as written, trimmed ('' when the field is not mapped or empty)."""
+        return cell_text(self.raw.get(name))
+
+    def column(self, name: str) -> str:
+        """The header text of the field's column as written, trimmed."""
+        return cell_text(self.headers.get(name, name))
+
+
+# --- engines -----------------------------------------------------------------------------------------
+
+
+class _Sheet(Protocol):
+    def rows(self, start_row: int, width: int) -> Iterator[tuple[int, Sequence[object]]]: ...
+
+
+class _CalamineSheet:
+    def __init__(self, sheet: python_calamine.CalamineSheet) -> None:
+        self.sheet = sheet
+        start = sheet.start
+        self.first_row = (start[0] + 1) if start else 1
+        self.first_col = start[1] if start else 0
+
+    def rows(self, start_row: int, width: int) -> Iterator[tuple[int, Sequence[object]]]:
+        number = self.first_row
+        pad: list[object] = [""] * self.first_col
+        for values in self.sheet.iter_rows():
+            if number >= start_row:
+                yield number, (pad + values)[:width] if pad else values[:width]
+            number += 1
+
+
+class _OpenpyxlSheet:
+    def __init__(self, sheet: Any) -> None:
+        self.sheet = sheet
+
+    def rows(self, start_row: int, width: int) -> Iterator[tuple[int, Sequence[object]]]:
+        number = start_row
+        for values in self.sheet.iter_rows(min_row=start_row, max_col=max(width, 1), values_only=True):
+            yield number, values
+            number += 1
+
+
+class _Engine:
+    """An open workbook in one library; `sheet(info)` loads a sheet or raises RosterFileError."""
+
+    name = ""
+
+    def sheet(self, info: SheetInfo) -> _Sheet:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class _Calamine(_Engine):
+    name = "calamine"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.book = python_calamine.CalamineWorkbook.from_path(str(path))
+
+    def sheet(self, info: SheetInfo) -> _Sheet:
+        return _CalamineSheet(self.book.get_sheet_by_name(info.name))
+
+    def close(self) -> None:
+        self.book.close()
+
+
+class _Openpyxl(_Engine):
+    name = "openpyxl"
+
+    def __init__(self, path: Path) -> None:
+        import openpyxl
+
+        self.path = path
+        self.book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+
+    def sheet(self, info: SheetInfo) -> _Sheet:
+        return _OpenpyxlSheet(self.book[info.name])
+
+    def close(self) -> None:
+        self.book.close()
+
+
+def _damaged(path: Path, exc: Exception) -> RosterFileError:
+    return RosterFileError("damaged", path, detail=f"读取失败：{type(exc).__name__}",
+                           detail_en=f"{type(exc).__name__}: {exc}")
+
+
+# --- the workbook --------------------------------------------------------------------------------------
+
+
+class RosterWorkbook:
+    """An open roster: `.layout`, `.preview()`, `.rows()`, `.with_columns()`. Use it as a context manager."""
+
+    def __init__(self, path: Path, scan: PackageScan, layout: RosterLayout, sheet: _Sheet,
+                 engines: list[_Engine], merges: list[tuple[int, int, int, int]], max_row: int,
+                 formula_cells: list[tuple[int, int]]) -> None:
+        self.path = path
+        self.scan = scan
+        self.layout = layout
+        self._sheet = sheet
+        self._engines = engines
+        self._merges = merges
+        self._max_row = max_row
+        self._formula_cells = formula_cells
+        #: Rows skipped by the last `rows()` run (blank, 序号-only, 小计/合计, footer, repeated header).
+        self.skipped = 0
+        self.skipped_rows: list[int] = []
+
+    # context management
+    def __enter__(self) -> RosterWorkbook:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for engine in self._engines:
+            engine.close()
+        self._engines = []
+
+    # mapping override
+    def with_columns(self, mapping: Mapping[str, int] | ColumnMap) -> RosterWorkbook:
+        """The same workbook read with another mapping (the GUI's mapping editor): field -> column index."""
+        if isinstance(mapping, ColumnMap):
+            wanted = {name: ref.index for name, ref in mapping.items()}
+        else:
+            wanted = dict(mapping)
+        unknown = set(wanted) - set(FIELDS)
+        if unknown:
+            raise ValueError(f"unknown fields: {sorted(unknown)}")
+        if len(set(wanted.values())) != len(wanted):
+            raise ValueError("two fields mapped to the same column")
+        if not any(f in wanted for f in KEY_FIELDS):
+            raise RosterFileError("sheet_not_roster", self.path, sheet=self.layout.sheet)
+        cells = self.layout.header_cells
+        columns = ColumnMap({name: ColumnRef(col, cells[col] if col < len(cells) else "")
+                             for name, col in sorted(wanted.items(), key=lambda kv: FIELDS.index(kv[0]))})
+        used = {ref.index for ref in columns.entries.values()}
+        unmapped = [ColumnRef(i, t) for i, t in enumerate(cells) if i not in used and cell_text(t)]
+        layout = RosterLayout(self.layout.sheet, self.layout.sheet_names, self.layout.header_rows, columns,
+                              self.layout.first_data_row, unmapped, cells, self.layout.engine)
+        other = RosterWorkbook(self.path, self.scan, layout, self._sheet, [], self._merges, self._max_row,
+                               self._formula_cells)
+        other._check_formulas()
+        return other
+
+    # reading
+    def preview(self, n: int = 20) -> list[tuple[int, list[object]]]:
+        """The first `n` rows of the roster sheet from row 1, as read: (Excel row, cell values)."""
+        width = max(len(self.layout.header_cells), self.layout.columns.width)
+        out: list[tuple[int, list[object]]] = []
+        for number, values in self._sheet.rows(1, min(width, PREVIEW_WIDTH)):
+            out.append((number, [None if v == "" else v for v in values]))
+            if len(out) >= n:
+                break
+        return out
+
+    def rows(self, progress: Progress | None = None, cancelled: CancelCheck | None = None) -> Iterator[RosterRow]:
+        """The data rows, skipping blank, 序号-only, 小计/合计, footer and repeated-header rows.
+
+        Raises RosterFileError('no_rows') when the sheet holds no data row, Cancelled when `cancelled()`
+        turns true (checked every CHECK_EVERY rows).
+        """
+        self.skipped = 0
+        self.skipped_rows = []
+        yielded = 0
+        for item in self._iter(progress, cancelled):
+            if item is None:
+                continue
+            yielded += 1
+            yield item
+        if yielded == 0:
+            raise RosterFileError("no_rows", self.path, sheet=self.layout.sheet,
+                                  header_rows="、".join(map(str, self.layout.header_rows)))
+
+    def has_rows(self) -> bool:
+        """True when at least one data row exists (reads only as far as the first one)."""
+        for item in self._iter(None, None):
+            if item is not None:
+                return True
+        return False
+
+    def _iter(self, progress: Progress | None, cancelled: CancelCheck | None) -> Iterator[RosterRow | None]:
+        columns = self.layout.columns
+        width = columns.width
+        mapped = [(name, ref.index) for name, ref in columns.items()]
+        content = [(name, idx) for name, idx in mapped if name not in DIVISION_FIELDS]
+        headers = columns.headers()
+        code_idx = columns.index("code") if "code" in columns else None
+        key_idx = code_idx if code_idx is not None else columns.index("village")
+        key_header = squeeze(cell_text(headers["code" if code_idx is not None else "village"]))
+        fill = _FillDown(self._merges, [(n, i) for n, i in mapped if n in DIVISION_FIELDS])
+        first = self.layout.first_data_row
+        total = max(self._max_row - first + 1, 0)
+        empty_run = 0
+        done = 0
+        for number, values in self._sheet.rows(first, width):
+            done += 1
+            if done % CHECK_EVERY == 0:
+                if cancelled is not None and cancelled():
+                    raise Cancelled
+                if progress is not None:
+                    progress(done, total)
+            n_values = len(values)
+            if all(is_blank(v) for v in values):
+                empty_run += 1
+                self._skip(number)
+                if empty_run >= MAX_EMPTY_RUN:
+                    break
+                yield None
+                continue
+            empty_run = 0
+            if all(idx >= n_values or is_blank(values[idx]) for _, idx in content):
+                fill.observe(number, values)
+                self._skip(number)
+                yield None
+                continue
+            key = values[key_idx] if key_idx < n_values else None
+            if not isinstance(key, int | float) and not _CODE_LIKE.search(cell_text(key)):
+                if _is_furniture(values) or squeeze(key) == key_header:
+                    self._skip(number)
+                    yield None
+                    continue
+            raw: dict[str, object] = {}
+            for name, idx in mapped:
+                value = values[idx] if idx < n_values else None
+                raw[name] = None if value == "" else value
+            fill.apply(number, raw)
+            yield RosterRow(number, raw, headers)
+        if progress is not None:
+            progress(total, total)
+
+    def _skip(self, number: int) -> None:
+        self.skipped += 1
+        if len(self.skipped_rows) < 100_000:
+            self.skipped_rows.append(number)
+
+    def _check_formulas(self) -> None:
+        cols = {ref.index: name for name, ref in self.layout.columns.items()}
+        hits = [(r, c) for r, c in self._formula_cells if r >= self.layout.first_data_row and c in cols]
+        if hits:
+            header = cell_text(self.layout.columns.header(cols[hits[0][1]]))
+            cells = "、".join(f"{_letters(c)}{r}" for r, c in hits[:5])
+            raise RosterFileError("formulas_without_values", self.path, sheet=self.layout.sheet, column=header,
+                                  cells=cells)
+
+
+def _letters(col: int) -> str:
+    out = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _is_furniture(values: Sequence[object]) -> bool:
+    """A 小计/合计 row or a signature/footer row (填表人, 审核人, 注：...)."""
+    first = True
+    for value in values:
+        if not isinstance(value, str) or is_blank(value):
+            continue
+        text = squeeze(value)
+        if _TOTAL.search(text):
+            return True
+        if first and _FOOTER.match(text):
+            return True
+        first = False
+    return False
+
+
+class _FillDown:
+    """Fills the cells of vertically merged division ranges (县 written once for its block) downwards.
+
+    Works from the merge list of the byte scan, so it behaves the same with either engine.
+    """
+
+    def __init__(self, merges: Sequence[tuple[int, int, int, int]], columns: Sequence[tuple[str, int]]) -> None:
+        self.by_col: dict[int, dict[int, int]] = {}
+        self.names = dict(columns)
+        wanted = {idx for _, idx in columns}
+        for top, left, bottom, right in merges:
+            if bottom <= top:
+                continue
+            for col in range(left, right + 1):
+                if col in wanted:
+                    starts = self.by_col.setdefault(col, {})
+                    for row in range(top + 1, bottom + 1):
+                        starts[row] = top
+        self.values: dict[tuple[int, int], object] = {}
+        self.tops = {(col, top) for col, rows in self.by_col.items() for top in rows.values()}
+
+    def observe(self, number: int, values: Sequence[object]) -> None:
+        for col in self.by_col:
+            if (col, number) in self.tops and col < len(values):
+                self.values[(col, number)] = values[col]
+
+    def apply(self, number: int, raw: dict[str, object]) -> None:
+        if not self.by_col:
+            return
+        for name, col in self.names.items():
+            starts = self.by_col.get(col)
+            if starts is None:
+                continue
+            if (col, number) in self.tops:
+                self.values[(col, number)] = raw.get(name)
+            top = starts.get(number)
+            if top is not None and raw.get(name) is None:
+                raw[name] = self.values.get((col, top))
+
+
+# --- opening -------------------------------------------------------------------------------------------
+
+
+def open_roster(path: str | Path, *, sheet: str | None = None, engine: Engine = "auto") -> RosterWorkbook:
+    """Check `path`, find the roster sheet (or use `sheet`), detect its header and mapping.
+
+    Raises RosterFileError for every whole-file problem (see `safety.RosterFileError`). The caller reads
+    `.layout`, may override it with `.with_columns()`, then iterates `.rows()`; close it (or use `with`).
+    """
+    path = Path(path)
+    scan = scan_package(path, defer_large=True)
+    checker = _Background(lambda: verify_wellformed(scan)) if scan.deferred else None
+    engines: list[_Engine] = []
+    try:
+        result = _open(path, scan, sheet, engine, engines)
+        if checker is not None:
+            checker.join()
+        return result
+    except BaseException:
+        if checker is not None:
+            checker.join(reraise=False)
+        for e in engines:
+            e.close()
+        raise
+
+
+class _Background:
+    def __init__(self, work: Callable[[], None]) -> None:
+        self.error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                work()
+            except BaseException as exc:  # re-raised in the caller's thread by join()
+                self.error = exc
+
+        self.thread = threading.Thread(target=run, name="roster-wellformed", daemon=True)
+        self.thread.start()
+
+    def join(self, reraise: bool = True) -> None:
+        self.thread.join()
+        if reraise and self.error is not None:
+            raise self.error
+
+
+def _engine_for(path: Path, info: SheetInfo, wanted: Engine, engines: list[_Engine]) -> _Engine:
+    name = wanted
+    if name == "auto":
+        name = "calamine" if info.scan.fits_calamine else "openpyxl"
+    for e in engines:
+        if e.name == name:
+            return e
+    try:
+        created: _Engine = _Calamine(path) if name == "calamine" else _Openpyxl(path)
+    except python_calamine.CalamineError as exc:
+        if wanted != "auto":
+            raise _damaged(path, exc) from None
+        return _engine_for(path, info, "openpyxl", engines)
+    except Exception as exc:  # openpyxl raises many types for files the byte checks let through
+        raise _damaged(path, exc) from None
+    engines.append(created)
+    return created
+
+
+def _load(path: Path, info: SheetInfo, wanted: Engine, engines: list[_Engine]) -> tuple[_Sheet, str]:
+    engine = _engine_for(path, info, wanted, engines)
+    try:
+        return engine.sheet(info), engine.name
+    except (python_calamine.ZipError, python_calamine.XmlError) as exc:
+        raise _damaged(path, exc) from None
+    except python_calamine.CalamineError:
+        if wanted != "auto":
+            raise
+        return _load(path, info, "openpyxl", engines)
+    except RosterFileError:
+        raise
+    except Exception as exc:
+        raise _damaged(path, exc) from None
+
+
+def _head(sheet: _Sheet, info: SheetInfo) -> list[tuple[int, Sequence[object]]]:
+    width = min(info.scan.max_col + 1, 1024)
+    out: list[tuple[int, Sequence[object]]] = []
+    for number, values in sheet.rows(1, width):
+        out.append((number, values))
+        if number >= HEADER_SEARCH_ROWS + 1:
+            break
+    return out
+
+
+def _open(path: Path, scan: PackageScan, wanted_sheet: str | None, engine: Engine,
+          engines: list[_Engine]) -> RosterWorkbook:
+    names = [s.name for s in scan.sheets]
+    if wanted_sheet is not None:
+        chosen = scan.sheet(wanted_sheet)
+        if chosen is None:
+            raise RosterFileError("no_such_sheet", path, sheet=wanted_sheet, sheets="、".join(names))
+        candidates = [chosen]
+    else:
+        candidates = [s for s in scan.sheets if s.scan.max_row > 0]
+        if not candidates:
+            raise RosterFileError("empty", path)
+    best: tuple[tuple[int, float], SheetInfo, _Sheet, str, Any] | None = None
+    for info in candidates:
+        sheet, engine_name = _load(path, info, engine, engines)
+        head = _head(sheet, info)
+        detected = detect_layout(head, info.scan.merges)
+        if detected is None:
+            continue
+        rank = (len(detected.columns), detected.score)
+        if best is None or rank > best[0]:
+            best = (rank, info, sheet, engine_name, detected)
+    if best is None:
+        if wanted_sheet is not None:
+            raise RosterFileError("sheet_not_roster", path, sheet=wanted_sheet)
+        if all(s.scan.max_row == 0 for s in scan.sheets):
+            raise RosterFileError("empty", path)
+        raise RosterFileError("no_roster_sheet", path, sheets="、".join(names))
+    _, info, sheet, engine_name, detected = best
+    columns = ColumnMap({name: ColumnRef(col, text) for name, (col, text) in detected.columns.items()})
+    used = {ref.index for ref in columns.entries.values()}
+    unmapped = [ColumnRef(i, t) for i, t in enumerate(detected.header_cells) if i not in used and cell_text(t)]
+    layout = RosterLayout(info.name, names, detected.header_rows, columns, detected.header_rows[-1] + 1,
+                          unmapped, detected.header_cells, engine_name)
+    book = RosterWorkbook(path, scan, layout, sheet, engines, info.scan.merges, info.scan.max_row,
+                          info.scan.formulas_without_values)
+    book._check_formulas()
+    if not book.has_rows():
+        raise RosterFileError("no_rows", path, sheet=info.name, header_rows="、".join(map(str, layout.header_rows)))
+    return book
