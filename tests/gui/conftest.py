@@ -1,0 +1,51 @@
+"""Fixtures for the window's tests: isolated settings and logs, and a started main window on a real registry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from pytestqt.qtbot import QtBot
+
+from villagepost.gui import crash
+from villagepost.gui.main_window import MainWindow
+from villagepost.gui.settings import Settings
+from villagepost.services.registry import Registry
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Every test writes its QSettings file and crash log under its own tmp_path, never the user's."""
+    folder = tmp_path / "config"
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    monkeypatch.setattr(crash, "log_dir", lambda: tmp_path / "logs")
+    yield folder
+
+
+@pytest.fixture
+def make_window(qtbot: QtBot) -> Callable[..., MainWindow]:
+    """registry -> a shown MainWindow whose tree is ready (the window closes the registry at teardown)."""
+
+    def make(registry: Registry, *, wait_ready: bool = True) -> MainWindow:
+        window = MainWindow(registry, settings=Settings())
+        qtbot.addWidget(window)
+        if wait_ready:
+            with qtbot.waitSignal(window.tree_ready, timeout=5000):
+                window.show()
+        else:
+            window.show()
+        return window
+
+    return make
+
+
+@pytest.fixture
+def wait_idle(qtbot: QtBot) -> Callable[[MainWindow], None]:
+    """window -> returns once its background worker has delivered everything queued so far."""
+
+    def wait(window: MainWindow) -> None:
+        qtbot.waitUntil(lambda: not window.taskman.busy, timeout=10000)
+
+    return wait

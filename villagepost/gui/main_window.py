@@ -1,0 +1,383 @@
+"""The main window: division tree and search on the left, the selected unit's details on the right.
+
+Start-up order matters (the window must paint in well under a second on any registry): the constructor
+builds widgets only; nothing touches the database until the first paint has happened. Then `start()`
+fetches the top level (one small query), expands a single-province registry down to its scope, and, when
+the registry is empty, offers the first-start dialog. Every query slower than one tree level (details,
+search, loads, opening another database) runs on the background worker (`ops.TaskManager`).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QPaintEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from villagepost import __version__
+from villagepost.core.actor import Actor
+from villagepost.core.messages import DEFAULT_LANG, tr
+from villagepost.gui import settings as opts
+from villagepost.gui.division_tree import CODE_COLUMN, NAME_COLUMN, DivisionTreeModel
+from villagepost.gui.first_start import FirstStartDialog
+from villagepost.gui.ops import BackgroundOp, OpContext, TaskManager
+from villagepost.gui.search_box import SearchBox
+from villagepost.gui.settings import Settings
+from villagepost.gui.unit_details import UnitDetailsPanel
+from villagepost.gui.window_sizing import settle_layout
+from villagepost.services import divisions
+from villagepost.services.divisions import UnitHit, UnitInfo
+from villagepost.services.registry import Registry
+
+log = logging.getLogger(__name__)
+
+#: Size on first start when no geometry is saved; fits a 1366×768 laptop with its taskbar.
+DEFAULT_SIZE = (1280, 700)
+
+
+class MainWindow(QMainWindow):
+    """村邮通 VillagePost's main window over one open registry (which it owns and closes)."""
+
+    #: emitted once, right after the window's first paint has been flushed
+    first_painted = Signal()
+    #: emitted when the tree shows the registry (after start(), a load, or opening another database)
+    tree_ready = Signal()
+    #: emitted with a UnitInfo when the details panel shows a unit
+    details_shown = Signal(object)
+
+    def __init__(self, registry: Registry, *, settings: Settings | None = None, lang: str = DEFAULT_LANG,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.registry = registry
+        self.settings = settings or Settings()
+        self.lang = lang
+        self.taskman = TaskManager(self)
+        self.started = False
+        self._painted = False
+        self._closed = False
+        self._first_start_dialog: FirstStartDialog | None = None
+        self._details_code: str | None = None
+        self.setWindowTitle(self.tr("村邮通 VillagePost"))
+        self.setObjectName("mainWindow")
+
+        self.model = DivisionTreeModel(self)
+        self.tree = QTreeView(self)
+        self.tree.setObjectName("divisionTree")
+        self.tree.setModel(self.model)
+        self.tree.setUniformRowHeights(True)  # lets the view skip measuring rows: big levels stay fast
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setAlternatingRowColors(True)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(NAME_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(CODE_COLUMN, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(CODE_COLUMN, self.fontMetrics().horizontalAdvance("000000000000") + 24)
+        self.tree.selectionModel().currentChanged.connect(self._current_changed)
+
+        self.search = SearchBox(self)
+        self.search.search_requested.connect(self._search)
+        self.search.hit_chosen.connect(self.go_to)
+
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(6, 6, 0, 6)
+        left_layout.addWidget(self.search)
+        left_layout.addWidget(self.tree, 1)
+
+        self.details = UnitDetailsPanel(self)
+        self.details.setObjectName("unitDetails")
+        self.details.load_requested.connect(lambda: self.open_load_dialog(first_start=False))
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.details)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+
+        self.db_label = QLabel(self)
+        self.db_label.setObjectName("statusDatabase")
+        self.scope_label = QLabel(self)
+        self.scope_label.setObjectName("statusScope")
+        self.user_label = QLabel(self)
+        self.user_label.setObjectName("statusUser")
+        status = self.statusBar()
+        status.addWidget(self.db_label, 1)
+        status.addPermanentWidget(self.scope_label)
+        status.addPermanentWidget(self.user_label)
+
+        self._build_menus()
+        self._update_status()
+        self._restore_geometry()
+
+    # --- construction --------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
+        self.open_action = QAction(self.tr("打开数据库(&O)…"), self)
+        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.open_action.triggered.connect(self._choose_database)
+        file_menu.addAction(self.open_action)
+        self.load_action = QAction(self.tr("载入区划代码(&L)…"), self)
+        self.load_action.triggered.connect(lambda: self.open_load_dialog(first_start=False))
+        file_menu.addAction(self.load_action)
+        file_menu.addSeparator()
+        self.quit_action = QAction(self.tr("退出(&X)"), self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.close)
+        file_menu.addAction(self.quit_action)
+
+        help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
+        self.about_action = QAction(self.tr("关于村邮通(&A)"), self)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_action.triggered.connect(self.show_about)
+        help_menu.addAction(self.about_action)
+
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.get(opts.WINDOW_GEOMETRY)
+        if geometry.isEmpty() or not self.restoreGeometry(geometry):
+            screen = QGuiApplication.primaryScreen()
+            width, height = DEFAULT_SIZE
+            if screen is not None:
+                available = screen.availableGeometry()
+                width = min(width, available.width() - 40)
+                height = min(height, available.height() - 40)
+            self.resize(max(width, 800), max(height, 560))
+        state = self.settings.get(opts.WINDOW_STATE)
+        if not state.isEmpty():
+            self.restoreState(state)
+        splitter = self.settings.get(opts.SPLITTER_STATE)
+        if splitter.isEmpty() or not self.splitter.restoreState(splitter):
+            self.splitter.setSizes([int(self.width() * 0.4), int(self.width() * 0.6)])
+
+    # --- start-up ------------------------------------------------------------------------------
+    def setVisible(self, visible: bool) -> None:  # noqa: N802 (Qt override)
+        if visible:
+            settle_layout(self)
+        super().setVisible(visible)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            # Queued: runs after this paint has been flushed to the screen, not in the middle of it.
+            QTimer.singleShot(0, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        self.first_painted.emit()
+        self.start()
+
+    def start(self) -> None:
+        """Show the registry's top level; on an empty registry, offer the first-start dialog."""
+        if self.started or self._closed:
+            return
+        self.started = True
+        self._show_registry()
+        self._show_notices()
+
+    def _show_registry(self, select: str | None = None) -> None:
+        registry = self.registry
+        self.model.set_source(lambda code: divisions.children(registry, code))
+        root = QModelIndex()
+        if self.model.canFetchMore(root):
+            self.model.fetchMore(root)
+        self._update_status()
+        if self.model.rowCount() == 0:
+            self.details.show_empty_registry()
+            self.tree_ready.emit()
+            self.open_load_dialog(first_start=True)
+            return
+        self._expand_single_chain()
+        if select:
+            self.go_to(select)
+        else:
+            self.details.show_hint()
+        self.tree_ready.emit()
+
+    def _expand_single_chain(self) -> None:
+        """A county's registry holds one province with one city with one county: open it down to the county."""
+        parent = QModelIndex()
+        while self.model.rowCount(parent) == 1:
+            child = self.model.index(0, NAME_COLUMN, parent)
+            if not self.model.hasChildren(child):
+                break
+            self.tree.expand(child)
+            if self.model.canFetchMore(child):
+                self.model.fetchMore(child)
+            parent = child
+
+    def _show_notices(self) -> None:
+        if not self.registry.notices:
+            return
+        text = "\n\n".join(tr(key, self.lang, params) for key, params in self.registry.notices)
+        self.registry.notices.clear()
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("村邮通"), text, QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    # --- status bar ----------------------------------------------------------------------------
+    def scope_text(self) -> str:
+        """What the registry covers, from the fetched tree: a single chain by name, else a count."""
+        parent = QModelIndex()
+        names: list[str] = []
+        while self.model.rowCount(parent) == 1:
+            child = self.model.index(0, NAME_COLUMN, parent)
+            names.append(str(self.model.data(child)))
+            parent = child
+        provinces = self.model.rowCount()
+        if names:
+            return " / ".join(names)
+        if provinces == 0:
+            return self.tr("尚未载入区划代码") if self.started else self.tr("正在打开…")
+        if provinces >= 31:
+            return self.tr("全国")
+        return self.tr("{count} 个省级单位").format(count=provinces)
+
+    def _update_status(self) -> None:
+        self.db_label.setText(self.tr("数据库：{db}").format(db=self.registry.label))
+        self.db_label.setToolTip(self.registry.label)
+        self.scope_label.setText(self.tr("范围：{scope}").format(scope=self.scope_text()))
+        self.user_label.setText(self.tr("用户：{name}").format(name=self.settings.get(opts.USER_NAME)))
+
+    # --- navigation ----------------------------------------------------------------------------
+    def go_to(self, code: str) -> bool:
+        """Expand the tree down to unit `code` and select it (its details follow). False when absent."""
+        index = self.model.index_for_code(code)
+        if not index.isValid():
+            self.statusBar().showMessage(self.tr("目录中没有代码为 {code} 的单位").format(code=code), 5000)
+            return False
+        parent = index.parent()
+        chain = []
+        while parent.isValid():
+            chain.append(parent)
+            parent = parent.parent()
+        for ancestor in reversed(chain):
+            self.tree.expand(ancestor)
+        self.tree.setCurrentIndex(index)
+        self.tree.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        return True
+
+    def selected_code(self) -> str | None:
+        return self.model.code_at(self.tree.currentIndex())
+
+    def _current_changed(self, current: QModelIndex | QPersistentModelIndex, _previous: object) -> None:
+        code = self.model.code_at(current)
+        if code is None:
+            return
+        self._details_code = code
+        registry = self.registry
+        self.details.show_loading()
+        (BackgroundOp(self, self.taskman, lambda _ctx: divisions.show(registry, code), lang=self.lang)
+         .success(self._details_arrived)
+         .run_in_background())
+
+    def _details_arrived(self, info: UnitInfo) -> None:
+        if info.code != self._details_code:
+            return  # the clerk has clicked on since; a newer answer is on its way
+        self.details.show_unit(info)
+        self.details_shown.emit(info)
+
+    def _search(self, text: str, go: bool) -> None:
+        registry = self.registry
+
+        def job(_ctx: OpContext) -> list[UnitHit]:
+            return divisions.find(registry, text)
+
+        (BackgroundOp(self, self.taskman, job, lang=self.lang)
+         .success(lambda hits: self._hits_arrived(text, go, hits))
+         .run_in_background())
+
+    def _hits_arrived(self, text: str, go: bool, hits: list[UnitHit]) -> None:
+        if not self.search.is_current(text):
+            return
+        self.search.show_hits(text, hits)
+        if go and hits:
+            self.go_to(hits[0].code)
+
+    # --- loading and opening -------------------------------------------------------------------
+    def open_load_dialog(self, *, first_start: bool) -> FirstStartDialog:
+        """The scope picker (window-modal, non-blocking); on success the tree shows what was loaded."""
+        if self._first_start_dialog is not None:
+            self._first_start_dialog.raise_()
+            return self._first_start_dialog
+        dialog = FirstStartDialog(self.registry, self.taskman, self, lang=self.lang, first_start=first_start)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._loaded(dialog.result_scope))
+        dialog.finished.connect(self._load_dialog_closed)
+        self._first_start_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _load_dialog_closed(self) -> None:
+        self._first_start_dialog = None
+
+    def _loaded(self, scope: str | None) -> None:
+        self.statusBar().showMessage(self.tr("区划代码已载入。"), 8000)
+        self._show_registry(select=scope or None)
+
+    def _choose_database(self) -> None:
+        start = self.settings.get(opts.LAST_DIRECTORY) or (
+            str(self.registry.location.path.parent) if self.registry.location.path else "")
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("打开数据库"), start,
+            self.tr("村邮通数据库 (*.sqlite *.sqlite3 *.db);;所有文件 (*)"))
+        if path:
+            self.settings.set(opts.LAST_DIRECTORY, str(Path(path).parent))
+            self.open_database(path)
+
+    def open_database(self, db: str) -> None:
+        """Open another registry on the worker; the window switches to it when it has opened."""
+        actor = Actor(name=self.settings.get(opts.USER_NAME))
+        (BackgroundOp(self, self.taskman, lambda _ctx: Registry.open(db, actor=actor), lang=self.lang)
+         .success(self._switch_registry)
+         .run_in_background())
+
+    def _switch_registry(self, registry: Registry) -> None:
+        old = self.registry
+        self.registry = registry
+        self.search.clear_hits()
+        self.search.edit.clear()
+        self.tree.setCurrentIndex(QModelIndex())
+        self._details_code = None
+        # Closed on the worker, after any job still queued against it.
+        self.taskman.run(old.close, lambda _f: None)
+        self._show_registry()
+        self._show_notices()
+
+    # --- help ----------------------------------------------------------------------------------
+    def about_text(self) -> str:
+        return self.tr(
+            "<h3>村邮通 VillagePost {version}</h3>"
+            "<p>县级交通运输部门的农村寄递物流站点登记、合并进度与覆盖率管理工具。</p>"
+            "<p>区划代码：国家统计局 2023 年统计用区划代码和城乡划分代码。<br>"
+            "界面字体：文泉驿微米黑（Apache-2.0 许可）。</p>"
+        ).format(version=__version__)
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, self.tr("关于村邮通"), self.about_text())
+
+    # --- closing -------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        if not self._closed:
+            self._closed = True
+            self.settings.set(opts.WINDOW_GEOMETRY, QByteArray(self.saveGeometry()))
+            self.settings.set(opts.WINDOW_STATE, QByteArray(self.saveState()))
+            self.settings.set(opts.SPLITTER_STATE, QByteArray(self.splitter.saveState()))
+            self.settings.sync()
+            self.taskman.shutdown()  # a running load is cancelled and rolled back before we close
+            self.registry.close()
+        super().closeEvent(event)
