@@ -173,11 +173,16 @@ def write_error_report(
         title = sheet if sheet != SUMMARY_SHEET else f"{sheet}(原表)"
         data = SheetWriter(wb, title, columns, header_rows=header_values, header_look=HEADER_LOOK)
 
+        format_looks: dict[str, Look] = {}
+
         def emit(r: int, row: _Row) -> None:
             looks: dict[int, Look] = {}
             for i, fmt in enumerate(row.formats):
                 if fmt and fmt != "General":
-                    looks[i] = Look(number_format=fmt)
+                    look = format_looks.get(fmt)
+                    if look is None:
+                        look = format_looks[fmt] = Look(number_format=fmt)
+                    looks[i] = look
             comments: dict[int, str] = {}
             values: list[CellValue] = row.values + [None] * (width - len(row.values))
             errs = by_row.get(r)
