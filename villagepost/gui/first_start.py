@@ -9,7 +9,7 @@ runs as one transaction on the background worker: cancelling leaves the registry
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -110,6 +110,10 @@ class FirstStartDialog(QDialog):
         self.status = QLabel(self)
         self.status.setObjectName("loadStatus")
         self.status.setWordWrap(True)
+        # Room for two lines from the start, so a message appearing does not resize the dialog.
+        for label in (self.summary, self.status):
+            label.setMinimumHeight(label.fontMetrics().lineSpacing() * 2 + 4)
+            label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 
         buttons = QDialogButtonBox(self)
         self.load_button = QPushButton(self.tr("载入"), self)

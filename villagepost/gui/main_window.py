@@ -46,6 +46,9 @@ log = logging.getLogger(__name__)
 
 #: Size on first start when no geometry is saved; fits a 1366×768 laptop with its taskbar.
 DEFAULT_SIZE = (1280, 700)
+#: An explicit minimum, above what the content ever needs: the search list appearing must not change the
+#: window's size constraints (no jump, no size renegotiation with the window manager).
+MINIMUM_SIZE = (800, 520)
 
 
 class MainWindow(QMainWindow):
@@ -121,6 +124,7 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.user_label)
 
         self._build_menus()
+        self.setMinimumSize(*MINIMUM_SIZE)
         self._update_status()
         self._restore_geometry()
 
@@ -195,13 +199,14 @@ class MainWindow(QMainWindow):
         root = QModelIndex()
         if self.model.canFetchMore(root):
             self.model.fetchMore(root)
-        self._update_status()
         if self.model.rowCount() == 0:
+            self._update_status()
             self.details.show_empty_registry()
             self.tree_ready.emit()
             self.open_load_dialog(first_start=True)
             return
         self._expand_single_chain()
+        self._update_status()
         if select:
             self.go_to(select)
         else:

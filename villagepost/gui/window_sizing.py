@@ -4,7 +4,9 @@ Why: QWidget.setVisible creates the native window first and activates the layout
 minimum size changes once it already has a native window. Platforms then get a size-hint update they
 must propagate (on Qt's offscreen platform that is the warning "This plugin does not support
 propagateSizeHints()", which fails our tests; on X11 it is an extra round trip). Activating the layout
-before showing gives the native window its final constraints at creation.
+before showing gives the native window its final constraints at creation, and fixing the minimum size
+then (explicitly set, so later layout changes leave it alone) keeps it final: a search list or a status
+line appearing later must not make the window jump or renegotiate its size with the window manager.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ from PySide6.QtWidgets import QWidget
 
 
 def settle_layout(window: QWidget) -> None:
-    """Polish `window` and activate its layout, so showing it does not change its size constraints."""
+    """Polish `window`, activate its layout and fix its minimum size before it is first shown."""
     if window.isVisible():
         return
     window.ensurePolished()
     layout = window.layout()
     if layout is not None:
         layout.activate()
+    window.setMinimumSize(window.minimumSize().expandedTo(window.minimumSizeHint()))
