@@ -179,7 +179,7 @@ def _is_group_row(row: int, cells: Sequence[object], width: int, merges: Sequenc
     """A group row sits right above the field row: a merge reaches down into the field row, or it has
     horizontal merges that do not span the whole header (a title spans everything)."""
     filled = [c for c in cells if cell_text(c)]
-    for top, left, bottom, right in merges:
+    for top, _left, bottom, _right in merges:
         if top == row and bottom >= row + 1:
             return True
     partial = [m for m in merges if m[0] == row and m[3] > m[1] and (m[3] - m[1] + 1) < width]

@@ -126,8 +126,8 @@ def parse_row(row: RosterRow, today: dt.date) -> ParsedRow:
                 "village", "station_name", "contact") else None))
     if out.lon is not None or out.lat is not None:
         coord_problems = coordinate_problems(out.lon, out.lat)
-        for name, exc in coord_problems.items():
-            out.problems.append(_problem(row, name, exc))
+        for name, coord_problem in coord_problems.items():
+            out.problems.append(_problem(row, name, coord_problem))
         if coord_problems:
             out.lon = out.lat = None  # half a coordinate pair locates nothing
     return out

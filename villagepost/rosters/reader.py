@@ -15,6 +15,7 @@ the GIL), so a damaged sheet is refused before the first row is yielded.
 
 from __future__ import annotations
 
+import operator
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -222,7 +223,7 @@ def _damaged(path: Path, exc: Exception) -> RosterFileError:
 class RosterWorkbook:
     """An open roster: `.layout`, `.preview()`, `.rows()`, `.with_columns()`. Use it as a context manager."""
 
-    def __init__(self, path: Path, scan: PackageScan, layout: RosterLayout, sheet: _Sheet,
+    def __init__(self, path: Path, scan: PackageScan, layout: RosterLayout, *, sheet: _Sheet,
                  engines: list[_Engine], merges: list[tuple[int, int, int, int]], max_row: int,
                  formula_cells: list[tuple[int, int]]) -> None:
         self.path = path
@@ -253,10 +254,7 @@ class RosterWorkbook:
     # mapping override
     def with_columns(self, mapping: Mapping[str, int] | ColumnMap) -> RosterWorkbook:
         """The same workbook read with another mapping (the GUI's mapping editor): field -> column index."""
-        if isinstance(mapping, ColumnMap):
-            wanted = {name: ref.index for name, ref in mapping.items()}
-        else:
-            wanted = dict(mapping)
+        wanted = {n: r.index for n, r in mapping.items()} if isinstance(mapping, ColumnMap) else dict(mapping)
         unknown = set(wanted) - set(FIELDS)
         if unknown:
             raise ValueError(f"unknown fields: {sorted(unknown)}")
@@ -271,8 +269,8 @@ class RosterWorkbook:
         unmapped = [ColumnRef(i, t) for i, t in enumerate(cells) if i not in used and cell_text(t)]
         layout = RosterLayout(self.layout.sheet, self.layout.sheet_names, self.layout.header_rows, columns,
                               self.layout.first_data_row, unmapped, cells, self.layout.engine)
-        other = RosterWorkbook(self.path, self.scan, layout, self._sheet, [], self._merges, self._max_row,
-                               self._formula_cells)
+        other = RosterWorkbook(self.path, self.scan, layout, sheet=self._sheet, engines=[], merges=self._merges,
+                               max_row=self._max_row, formula_cells=self._formula_cells)
         other._check_formulas()
         return other
 
@@ -307,10 +305,7 @@ class RosterWorkbook:
 
     def has_rows(self) -> bool:
         """True when at least one data row exists (reads only as far as the first one)."""
-        for item in self._iter(None, None):
-            if item is not None:
-                return True
-        return False
+        return any(item is not None for item in self._iter(None, None))
 
     def _iter(self, progress: Progress | None, cancelled: CancelCheck | None) -> Iterator[RosterRow | None]:
         columns = self.layout.columns
@@ -326,6 +321,9 @@ class RosterWorkbook:
         total = max(self._max_row - first + 1, 0)
         empty_run = 0
         done = 0
+        names = [name for name, _ in mapped]
+        pick = operator.itemgetter(*[idx for _, idx in mapped])
+        code_mode = code_idx is not None
         for number, values in self._sheet.rows(first, width):
             done += 1
             if done % CHECK_EVERY == 0:
@@ -334,29 +332,35 @@ class RosterWorkbook:
                 if progress is not None:
                     progress(done, total)
             n_values = len(values)
-            if all(is_blank(v) for v in values):
-                empty_run += 1
-                self._skip(number)
-                if empty_run >= MAX_EMPTY_RUN:
-                    break
-                yield None
-                continue
-            empty_run = 0
-            if all(idx >= n_values or is_blank(values[idx]) for _, idx in content):
-                fill.observe(number, values)
-                self._skip(number)
-                yield None
-                continue
             key = values[key_idx] if key_idx < n_values else None
-            if not isinstance(key, int | float) and not _CODE_LIKE.search(cell_text(key)):
-                if _is_furniture(values) or squeeze(key) == key_header:
+            # Fast path: a row whose code cell holds a code-like value is a data row.
+            if not (code_mode and (type(key) is float or (type(key) is str and _CODE_LIKE.search(key)))):
+                if all(is_blank(v) for v in values):
+                    empty_run += 1
+                    self._skip(number)
+                    if empty_run >= MAX_EMPTY_RUN:
+                        break
+                    yield None
+                    continue
+                if all(idx >= n_values or is_blank(values[idx]) for _, idx in content):
+                    fill.observe(number, values)
                     self._skip(number)
                     yield None
                     continue
-            raw: dict[str, object] = {}
-            for name, idx in mapped:
-                value = values[idx] if idx < n_values else None
-                raw[name] = None if value == "" else value
+                key_text = cell_text(key)
+                if not _CODE_LIKE.search(key_text) and (_is_furniture(values) or squeeze(key_text) == key_header):
+                    self._skip(number)
+                    yield None
+                    continue
+            empty_run = 0
+            if n_values >= width:
+                picked = pick(values)
+                if len(names) == 1:
+                    picked = (picked,)
+            else:
+                picked = tuple(values[idx] if idx < n_values else None for _, idx in mapped)
+            raw: dict[str, object] = {
+                name: (None if value == "" else value) for name, value in zip(names, picked, strict=True)}
             fill.apply(number, raw)
             yield RosterRow(number, raw, headers)
         if progress is not None:
@@ -565,8 +569,8 @@ def _open(path: Path, scan: PackageScan, wanted_sheet: str | None, engine: Engin
     unmapped = [ColumnRef(i, t) for i, t in enumerate(detected.header_cells) if i not in used and cell_text(t)]
     layout = RosterLayout(info.name, names, detected.header_rows, columns, detected.header_rows[-1] + 1,
                           unmapped, detected.header_cells, engine_name)
-    book = RosterWorkbook(path, scan, layout, sheet, engines, info.scan.merges, info.scan.max_row,
-                          info.scan.formulas_without_values)
+    book = RosterWorkbook(path, scan, layout, sheet=sheet, engines=engines, merges=info.scan.merges,
+                          max_row=info.scan.max_row, formula_cells=info.scan.formulas_without_values)
     book._check_formulas()
     if not book.has_rows():
         raise RosterFileError("no_rows", path, sheet=info.name, header_rows="、".join(map(str, layout.header_rows)))

@@ -295,16 +295,25 @@ _DTD_MARKERS = tuple(
 )
 
 
-def _has_dtd(buf: bytes) -> bool:
+def _has_dtd(buf: bytes, wide: bool = True) -> bool:
+    """A DOCTYPE or ENTITY declaration in `buf`; `wide` also looks for UTF-16 spellings."""
+    if not wide:
+        return b"<!" in buf and (b"<!DOCTYPE" in buf or b"<!ENTITY" in buf)
     return any(marker in buf for marker in _DTD_MARKERS)
+
+
+def _is_utf16(first: bytes) -> bool:
+    return first.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<"))
 
 
 # --- worksheet byte scan ----------------------------------------------------------------------------
 
 _ROW_OPEN = re.compile(rb'<row\b[^>]*?\sr="(\d{1,7})"[^>]*(?<!/)>')
-_TWO_LETTER_REF = re.compile(rb'\sr="([A-Z]{2,})\d')
+_TWO_LETTER_REF = re.compile(rb' r="([A-Z]{2,})\d')
+_CELL_NOT_REF_FIRST = re.compile(rb'<c(?:>| (?!r="))')
 _CELL_NO_REF = re.compile(rb"<c(?:>|\s(?![^>]*\sr=)[^>]*>)")
-_PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row|sheetData)[\s>/]")
+_PREFIXED = re.compile(rb":(?:c|row|sheetData)[\s>/]")
+_PREFIXED_TAG = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row|sheetData)[\s>/]")
 _MERGE = re.compile(rb'<mergeCell\s[^>]*?ref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"')
 _FORMULA_CELL = re.compile(rb'<c\s[^>]*?r="([A-Z]{1,3})(\d{1,7})"([^>]*)(?<!/)>(.*?)</c>', re.DOTALL)
 _CACHED = re.compile(rb"<v>[^<]|<v\s[^>]*>[^<]")
@@ -331,14 +340,14 @@ class _SheetScanner:
         rows = _ROW_OPEN.findall(body)
         if rows:
             scan.max_row = max(scan.max_row, *map(int, rows))
-        if scan.max_col < 25 and b'<c r="' in body:
+        if rows and scan.max_col < 25:
             scan.max_col = 25  # at most 'Z' unless a two-letter reference says otherwise
         if _TWO_LETTER_REF.search(body):
             widest = max(column_index(m) for m in _TWO_LETTER_REF.findall(body))
             scan.max_col = max(scan.max_col, widest)
-        if body.count(b"<c ") + body.count(b"<c>") != body.count(b'<c r="') and _CELL_NO_REF.search(body):
+        if _CELL_NOT_REF_FIRST.search(body) and _CELL_NO_REF.search(body):
             scan.irregular = True
-        if (b":c " in body or b":row " in body or b":sheetData" in body) and _PREFIXED.search(body):
+        if _PREFIXED.search(body) and _PREFIXED_TAG.search(body):
             scan.irregular = True
         if b"<mergeCell " in body:
             for c1, r1, c2, r2 in _MERGE.findall(body):
@@ -401,9 +410,12 @@ class _PackageScanner:
 
     def _stream_scan(self, info: zipfile.ZipInfo, scanner: _SheetScanner | None) -> SheetScan | None:
         tail = b""
+        wide: bool | None = None
         for chunk in _inflate(self.path, self.raw, info):
             buf = tail + chunk
-            if _has_dtd(buf):
+            if wide is None:
+                wide = _is_utf16(buf[:4])
+            if _has_dtd(buf, wide):
                 raise RosterFileError("xml_entities", self.path, part=info.filename)
             if scanner is None:
                 tail = buf[-32:]
