@@ -317,8 +317,8 @@ class MainWindow(QMainWindow):
     def open_load_dialog(self, *, first_start: bool) -> FirstStartDialog:
         """The scope picker (window-modal, non-blocking); on success the tree shows what was loaded."""
         if self._first_start_dialog is not None:
-            self._first_start_dialog.raise_()
-            return self._first_start_dialog
+            return self._first_start_dialog  # window-modal, so already in front of the window
+
         dialog = FirstStartDialog(self.registry, self.taskman, self, lang=self.lang, first_start=first_start)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._loaded(dialog.result_scope))
