@@ -13,7 +13,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- whole-file refusals (reason = the part after 'roster.file.') ---------------------------
     "roster.file.not_xlsx": (
         "“{file}”不是有效的Excel工作簿（.xlsx）{detail}。请用Excel或WPS打开后“另存为”Excel工作簿（.xlsx），再导入。",
-        "'{file}' is not an Excel .xlsx workbook{detail_en}: open it in Excel/WPS and save as .xlsx, then import that file.",
+        "'{file}' is not an Excel .xlsx workbook{detail}: open it in Excel/WPS and save as .xlsx, then import that file.",
     ),
     "roster.file.legacy_xls": (
         "“{file}”是旧版Excel 97-2003（.xls）格式。请在Excel或WPS中打开，另存为 .xlsx 后再导入。",
@@ -21,11 +21,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "roster.file.not_a_workbook": (
         "“{file}”是Office文档，但不是Excel工作簿（{detail}）。请选择Excel表格文件。",
-        "'{file}' is an Office document but not an Excel workbook ({detail_en}); choose the Excel roster.",
+        "'{file}' is an Office document but not an Excel workbook ({detail}); choose the Excel roster.",
     ),
     "roster.file.damaged": (
         "“{file}”已损坏或不完整（{detail}），无法读取。请让报送单位重新导出或重新发送文件。",
-        "'{file}' is damaged or incomplete ({detail_en}); ask the sender to export or send it again.",
+        "'{file}' is damaged or incomplete ({detail}); ask the sender to export or send it again.",
     ),
     "roster.file.zip_bomb": (
         "“{file}”文件过大或压缩比异常（{part}：解压后 {size} 字节，压缩比 {ratio}:1），为安全起见拒绝读取。",
@@ -67,10 +67,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法读取“{file}”：{detail}",
         "cannot read '{file}': {detail}",
     ),
-    # --- details used inside the messages above -------------------------------------------------
-    "roster.detail.csv": ("（这是一个CSV文本文件）", " (it is a CSV text file)"),
-    "roster.detail.html": ("（这是一个网页/HTML表格）", " (it is an HTML table)"),
-    "roster.detail.other": ("", ""),
     # --- cell problems (kind + detail key) ------------------------------------------------------
     "roster.value.code.empty": ("区划代码为空", "the division code is empty"),
     "roster.value.code.not_digits": ("区划代码“{value}”含有非数字字符", "the division code '{value}' holds characters that are not digits"),

@@ -34,6 +34,7 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
 from villagepost.core.errors import KnownError
+from villagepost.core.messages import DEFAULT_LANG, tr
 from villagepost.rosters import messages as _messages  # noqa: F401  (registers the texts)
 
 # --- limits -----------------------------------------------------------------------------------
@@ -83,12 +84,16 @@ class RosterFileError(KnownError):
     formulas_without_values, no_roster_sheet (and no_such_sheet / sheet_not_roster for --sheet).
     """
 
-    def __init__(self, reason: str, file: str | Path, **params: Any) -> None:
+    def __init__(self, reason: str, file: str | Path, *, detail: str = "", detail_en: str | None = None,
+                 **params: Any) -> None:
         self.reason = reason
         self.file = Path(file).name
-        params.setdefault("detail", "")
-        params.setdefault("detail_en", params["detail"])
-        super().__init__(f"roster.file.{reason}", file=self.file, **params)
+        self.details = {"zh": detail, "en": detail if detail_en is None else detail_en}
+        super().__init__(f"roster.file.{reason}", file=self.file, detail=self.details["en"], **params)
+
+    def message(self, lang: str = DEFAULT_LANG) -> str:
+        """The message in `lang`, with the detail in that language too."""
+        return tr(self.key, lang, {**self.params, "detail": self.details["en" if lang == "en" else "zh"]})
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -186,14 +191,10 @@ def verify_wellformed(scan: PackageScan, parts: list[str] | None = None) -> None
 def _not_xlsx(path: Path, head: bytes) -> RosterFileError:
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml", b"<meta")) or b"<html" in text[:512]:
-        key = "roster.detail.html"
-    elif b"," in head or b"\t" in head:
-        key = "roster.detail.csv"
-    else:
-        key = "roster.detail.other"
-    from villagepost.core.messages import tr
-
-    return RosterFileError("not_xlsx", path, detail=tr(key, "zh"), detail_en=tr(key, "en"))
+        return RosterFileError("not_xlsx", path, detail="（这是一个网页/HTML表格）", detail_en=" (it is an HTML table)")
+    if b"," in head or b"\t" in head:
+        return RosterFileError("not_xlsx", path, detail="（这是一个CSV文本文件）", detail_en=" (it is a CSV text file)")
+    return RosterFileError("not_xlsx", path)
 
 
 def _ole_stream_names(data: bytes) -> set[str]:
