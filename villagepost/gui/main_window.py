@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QPaintEvent
@@ -32,7 +33,6 @@ from villagepost.core.actor import Actor
 from villagepost.core.messages import DEFAULT_LANG, tr
 from villagepost.gui import settings as opts
 from villagepost.gui.division_tree import CODE_COLUMN, NAME_COLUMN, DivisionTreeModel
-from villagepost.gui.first_start import FirstStartDialog
 from villagepost.gui.ops import BackgroundOp, OpContext, TaskManager
 from villagepost.gui.search_box import SearchBox
 from villagepost.gui.settings import Settings
@@ -41,6 +41,9 @@ from villagepost.gui.window_sizing import settle_layout
 from villagepost.services import divisions
 from villagepost.services.divisions import UnitHit, UnitInfo
 from villagepost.services.registry import Registry
+
+if TYPE_CHECKING:
+    from villagepost.gui.first_start import FirstStartDialog
 
 log = logging.getLogger(__name__)
 
@@ -318,6 +321,8 @@ class MainWindow(QMainWindow):
         """The scope picker (window-modal, non-blocking); on success the tree shows what was loaded."""
         if self._first_start_dialog is not None:
             return self._first_start_dialog  # window-modal, so already in front of the window
+
+        from villagepost.gui.first_start import FirstStartDialog  # only an empty registry needs it at start
 
         dialog = FirstStartDialog(self.registry, self.taskman, self, lang=self.lang, first_start=first_start)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -209,6 +209,7 @@ class BackgroundOp(Generic[T]):
         self._describe: Callable[[str], str] = lambda key: tr(key, lang) if key else ""
         self._dialog: QProgressDialog | None = None
         self._cancel_button: QPushButton | None = None
+        self._last_progress: tuple[int, int, str] | None = None
         self._timer: QTimer | None = None
         self._started_at = 0.0
         self.context: OpContext | None = None
@@ -287,9 +288,11 @@ class BackgroundOp(Generic[T]):
         if self.context is None:
             return
         latest = self.context.take_progress()
-        if latest is None or self._dialog is None or self.context.cancelled():
+        if latest is not None:
+            self._last_progress = latest  # kept: a report that arrives before the dialog must not be lost
+        if self._last_progress is None or self._dialog is None or self.context.cancelled():
             return
-        done, total, text = latest
+        done, total, text = self._last_progress
         if total > 0:
             self._dialog.setMaximum(total)
             self._dialog.setValue(min(done, total))

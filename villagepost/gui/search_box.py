@@ -86,10 +86,10 @@ class SearchBox(QWidget):
         self.pending = text
         self.search_requested.emit(text, go)
 
-    def search(self, text: str) -> None:
-        """Type `text` and press Enter (used by code and tests)."""
+    def search(self, text: str, *, go: bool = True) -> None:
+        """Type `text` and press Enter (`go`), or just pause typing (list the hits only)."""
         self.edit.setText(text)
-        self._request(go=True)
+        self._request(go=go)
 
     def is_current(self, text: str) -> bool:
         return text == self.pending

@@ -93,6 +93,8 @@ class UnitDetailsPanel(QScrollArea):
 
         # -- the unit ---------------------------------------------------------------------------
         self.card = QWidget(body)
+        # Numbers far from their captions are hard to read on a wide screen: keep the card compact.
+        self.card.setMaximumWidth(self.fontMetrics().horizontalAdvance("村") * 40)
         card = QVBoxLayout(self.card)
         card.setContentsMargins(0, 0, 0, 0)
         self.title = QLabel(self.card)
@@ -112,7 +114,7 @@ class UnitDetailsPanel(QScrollArea):
         self.kind = _value_label(self.card, "detailsClass")
         self.pinyin = _value_label(self.card, "detailsPinyin")
         self.edition = _value_label(self.card, "detailsEdition")
-        form.addRow(self.tr("所属："), self.path)
+        form.addRow(self.tr("层级："), self.path)
         form.addRow(self.tr("区划代码："), self.code)
         form.addRow(self.tr("级别："), self.level)
         self.kind_caption = QLabel(self.tr("类别："), self.card)
@@ -148,7 +150,6 @@ class UnitDetailsPanel(QScrollArea):
                       self.classes_box)
         note.setWordWrap(True)
         note.setObjectName("classesNote")
-        note.setStyleSheet("color: palette(mid);")
         classes.addWidget(note, len(CLASS_ORDER), 0, 1, 2)
         card.addWidget(self.classes_box)
         outer.addWidget(self.card)

@@ -1,0 +1,136 @@
+"""Save screenshots of the window and the first-start dialog, offscreen, for a person to look at.
+
+    .venv/bin/python tests/gui/screenshots.py OUTPUT_FOLDER [--size 1366x768]
+
+Not a test (pytest collects only test_*.py): it renders with the bundled font under QT_QPA_PLATFORM=offscreen
+into PNGs, so a reviewer can check that Chinese renders and nothing is clipped at a laptop's 1366×768.
+Registries are built in a temporary folder from the bundled codes (Jilin: a few seconds).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QSettings
+from PySide6.QtWidgets import QApplication, QWidget
+
+from villagepost.core.actor import Actor
+from villagepost.gui import fonts
+from villagepost.gui.main_window import MainWindow
+from villagepost.gui.settings import Settings
+from villagepost.services import divisions
+from villagepost.services.registry import Registry
+
+ACTOR = Actor(name="screenshot")
+
+
+def wait_until(condition: Callable[[], bool], timeout_ms: int = 20000) -> None:
+    timer = QElapsedTimer()
+    timer.start()
+    while not condition():
+        if timer.elapsed() > timeout_ms:
+            raise TimeoutError("the window did not get there in time")
+        QCoreApplication.processEvents()
+        threading.Event().wait(0.01)
+
+
+def settle(ms: int = 150) -> None:
+    timer = QElapsedTimer()
+    timer.start()
+    while timer.elapsed() < ms:
+        QCoreApplication.processEvents()
+        threading.Event().wait(0.01)
+
+
+def save(widget: QWidget, path: Path) -> None:
+    settle()
+    if not widget.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    print(f"{path}  {widget.width()}×{widget.height()}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("output", type=Path, help="folder for the PNG files")
+    parser.add_argument("--size", default="1366x768", help="window size, WIDTHxHEIGHT (default 1366x768)")
+    args = parser.parse_args(argv)
+    width, height = (int(n) for n in args.size.lower().split("x"))
+    args.output.mkdir(parents=True, exist_ok=True)
+
+    work = Path(tempfile.mkdtemp(prefix="villagepost-shots-"))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "config"))
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("VillagePost")
+    app.setOrganizationName("VillagePost")
+    fonts.install_application_font(app)
+
+    jilin = Registry.open(work / "jilin.sqlite", actor=ACTOR)
+    divisions.load(jilin, ["22"])
+
+    window = MainWindow(jilin, settings=Settings())
+    window.resize(width, height)
+    window.show()
+    wait_until(lambda: window.started)
+    shown: list[object] = []
+    window.details_shown.connect(shown.append)
+    window.search.search("yjx")
+    wait_until(lambda: bool(shown))
+    window.tree.expand(window.tree.currentIndex())
+    save(window, args.output / "main_window_county.png")
+
+    shown.clear()
+    window.go_to("220221100201")
+    wait_until(lambda: bool(shown))
+    window.search.search("吉林", go=False)
+    wait_until(lambda: window.search.hits.count() > 1)
+    save(window, args.output / "main_window_village_and_search.png")
+
+    shown.clear()
+    window.search.edit.clear()
+    window.search.clear_hits()
+    window.go_to("22")
+    wait_until(lambda: bool(shown))
+    window.resize(1024, 600)
+    save(window, args.output / "main_window_province_1024x600.png")
+    window.close()
+
+    empty = Registry.open(work / "empty.sqlite", actor=ACTOR)
+    first = MainWindow(empty, settings=Settings())
+    first.resize(width, height)
+    first.show()
+    wait_until(lambda: first._first_start_dialog is not None)
+    dialog = first._first_start_dialog
+    assert dialog is not None
+    dialog.select_scope("220221")
+    save(dialog, args.output / "first_start_dialog.png")
+    save(first, args.output / "main_window_empty_registry.png")
+
+    # The progress dialog: hold the worker so the load is still queued when the dialog appears.
+    release = threading.Event()
+    first.taskman.run(lambda: release.wait(30), lambda _f: None)
+    dialog.select_scope("")
+    dialog.start_load()
+    op = dialog.op
+    assert op is not None
+    wait_until(lambda: op._dialog is not None)
+    assert op._dialog is not None
+    save(op._dialog, args.output / "load_progress_dialog.png")
+    assert op.context is not None
+    op.context.cancel()
+    release.set()
+    wait_until(lambda: op.finished, 120000)
+    save(dialog, args.output / "first_start_dialog_cancelled.png")
+    first.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
