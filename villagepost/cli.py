@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from villagepost import __version__
-from villagepost.commands.context import Context
 from villagepost.core.errors import KnownError
 from villagepost.core.messages import tr
 
@@ -89,8 +88,35 @@ def _log_internal_error(exc: BaseException) -> str:
         return "(stderr)"
 
 
+def _window_requested(args_list: list[str]) -> tuple[str | None, str] | None:
+    """(db, lang) when the command line asks for the window; None for a command, --help or --version.
+
+    The window's start must stay under a second, so it must not wait for the full parser, which imports
+    every command group (and with them openpyxl, reportlab, ...).
+    """
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--db")
+    pre.add_argument("--lang", choices=("zh", "en"), default=os.environ.get(ENV_LANG, "zh"))
+    pre.add_argument("--json", action="store_true")
+    pre.add_argument("-v", "--verbose", action="store_true")
+    try:
+        known, rest = pre.parse_known_args(args_list)
+    except SystemExit:
+        return None
+    if rest and rest != ["gui"]:
+        return None
+    return known.db, known.lang
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    window = _window_requested(args_list)
+    if window is not None:
+        from villagepost.launcher import launch_gui
+
+        return launch_gui(db=window[0], lang=window[1])
+    from villagepost.commands.context import Context
+
     parser = build_parser()
     args = parser.parse_args(args_list)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,

@@ -9,12 +9,12 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from villagepost.gui.division_choices import read_scope_choices
 from villagepost.gui.division_tree import NAME_COLUMN
 from villagepost.gui.first_start import COUNTY, NATION, PROVINCE, FirstStartDialog
 from villagepost.gui.main_window import MainWindow
 from villagepost.services import divisions
 from villagepost.services.registry import Registry
+from villagepost.services.scope_choices import read_scope_choices
 
 pytestmark = pytest.mark.gui
 

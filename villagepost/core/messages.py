@@ -72,6 +72,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the division code {code} is not in the {edition} edition of the division codes",
     ),
     "div.loading": ("正在载入区划代码", "loading division codes"),
+    "div.reading": ("正在读取区划代码文件", "reading the division code files"),
+    "div.writing": ("正在写入登记册", "writing the registry"),
+    "div.done": ("区划代码载入完成", "division codes loaded"),
     "div.loaded": (
         "已载入 {edition} 年版区划代码：新增 {inserted}，更新 {updated}，未变 {unchanged}，撤销 {retired}",
         "loaded the {edition} division codes: {inserted} new, {updated} updated, {unchanged} unchanged, "

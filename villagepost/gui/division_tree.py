@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from villagepost.core.divisions import ancestors_of
@@ -50,7 +50,7 @@ class _Node:
 class DivisionTreeModel(QAbstractItemModel):
     """Columns 名称 and 代码; CODE_ROLE gives a unit's code, LEVEL_ROLE its level (1 province … 5 village)."""
 
-    def __init__(self, parent: QCoreApplication | None = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._source: ChildrenSource | None = None
         self._root = self._new_root(fetched=True)

@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
 
 from villagepost.core.errors import Cancelled, KnownError
 from villagepost.core.messages import DEFAULT_LANG
-from villagepost.gui.division_choices import Choice, ScopeChoices, read_scope_choices
 from villagepost.gui.ops import BackgroundOp, OpContext, TaskManager, default_failure
 from villagepost.gui.window_sizing import settle_layout
 from villagepost.services import divisions
 from villagepost.services.divisions import LoadResult
 from villagepost.services.registry import Registry
+from villagepost.services.scope_choices import Choice, ScopeChoices, read_scope_choices
 
 COUNTY, CITY, PROVINCE, NATION = "county", "city", "province", "nation"
 

@@ -3,7 +3,7 @@
 Why not the database: at first start the registry is empty. Why not `division_source.read_units`: it
 decompresses all five files, villages included (~2 s); the picker needs only the three small upper levels
 (3,300 rows, ~50 ms). This reads them with the storage layer's public pieces (edition folder, file list).
-It holds no Qt and could move to services/ (say `divisions.scope_choices(edition)`) when the CLI wants it.
+It holds no Qt: the window and any command use it alike.
 """
 
 from __future__ import annotations

@@ -1,0 +1,131 @@
+"""Checks of a roster row against the registry: the one place where registry-bound validation lives.
+
+The value checks (a code's shape, a date, a phone) are pure and live in villagepost.core.values; this
+module adds what needs the registry: the code exists, belongs to the township and county the row names,
+the village name matches the official one, the code is not a duplicate of an earlier row, and the acting
+user may change that village (township roles plug in through `Actor.may_touch`). The station editor
+uses the same `RegistryChecks`, so a value refused in an import is refused in the window too.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from typing import Any
+
+from villagepost.core.actor import Actor
+from villagepost.core.messages import tr
+from villagepost.core.values import squeeze, village_name_key
+from villagepost.rosters import import_messages  # noqa: F401  (registers the texts used below)
+from villagepost.storage.division_index import DivisionIndex, Unit
+
+
+@dataclass
+class RowIssue:
+    """One error or warning of a roster row: `kind` for programs, a catalogue key and params for people."""
+
+    row: int
+    field: str
+    column: str
+    kind: str
+    value: str
+    key: str
+    params: dict[str, Any] = dc_field(default_factory=dict)
+    column_index: int | None = None
+
+    def message(self, lang: str = "zh") -> str:
+        return tr(self.key, lang, self.params)
+
+    def to_json(self, lang: str = "zh") -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "field": self.field, "kind": self.kind,
+                "value": self.value, "message": self.message(lang)}
+
+
+_COUNTY_SUFFIXES = ("自治县", "自治旗", "县", "区", "市", "旗", "特区", "林区")
+_TOWNSHIP_SUFFIXES = ("街道办事处", "办事处", "街道", "民族乡", "民族苏木", "苏木", "镇", "乡")
+
+
+def _strip(name: str, suffixes: tuple[str, ...]) -> str:
+    key = squeeze(name)
+    for suffix in suffixes:
+        if key.endswith(suffix) and len(key) > len(suffix):
+            return key[: -len(suffix)]
+    return key
+
+
+def same_unit_name(written: str, official: str, suffixes: tuple[str, ...]) -> bool:
+    """A county or township name as written matches the official one (平罗 = 平罗县, 城关 = 城关镇)."""
+    a, b = squeeze(written), squeeze(official)
+    return a == b or _strip(written, suffixes) == _strip(official, suffixes)
+
+
+def same_village_name(written: str, official: str) -> bool:
+    """Village names match ignoring whitespace, NFKC and the suffixes 村/村委会/村民委员会/村委员会."""
+    return village_name_key(written) == village_name_key(official)
+
+
+class RegistryChecks:
+    """Registry-bound checks for the rows of one import (keeps the first row of each code)."""
+
+    def __init__(self, index: DivisionIndex, actor: Actor) -> None:
+        self.index = index
+        self.actor = actor
+        self.first_row: dict[str, int] = {}
+
+    def check(
+        self,
+        row: int,
+        code: str,
+        written: dict[str, str],
+        columns: dict[str, tuple[str, int | None]],
+        skip_fields: frozenset[str] = frozenset(),
+    ) -> tuple[list[RowIssue], list[RowIssue], Unit | None]:
+        """(errors, warnings, the village unit) for a row whose code is well-formed.
+
+        `written` holds the row's county/township/village texts as written (trimmed); `columns` maps a field
+        to (header text, column index); fields in `skip_fields` already have a value error of their own.
+        """
+        errors: list[RowIssue] = []
+        warnings: list[RowIssue] = []
+
+        def issue(target: list[RowIssue], fld: str, kind: str, key: str, value: str, **params: Any) -> None:
+            header, index = columns.get(fld, ("", None))
+            target.append(RowIssue(row, fld, header, kind, value, key, {"value": value, **params}, index))
+
+        first = self.first_row.get(code)
+        if first is not None:
+            issue(errors, "code", "duplicate_code", "import.duplicate_code", code, first=first)
+            return errors, warnings, None
+        self.first_row[code] = row
+
+        unit = self.index.get(code)
+        if unit is None or unit.level != 5:
+            issue(errors, "code", "unknown_code", "import.unknown_code", code)
+            return errors, warnings, None
+        if unit.retired:
+            issue(errors, "code", "unknown_code", "import.retired_code", code)
+            return errors, warnings, None
+
+        county = self.index.county_of(code)
+        township = self.index.township_of(code)
+        text = written.get("county", "")
+        if text and county is not None and not same_unit_name(text, county.name, _COUNTY_SUFFIXES):
+            issue(errors, "county", "code_not_in_county", "import.code_not_in_county", text, code=code,
+                  official=county.name)
+        text = written.get("township", "")
+        if text and township is not None and not same_unit_name(text, township.name, _TOWNSHIP_SUFFIXES):
+            issue(errors, "township", "code_not_in_township", "import.code_not_in_township", text, code=code,
+                  official=township.name)
+        text = written.get("village", "")
+        if text and "village" not in skip_fields:
+            if not same_village_name(text, unit.name):
+                issue(errors, "village", "name_mismatch", "import.name_mismatch", text, code=code,
+                      official=unit.name)
+            elif unicodedata.normalize("NFKC", text) != unicodedata.normalize("NFKC", unit.name):
+                issue(warnings, "village", "name_variant", "import.name_variant", text, official=unit.name)
+        if not self.actor.may_touch(code):
+            issue(errors, "code", "out_of_scope", "import.out_of_scope", code, actor=self.actor.name,
+                  scopes="、".join(self.actor.scopes))
+        return errors, warnings, unit
+
