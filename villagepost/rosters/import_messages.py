@@ -38,3 +38,34 @@ register({
         "division code {value} is outside what user '{actor}' may change ({scopes})",
     ),
 })
+
+register({
+    "import.code_missing": (
+        "缺少区划代码：每行都需要12位区划代码才能对应到建制村",
+        "the division code is missing: every row needs the 12-digit code of its village",
+    ),
+    "import.station_name_defaulted": (
+        "站点名称为空，按“{name}”登记",
+        "the station name is empty; recorded as '{name}'",
+    ),
+    "import.summary.ok": (
+        "导入完成：读取 {rows_read} 行，建制村 {villages_imported} 个，站点 {stations_imported} 个（新增 {stations_created}，更新 {stations_updated}，未变 {stations_unchanged}）。",
+        "imported: {rows_read} rows read, {villages_imported} villages, {stations_imported} stations ({stations_created} new, {stations_updated} updated, {stations_unchanged} unchanged).",
+    ),
+    "import.summary.partial": (
+        "部分导入：读取 {rows_read} 行，{rows_rejected} 行有错误未导入；已导入建制村 {villages_imported} 个，站点 {stations_imported} 个（新增 {stations_created}，更新 {stations_updated}，未变 {stations_unchanged}）。请把错误报告发回乡镇修改。",
+        "partly imported: {rows_read} rows read, {rows_rejected} rows with errors not imported; {villages_imported} villages and {stations_imported} stations imported ({stations_created} new, {stations_updated} updated, {stations_unchanged} unchanged). Send the error report back to the township.",
+    ),
+    "import.summary.strict": (
+        "严格模式：{rows_rejected} 行有错误，整个文件未导入，登记册保持原样。",
+        "strict mode: {rows_rejected} rows have errors, so nothing was imported; the registry is unchanged.",
+    ),
+    "import.summary.ok_dry": (
+        "试导入（未保存）：读取 {rows_read} 行，可导入建制村 {villages_imported} 个，站点 {stations_imported} 个（新增 {stations_created}，更新 {stations_updated}，未变 {stations_unchanged}）。",
+        "dry run (nothing saved): {rows_read} rows read; would import {villages_imported} villages and {stations_imported} stations ({stations_created} new, {stations_updated} updated, {stations_unchanged} unchanged).",
+    ),
+    "import.summary.partial_dry": (
+        "试导入（未保存）：读取 {rows_read} 行，{rows_rejected} 行有错误；可导入建制村 {villages_imported} 个，站点 {stations_imported} 个。",
+        "dry run (nothing saved): {rows_read} rows read, {rows_rejected} rows with errors; would import {villages_imported} villages and {stations_imported} stations.",
+    ),
+})

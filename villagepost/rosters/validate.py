@@ -33,8 +33,12 @@ class RowIssue:
     key: str
     params: dict[str, Any] = dc_field(default_factory=dict)
     column_index: int | None = None
+    #: (zh, en) when the text was rendered where the problem was found (cell problems of the parser)
+    rendered: tuple[str, str] | None = None
 
     def message(self, lang: str = "zh") -> str:
+        if self.rendered is not None:
+            return self.rendered[1] if lang == "en" else self.rendered[0]
         return tr(self.key, lang, self.params)
 
     def to_json(self, lang: str = "zh") -> dict[str, Any]:

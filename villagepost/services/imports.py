@@ -1,0 +1,308 @@
+"""Importing a township's roster: read, validate every row, write the good ones, explain the bad ones.
+
+One import is one database transaction: a kill or a power cut at any moment leaves the registry as it
+was before or fully imported. Rows are atomic (a row with any error imports nothing); a file-level
+failure, met at any point of a streaming read, imports nothing at all. `--strict` turns any row error
+into a rejection of the file; `--dry-run` validates and counts, then rolls back.
+
+The window's import wizard uses the same function through `RosterImport` (detect → mapping → validate
+→ commit), with progress and cancel; cancel rolls back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from villagepost.core.errors import Cancelled
+from villagepost.core.messages import tr
+from villagepost.rosters.parse import ParsedRow, parse_row
+from villagepost.rosters.reader import ColumnMap, RosterLayout, RosterWorkbook, open_roster
+from villagepost.rosters.safety import RosterFileError
+from villagepost.rosters.validate import RegistryChecks, RowIssue
+from villagepost.services.registry import Registry
+from villagepost.services.station_writer import STATION_FIELDS, StationInput, StationWriter
+from villagepost.storage.division_index import DivisionIndex
+
+Progress = Callable[[int, int, str], None]
+NO_DATA = frozenset({"empty", "no_rows", "formulas_without_values"})
+EXIT_BY_STATUS = {"ok": 0, "partial": 3, "rejected": 2, "no_data": 2}
+#: roster fields -> station fields (the roster says station_type; the model says station_type too)
+_STATION_COLUMN = {"station_type": "station_type", "coop": "coop", "lon": "lon", "lat": "lat",
+                   "opened": "opened", "contact": "contact", "phone": "phone"}
+
+
+class _Discard(Exception):
+    """Raised inside the transaction to roll it back on purpose (dry run, strict with errors)."""
+
+
+@dataclass
+class ImportReport:
+    """The outcome of one import; `to_json` is the CLI's `--json` document."""
+
+    file: str
+    status: str = "ok"
+    reason: str | None = None
+    sheet: str | None = None
+    header_rows: list[int] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)
+    rows_read: int = 0
+    villages_imported: int = 0
+    stations_imported: int = 0
+    stations_created: int = 0
+    stations_updated: int = 0
+    stations_unchanged: int = 0
+    rows_rejected: int = 0
+    errors: list[RowIssue] = field(default_factory=list)
+    warnings: list[RowIssue] = field(default_factory=list)
+    dry_run: bool = False
+    strict: bool = False
+    seconds: float = 0.0
+    message_key: str = "import.summary.ok"
+    message_params: dict[str, Any] = field(default_factory=dict)
+    #: a file-level refusal, kept to render its message in either language
+    refusal: RosterFileError | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_BY_STATUS[self.status]
+
+    def message(self, lang: str = "zh") -> str:
+        if self.refusal is not None:
+            return self.refusal.message(lang)
+        return tr(self.message_key, lang, {**self.counts(), **self.message_params})
+
+    def counts(self) -> dict[str, int]:
+        return {"rows_read": self.rows_read, "villages_imported": self.villages_imported,
+                "stations_imported": self.stations_imported, "stations_created": self.stations_created,
+                "stations_updated": self.stations_updated, "stations_unchanged": self.stations_unchanged,
+                "rows_rejected": self.rows_rejected}
+
+    def error_rows(self) -> list[int]:
+        return sorted({e.row for e in self.errors})
+
+    def to_json(self, lang: str = "zh") -> dict[str, Any]:
+        return {
+            "file": self.file, "status": self.status, "reason": self.reason, "message": self.message(lang),
+            "sheet": self.sheet, "header_rows": self.header_rows, "columns": self.columns,
+            **self.counts(),
+            "errors": [e.to_json(lang) for e in self.errors],
+            "warnings": [w.to_json(lang) for w in self.warnings],
+            "dry_run": self.dry_run, "strict": self.strict, "seconds": round(self.seconds, 3),
+        }
+
+
+def _issue_from_cell(problem: Any, columns: ColumnMap) -> RowIssue:
+    ref = columns.get(problem.field)
+    return RowIssue(problem.row, problem.field, problem.column, problem.kind, problem.value, "",
+                    column_index=ref.index if ref else None, rendered=(problem.message_zh, problem.message_en))
+
+
+@dataclass
+class _RowContext:
+    columns: ColumnMap
+    headers: dict[str, tuple[str, int | None]]
+    present: frozenset[str]
+
+
+def _station_input(parsed: ParsedRow, village_name: str) -> tuple[StationInput, bool]:
+    """The row's station; (input, name_defaulted)."""
+    name = parsed.station_name
+    defaulted = False
+    if name is None:
+        name = f"{village_name}{parsed.station_type.value if parsed.station_type else ''}"
+        defaulted = True
+    return StationInput(
+        name=name,
+        station_type=parsed.station_type.value if parsed.station_type else None,
+        coop=parsed.coop.value if parsed.coop else None,
+        lon=parsed.lon, lat=parsed.lat,
+        opened=parsed.opened.iso if parsed.opened else None,
+        contact=parsed.contact, phone=parsed.phone,
+    ), defaulted
+
+
+def _process(book: RosterWorkbook, reg: Registry, report: ImportReport, *, today: dt.date,
+             progress: Progress | None, cancelled: Callable[[], bool] | None, commit: bool) -> None:
+    layout = book.layout
+    columns = layout.columns
+    ctx = _RowContext(
+        columns,
+        {name: (ref.header.strip(), ref.index) for name, ref in columns.items()},
+        frozenset(STATION_FIELDS_FROM_ROSTER & set(columns)),
+    )
+    present = frozenset(_STATION_COLUMN[f] for f in ctx.present)
+    with reg.connection() as conn:
+        index = DivisionIndex(conn)
+        checks = RegistryChecks(index, reg.actor)
+        writer = StationWriter(conn, reg.actor, today)
+        def rows_progress(done: int, total: int) -> None:
+            if progress is not None:
+                progress(done, total, "import.reading")
+
+        for raw in book.rows(progress=rows_progress, cancelled=cancelled):
+            report.rows_read += 1
+            parsed = parse_row(raw, today)
+            errors = [_issue_from_cell(p, columns) for p in parsed.problems]
+            unit = None
+            if parsed.code is not None:
+                written = {f: raw.text(f) for f in ("county", "township", "village") if f in columns}
+                skip = frozenset(p.field for p in parsed.problems)
+                reg_errors, reg_warnings, unit = checks.check(raw.row, parsed.code.code, written, ctx.headers, skip)
+                errors.extend(reg_errors)
+                report.warnings.extend(reg_warnings)
+            elif "code" not in {e.field for e in errors}:
+                header, idx = ctx.headers.get("code", ("区划代码", None))
+                errors.append(RowIssue(raw.row, "code", header, "code_format", "", "import.code_missing",
+                                       {"value": ""}, idx))
+            if errors or unit is None:
+                report.rows_rejected += 1
+                report.errors.extend(errors)
+                continue
+            report.villages_imported += 1
+            if not parsed.has_station:
+                continue
+            report.stations_imported += 1
+            data, defaulted = _station_input(parsed, unit.name)
+            if defaulted:
+                header, idx = ctx.headers.get("station_type", ("", None))
+                report.warnings.append(RowIssue(raw.row, "station_name", header, "station_name_missing", "",
+                                                "import.station_name_defaulted", {"value": "", "name": data.name},
+                                                idx))
+            outcome = writer.apply(unit.code, data, present)
+            if outcome.action == "created":
+                report.stations_created += 1
+            elif outcome.action == "updated":
+                report.stations_updated += 1
+            else:
+                report.stations_unchanged += 1
+            for key, params in outcome.warnings:
+                header, idx = ctx.headers.get("station_name", ("", None))
+                report.warnings.append(RowIssue(raw.row, "station_name", header, "station_renamed",
+                                                data.name, key, {"value": data.name, **params}, idx))
+        writer.flush()
+        if cancelled is not None and cancelled():
+            raise Cancelled()
+        if not commit or (report.strict and report.errors):
+            raise _Discard()
+
+
+#: roster fields that carry station attributes
+STATION_FIELDS_FROM_ROSTER = frozenset(_STATION_COLUMN)
+assert set(_STATION_COLUMN.values()) <= set(STATION_FIELDS)
+
+
+def import_roster(
+    reg: Registry,
+    path: str | Path,
+    *,
+    sheet: str | None = None,
+    mapping: Mapping[str, int] | None = None,
+    dry_run: bool = False,
+    strict: bool = False,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ImportReport:
+    """Import the roster at `path` into `reg` in one transaction and report what happened.
+
+    `mapping` (field -> 0-based column) overrides the detected columns, as the wizard's mapping editor
+    does. Raises Cancelled when `cancelled()` turns true (nothing is written); every other problem is in
+    the report.
+    """
+    started = time.perf_counter()
+    path = Path(path)
+    report = ImportReport(file=path.name, dry_run=dry_run, strict=strict)
+    today = today or dt.date.today()
+    try:
+        with open_roster(path, sheet=sheet) as opened:
+            book = opened.with_columns(mapping) if mapping is not None else opened
+            _describe(report, book.layout)
+            with contextlib.suppress(_Discard):
+                _process(book, reg, report, today=today, progress=progress, cancelled=cancelled,
+                         commit=not dry_run)
+    except RosterFileError as exc:
+        _refused(report, exc)
+        report.seconds = time.perf_counter() - started
+        return report
+    _conclude(report)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _describe(report: ImportReport, layout: RosterLayout) -> None:
+    report.sheet = layout.sheet
+    report.header_rows = list(layout.header_rows)
+    report.columns = {name: ref.header.strip() for name, ref in layout.columns.items()}
+
+
+def _refused(report: ImportReport, exc: RosterFileError) -> None:
+    """A file-level failure: nothing was imported, whatever had been read."""
+    report.status = "no_data" if exc.reason in NO_DATA else "rejected"
+    report.reason = exc.reason
+    report.refusal = exc
+    report.villages_imported = report.stations_imported = 0
+    report.stations_created = report.stations_updated = report.stations_unchanged = 0
+    report.errors = []
+    report.warnings = []
+
+
+def _conclude(report: ImportReport) -> None:
+    if report.strict and report.errors:
+        report.status, report.reason = "rejected", "row_errors"
+        report.message_key = "import.summary.strict"
+        report.villages_imported = report.stations_imported = 0
+        report.stations_created = report.stations_updated = report.stations_unchanged = 0
+    elif report.errors:
+        report.status = "partial"
+        report.message_key = "import.summary.partial"
+    else:
+        report.status = "ok"
+        report.message_key = "import.summary.ok"
+    if report.dry_run and report.status != "rejected":
+        report.message_key += "_dry"
+
+
+@dataclass
+class RosterImport:
+    """The wizard's steps over one file: detect, override the mapping, validate (dry run), commit."""
+
+    reg: Registry
+    path: Path
+    sheet: str | None = None
+    mapping: dict[str, int] | None = None
+    today: dt.date = field(default_factory=dt.date.today)
+
+    def detect(self) -> tuple[RosterLayout, list[tuple[int, list[object]]]]:
+        """The detected (or overridden) layout and the first rows for the preview."""
+        with open_roster(self.path, sheet=self.sheet) as opened:
+            book = opened.with_columns(self.mapping) if self.mapping is not None else opened
+            return book.layout, book.preview(20)
+
+    def use_mapping(self, mapping: Mapping[str, int]) -> None:
+        self.mapping = dict(mapping)
+
+    def validate(self, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> ImportReport:
+        return import_roster(self.reg, self.path, sheet=self.sheet, mapping=self.mapping, dry_run=True,
+                             today=self.today, progress=progress, cancelled=cancelled)
+
+    def commit(self, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None,
+               *, strict: bool = False) -> ImportReport:
+        return import_roster(self.reg, self.path, sheet=self.sheet, mapping=self.mapping, strict=strict,
+                             today=self.today, progress=progress, cancelled=cancelled)
+
+
+def write_report(report: ImportReport, source: Path, out: Path) -> Path | None:
+    """The township's error report (`--report OUT.xlsx`): the file's rows with the bad cells marked."""
+    from villagepost.rosters.report import write_error_report
+
+    if report.sheet is None:
+        return None
+    errors = [{"row": e.row, "column": e.column, "column_index": e.column_index, "kind": e.kind,
+               "value": e.value, "message": e.message("zh")} for e in report.errors]
+    return write_error_report(source, report.sheet, report.header_rows, errors, out)
