@@ -137,6 +137,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         ctx.note(tr("app.cancelled", ctx.lang))
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (`| head`): not an error of ours, and nothing more to say.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:
         log = _log_internal_error(exc)
         message = tr("app.internal_error", ctx.lang, {"reason": f"{type(exc).__name__}: {exc}", "log": log})

@@ -25,6 +25,7 @@ from enum import StrEnum
 from typing import Any
 
 from villagepost.core.codes import Code, CodeFormatError, normalise_code
+from villagepost.core.stations import ROSTER_TYPES, CoopMode, StationType
 
 # --- trimming ---------------------------------------------------------------------------------
 
@@ -139,25 +140,16 @@ def parse_village_code(value: object) -> Code:
 # --- station types and cooperation modes -------------------------------------------------------
 
 
-class StationType(StrEnum):
-    """The station types a roster may name (canonical spelling of truth/ningxia_truth.csv)."""
-
-    POST = "村邮站"
-    EXPRESS = "快递超市"
-    POST_AND_EXPRESS = "村邮站+快递超市"
-    COMBINED = "综合服务站"
-
-
 _STATION_TYPES: dict[str, StationType] = {
-    "村邮站": StationType.POST,
-    "快递超市": StationType.EXPRESS,
-    "快递服务点": StationType.EXPRESS,
-    "村邮站+快递超市": StationType.POST_AND_EXPRESS,
-    "快递超市+村邮站": StationType.POST_AND_EXPRESS,
-    "综合服务站": StationType.COMBINED,
-    "村级寄递物流综合服务站": StationType.COMBINED,
-    "寄递物流综合服务站": StationType.COMBINED,
-    "村级综合服务站": StationType.COMBINED,
+    "村邮站": StationType.VILLAGE_POST,
+    "快递超市": StationType.EXPRESS_SHOP,
+    "快递服务点": StationType.EXPRESS_SHOP,
+    "村邮站+快递超市": StationType.COMBINED,
+    "快递超市+村邮站": StationType.COMBINED,
+    "综合服务站": StationType.SERVICE_STATION,
+    "村级寄递物流综合服务站": StationType.SERVICE_STATION,
+    "寄递物流综合服务站": StationType.SERVICE_STATION,
+    "村级综合服务站": StationType.SERVICE_STATION,
 }
 
 
@@ -168,18 +160,7 @@ def parse_station_type(value: object) -> StationType:
         return _STATION_TYPES[key]
     except KeyError:
         raise ValueProblem(ValueKind.UNKNOWN_STATION_TYPE, "roster.value.station_type",
-                           value=cell_text(value), allowed="/".join(StationType)) from None
-
-
-class CoopMode(StrEnum):
-    """Cooperation modes (合作模式) of DOMAIN.md section 3."""
-
-    POST_EXPRESS = "邮快合作"
-    EXPRESS_EXPRESS = "快快合作"
-    EXPRESS_SHOP = "快商合作"
-    TRANSPORT_EXPRESS = "交快合作"
-    EXPRESS_SUPPLY = "快供合作"
-    EXPRESS_ECOMMERCE = "快电合作"
+                           value=cell_text(value), allowed="/".join(ROSTER_TYPES)) from None
 
 
 _COOP_ALIASES: dict[str, CoopMode] = {

@@ -40,6 +40,7 @@ register({
 })
 
 register({
+    "import.reading": ("正在读取花名册", "reading the roster"),
     "import.code_missing": (
         "缺少区划代码：每行都需要12位区划代码才能对应到建制村",
         "the division code is missing: every row needs the 12-digit code of its village",

@@ -37,9 +37,11 @@ class RowIssue:
     rendered: tuple[str, str] | None = None
 
     def message(self, lang: str = "zh") -> str:
+        """A sentence that stands alone: row, column, and what is wrong."""
         if self.rendered is not None:
             return self.rendered[1] if lang == "en" else self.rendered[0]
-        return tr(self.key, lang, self.params)
+        detail = tr(self.key, lang, self.params)
+        return tr("roster.cell", lang, {"row": self.row, "column": self.column or self.field, "detail": detail})
 
     def to_json(self, lang: str = "zh") -> dict[str, Any]:
         return {"row": self.row, "column": self.column, "field": self.field, "kind": self.kind,
