@@ -59,7 +59,8 @@ def test_codes_refused(value: object) -> None:
 # --- station types, coop -------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("村邮站", StationType.VILLAGE_POST), ("快递超市", StationType.EXPRESS_SHOP), ("村邮站+快递超市", StationType.COMBINED),
+    ("村邮站", StationType.VILLAGE_POST), ("快递超市", StationType.EXPRESS_SHOP),
+    ("村邮站+快递超市", StationType.COMBINED),
     ("村邮站＋快递超市", StationType.COMBINED), ("村邮站 + 快递超市", StationType.COMBINED),
     ("村邮站　＋　快递超市", StationType.COMBINED), ("综合服务站", StationType.SERVICE_STATION),
     ("村级寄递物流综合服务站", StationType.SERVICE_STATION), (" 村邮站\u00a0", StationType.VILLAGE_POST),
