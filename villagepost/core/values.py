@@ -384,7 +384,9 @@ def coordinate_problems(lon: float | None, lat: float | None) -> dict[str, Value
     """Range problems of a coordinate pair, keyed by field ('lon', 'lat'); empty when both are fine.
 
     A pair whose longitude is a valid latitude and whose latitude is a valid longitude is reported as
-    `coord_swapped` on the longitude — never swapped back silently.
+    `coord_swapped` on the longitude — never swapped back silently. A pair that is wrong as a whole
+    (both outside China, e.g. 0/0 for "no location") is one problem of the pair, on the longitude: it is
+    one mistake, and the township fixes it once.
     """
     problems: dict[str, ValueProblem] = {}
     lon_ok = lon is None or _inside(lon, LON_RANGE)
@@ -394,6 +396,10 @@ def coordinate_problems(lon: float | None, lat: float | None) -> dict[str, Value
     if lon is not None and lat is not None and _inside(lon, LAT_RANGE) and _inside(lat, LON_RANGE):
         problems["lon"] = ValueProblem(ValueKind.COORD_SWAPPED, "roster.value.coord.swapped",
                                        value=cell_text(lon), lon=lon, lat=lat)
+        return problems
+    if not lon_ok and not lat_ok:
+        problems["lon"] = ValueProblem(ValueKind.COORD_OUT_OF_RANGE, "roster.value.coord.pair_range",
+                                       value=cell_text(lon), lon=cell_text(lon), lat=cell_text(lat))
         return problems
     if not lon_ok:
         problems["lon"] = ValueProblem(ValueKind.COORD_OUT_OF_RANGE, "roster.value.coord.lon_range",

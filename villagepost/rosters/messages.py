@@ -91,6 +91,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "roster.value.date.unreadable": ("无法识别日期“{value}”", "cannot read the date '{value}'"),
     "roster.value.date.future": ("日期“{value}”（{date}）晚于今天（{today}）", "the date '{value}' ({date}) is after today ({today})"),
     "roster.value.coord.unreadable": ("无法识别坐标“{value}”", "cannot read the coordinate '{value}'"),
+    "roster.value.coord.pair_range": (
+        "坐标（经度“{lon}”，纬度“{lat}”）不在中国境内，请填写站点的实际经纬度",
+        "the coordinates (longitude '{lon}', latitude '{lat}') are outside China; give the station's real position",
+    ),
     "roster.value.coord.lon_range": (
         "经度“{value}”不在中国境内（应在 {low}–{high} 之间）",
         "longitude '{value}' is outside China (expected {low} to {high})",

@@ -67,6 +67,8 @@ class ImportReport:
     message_params: dict[str, Any] = field(default_factory=dict)
     #: a file-level refusal, kept to render its message in either language
     refusal: RosterFileError | None = None
+    #: codes of the accepted rows, in file order (for the window's summary and tests; not in the JSON)
+    accepted: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -165,6 +167,7 @@ def _process(book: RosterWorkbook, reg: Registry, report: ImportReport, *, today
                 report.errors.extend(errors)
                 continue
             report.villages_imported += 1
+            report.accepted.append(unit.code)
             if not parsed.has_station:
                 continue
             report.stations_imported += 1
@@ -238,7 +241,7 @@ def import_roster(
 def _describe(report: ImportReport, layout: RosterLayout) -> None:
     report.sheet = layout.sheet
     report.header_rows = list(layout.header_rows)
-    report.columns = {name: ref.header.strip() for name, ref in layout.columns.items()}
+    report.columns = {name: ref.header for name, ref in layout.columns.items()}
 
 
 def _refused(report: ImportReport, exc: RosterFileError) -> None:
@@ -250,6 +253,7 @@ def _refused(report: ImportReport, exc: RosterFileError) -> None:
     report.stations_created = report.stations_updated = report.stations_unchanged = 0
     report.errors = []
     report.warnings = []
+    report.accepted = []
 
 
 def _conclude(report: ImportReport) -> None:
@@ -258,6 +262,7 @@ def _conclude(report: ImportReport) -> None:
         report.message_key = "import.summary.strict"
         report.villages_imported = report.stations_imported = 0
         report.stations_created = report.stations_updated = report.stations_unchanged = 0
+        report.accepted = []
     elif report.errors:
         report.status = "partial"
         report.message_key = "import.summary.partial"
