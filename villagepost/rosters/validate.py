@@ -78,6 +78,20 @@ class RegistryChecks:
         self.index = index
         self.actor = actor
         self.first_row: dict[str, int] = {}
+        # Rosters repeat their county and township names on every row: compare each pair once.
+        self._same: dict[tuple[str, str, str], bool] = {}
+
+    def _matches(self, kind: str, written: str, official: str) -> bool:
+        key = (kind, written, official)
+        hit = self._same.get(key)
+        if hit is None:
+            if kind == "village":
+                hit = same_village_name(written, official)
+            else:
+                hit = same_unit_name(written, official, _COUNTY_SUFFIXES if kind == "county" else _TOWNSHIP_SUFFIXES)
+            if kind != "village":  # village names rarely repeat: not worth the memory on a national roster
+                self._same[key] = hit
+        return hit
 
     def check(
         self,
@@ -116,19 +130,19 @@ class RegistryChecks:
         county = self.index.county_of(code)
         township = self.index.township_of(code)
         text = written.get("county", "")
-        if text and county is not None and not same_unit_name(text, county.name, _COUNTY_SUFFIXES):
+        if text and county is not None and not self._matches("county", text, county.name):
             issue(errors, "county", "code_not_in_county", "import.code_not_in_county", text, code=code,
                   official=county.name)
         text = written.get("township", "")
-        if text and township is not None and not same_unit_name(text, township.name, _TOWNSHIP_SUFFIXES):
+        if text and township is not None and not self._matches("township", text, township.name):
             issue(errors, "township", "code_not_in_township", "import.code_not_in_township", text, code=code,
                   official=township.name)
         text = written.get("village", "")
         if text and "village" not in skip_fields:
-            if not same_village_name(text, unit.name):
+            if not self._matches("village", text, unit.name):
                 issue(errors, "village", "name_mismatch", "import.name_mismatch", text, code=code,
                       official=unit.name)
-            elif unicodedata.normalize("NFKC", text) != unicodedata.normalize("NFKC", unit.name):
+            elif text != unit.name and unicodedata.normalize("NFKC", text) != unicodedata.normalize("NFKC", unit.name):
                 issue(warnings, "village", "name_variant", "import.name_variant", text, official=unit.name)
         if not self.actor.may_touch(code):
             issue(errors, "code", "out_of_scope", "import.out_of_scope", code, actor=self.actor.name,

@@ -86,7 +86,7 @@ class StationWriter:
     def preload(self, prefixes: Iterable[str]) -> None:
         """Read the stored stations under the given code prefixes (e.g. the counties a roster touches)."""
         for prefix in prefixes:
-            if any(prefix.startswith(p) for p in self._loaded_prefixes):
+            if prefix in self._loaded_prefixes or any(prefix.startswith(p) for p in self._loaded_prefixes):
                 continue
             self._loaded_prefixes.add(prefix)
             cols = [Station.id, Station.code, Station.name, Station.name_key, Station.village_code,
@@ -103,8 +103,9 @@ class StationWriter:
             self._seq[village] = max(self._seq[village], int(tail))
 
     def _stations(self, village: str) -> list[_Stored]:
-        if not any(village.startswith(p) for p in self._loaded_prefixes):
-            self.preload([village[:6]])
+        # One query per province touched (a county at a time was one query per county: 2,978 nationally).
+        if village[:2] not in self._loaded_prefixes:
+            self.preload([village[:2]])
         return self._by_village.setdefault(village, [])
 
     def apply(self, village: str, data: StationInput, present: frozenset[str]) -> WriteOutcome:

@@ -1,0 +1,110 @@
+"""Benchmark: importing a roster end to end, beside its peers (not collected by pytest).
+
+    .venv/bin/python tests/bench/import_roster.py --scope 22          # Jilin: 9,321 village committees
+    .venv/bin/python tests/bench/import_roster.py                     # the nation: 487,144 rows
+    .venv/bin/python tests/bench/import_roster.py --cache /tmp/vp-bench   # keep generated files between runs
+
+Generates the roster with read_roster.generate (every 村委会 of the scope, a station on every third row),
+and a registry with the scope's division codes loaded. Then, each in a fresh process, timed with its
+peak RSS from wait4():
+- ours: `villagepost --db COPY import ROSTER --json` — safety scan, layout, parse, registry checks,
+  station writes, one transaction, commit;
+- pandas: `pandas.read_excel(dtype=str)` + `DataFrame.to_sql` into SQLite (reads and stores, checks nothing);
+- openpyxl: bare read-only iteration of the values;
+- calamine: bare python-calamine iteration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from read_roster import generate
+
+PEER_CODE = {
+    "pandas": (
+        "import sys, sqlite3, pandas as pd\n"
+        "df = pd.read_excel(sys.argv[1], dtype=str)\n"
+        "con = sqlite3.connect(sys.argv[2]); df.to_sql('roster', con, index=False); con.commit()\n"
+        "print(len(df))"
+    ),
+    "openpyxl": (
+        "import sys, openpyxl\n"
+        "wb = openpyxl.load_workbook(sys.argv[1], read_only=True, data_only=True)\n"
+        "print(sum(1 for _ in wb.worksheets[0].iter_rows(values_only=True)) - 1)"
+    ),
+    "calamine": (
+        "import sys, python_calamine\n"
+        "b = python_calamine.CalamineWorkbook.from_path(sys.argv[1])\n"
+        "print(sum(1 for _ in b.get_sheet_by_name(b.sheet_names[0]).iter_rows()) - 1)"
+    ),
+}
+
+
+def run(cmd: list[str]) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS in MB, and stdout of a child process."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert proc.stdout is not None
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return time.perf_counter() - started, usage.ru_maxrss / 1024, out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scope", default="", help="province/city/county prefix (default: the nation)")
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/villagepost-bench"))
+    parser.add_argument("--skip", nargs="*", default=[], choices=["ours", "pandas", "openpyxl", "calamine"])
+    args = parser.parse_args()
+    cache: Path = args.cache
+    cache.mkdir(parents=True, exist_ok=True)
+    tag = args.scope or "nation"
+    roster = cache / f"roster-{tag}.xlsx"
+    if not roster.exists():
+        started = time.perf_counter()
+        n = generate(roster, args.scope)
+        print(f"generated {n:,} rows in {time.perf_counter() - started:.0f} s ({roster.stat().st_size / 1e6:.1f} MB)")
+    template = cache / f"registry-{tag}.sqlite"
+    if not template.exists():
+        # In a child process: this process must stay small, or fork would lend its size to every child's peak.
+        cmd = [sys.executable, "-m", "villagepost", "--db", str(template), "divisions", "load"]
+        subprocess.run(cmd + (["--scope", args.scope] if args.scope else []), check=True, capture_output=True)
+        code = "import sqlite3,sys; sqlite3.connect(sys.argv[1]).execute('PRAGMA wal_checkpoint(TRUNCATE)')"
+        subprocess.run([sys.executable, "-c", code, str(template)], check=True)
+
+    print(f"{'peer':<10} {'rows':>9} {'seconds':>8} {'rows/s':>9} {'peak MB':>8}  what it does")
+    for peer in ("ours", "pandas", "openpyxl", "calamine"):
+        if peer in args.skip:
+            continue
+        if peer == "ours":
+            db = cache / "work.sqlite"
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(db) + suffix).unlink(missing_ok=True)
+            shutil.copyfile(template, db)
+            seconds, peak, out = run([sys.executable, "-m", "villagepost", "--db", str(db), "import", str(roster),
+                                      "--json"])
+            doc = json.loads(out)
+            rows = doc["rows_read"]
+            what = (f"status {doc['status']}, {doc['villages_imported']:,} villages, "
+                    f"{doc['stations_created']:,} stations")
+        else:
+            target = cache / "pandas.sqlite"
+            target.unlink(missing_ok=True)
+            seconds, peak, out = run([sys.executable, "-c", PEER_CODE[peer], str(roster), str(target)])
+            rows = int(out.strip() or 0)
+            what = {"pandas": "read_excel + to_sql, no checks", "openpyxl": "read-only iteration",
+                    "calamine": "bare iteration"}[peer]
+        print(f"{peer:<10} {rows:>9,} {seconds:>8.2f} {rows / seconds:>9,.0f} {peak:>8.0f}  {what}")
+
+
+if __name__ == "__main__":
+    main()
