@@ -69,7 +69,8 @@ def _peer(name: str, db: Path, out: Path) -> dict[str, float]:
         rows = export_registry(reg, out, None).rows
     secs = time.perf_counter() - t0
     reg.close()
-    return {"rows": rows, "seconds": secs, "rss_growth_mb": _rss_mb() - base, "mib": out.stat().st_size / 2**20}
+    return {"rows": rows, "seconds": secs, "rss_growth_mb": _rss_mb() - base, "rss_peak_mb": _rss_mb(),
+            "mib": out.stat().st_size / 2**20}
 
 
 def main() -> None:
@@ -96,7 +97,8 @@ def main() -> None:
             m = json.loads(done.stdout.strip().splitlines()[-1])
             rate = m["rows"] / m["seconds"]
             print(f"{peer:<6} {int(m['rows']):>9,} rows  {m['seconds']:7.1f} s  {rate:9,.0f} rows/s  "
-                  f"peak RSS growth {m['rss_growth_mb']:6.1f} MiB  file {m['mib']:5.1f} MiB", flush=True)
+                  f"peak RSS {m['rss_peak_mb']:6.1f} MiB (growth while writing {m['rss_growth_mb']:5.1f})  "
+                  f"file {m['mib']:5.1f} MiB", flush=True)
 
 
 if __name__ == "__main__":

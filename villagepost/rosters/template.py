@@ -123,7 +123,7 @@ def write_template(rows: Iterable[RosterRow], out: Path, title: str) -> RosterCo
     `title` names the township (e.g. "宁夏回族自治区 石嘴山市 平罗县 城关镇") for the instructions sheet.
     """
     wb = new_workbook()
-    sheet = SheetWriter(wb, DATA_SHEET, STANDARD_COLUMNS)
+    sheet = SheetWriter(wb, DATA_SHEET, STANDARD_COLUMNS, style_empty=True)
     counts = RosterCounts()
     last: str | None = None
     for row in rows:
