@@ -111,6 +111,10 @@ def normalise_code(value: object) -> Code:
     """
     if value is None:
         raise CodeFormatError("code.empty", "")
+    # The common case of a roster, 487k times on a national one: a clean 12-digit village code.
+    if (type(value) is str and len(value) == 12 and value.isdigit() and value.isascii()
+            and "00" not in (value[:2], value[2:4], value[4:6]) and "000" not in (value[6:9], value[9:])):
+        return Code(value)
     if isinstance(value, str):
         digits = _digits_from_text(value)
     elif isinstance(value, int | float | Decimal):

@@ -80,13 +80,17 @@ class RegistryChecks:
         self.first_row: dict[str, int] = {}
         # Rosters repeat their county and township names on every row: compare each pair once.
         self._same: dict[tuple[str, str, str], bool] = {}
+        self._village_keys: dict[str, str] = {}
 
     def _matches(self, kind: str, written: str, official: str) -> bool:
         key = (kind, written, official)
         hit = self._same.get(key)
         if hit is None:
             if kind == "village":
-                hit = same_village_name(written, official)
+                official_key = self._village_keys.get(official)
+                if official_key is None:
+                    official_key = self._village_keys[official] = village_name_key(official)
+                hit = written == official or village_name_key(written) == official_key
             else:
                 hit = same_unit_name(written, official, _COUNTY_SUFFIXES if kind == "county" else _TOWNSHIP_SUFFIXES)
             if kind != "village":  # village names rarely repeat: not worth the memory on a national roster

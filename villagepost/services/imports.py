@@ -21,7 +21,7 @@ from typing import Any
 
 from villagepost.core.errors import Cancelled
 from villagepost.core.messages import tr
-from villagepost.rosters.parse import ParsedRow, parse_row
+from villagepost.rosters.parse import ParsedRow, RowParser
 from villagepost.rosters.reader import ColumnMap, RosterLayout, RosterWorkbook, open_roster
 from villagepost.rosters.safety import RosterFileError
 from villagepost.rosters.validate import RegistryChecks, RowIssue
@@ -143,17 +143,19 @@ def _process(book: RosterWorkbook, reg: Registry, report: ImportReport, *, today
         index = DivisionIndex(conn)
         checks = RegistryChecks(index, reg.actor)
         writer = StationWriter(conn, reg.actor, today)
+        parse_row = RowParser(today)
         def rows_progress(done: int, total: int) -> None:
             if progress is not None:
                 progress(done, total, "import.reading")
 
         for raw in book.rows(progress=rows_progress, cancelled=cancelled):
             report.rows_read += 1
-            parsed = parse_row(raw, today)
+            parsed = parse_row(raw)
             errors = [_issue_from_cell(p, columns) for p in parsed.problems]
             unit = None
             if parsed.code is not None:
-                written = {f: raw.text(f) for f in ("county", "township", "village") if f in columns}
+                written = {"county": parsed.county or "", "township": parsed.township or "",
+                           "village": parsed.village or ""}
                 skip = frozenset(p.field for p in parsed.problems)
                 reg_errors, reg_warnings, unit = checks.check(raw.row, parsed.code.code, written, ctx.headers, skip)
                 errors.extend(reg_errors)
