@@ -37,6 +37,11 @@ FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
         ("220200", "2202", Level.CITY),
         ("220000000000", "22", Level.PROVINCE),
         ("22", "22", Level.PROVINCE),
+        # prefecture cities without counties: the county group is 00 (东莞, 中山, 儋州)
+        ("441900101200", "441900101200", Level.VILLAGE),
+        (441900003001, "441900003001", Level.VILLAGE),
+        ("442000100", "442000100", Level.TOWNSHIP),
+        ("460400100000", "460400100", Level.TOWNSHIP),
         ("2202", "2202", Level.CITY),
     ],
 )
@@ -68,6 +73,8 @@ def test_normalise_accepts(raw: object, code: str | None, level: Level | None) -
         ("220221100201.5", "not_integer"),
         ("000000000000", "bad_padding"),
         ("220021100201", "bad_padding"),
+        ("220200000201", "bad_padding"),
+        ("004419101200", "bad_padding"),
         (True, "not_digits"),
         (float("nan"), "not_integer"),
         ([1], "not_digits"),

@@ -113,7 +113,7 @@ def normalise_code(value: object) -> Code:
         raise CodeFormatError("code.empty", "")
     # The common case of a roster, 487k times on a national one: a clean 12-digit village code.
     if (type(value) is str and len(value) == 12 and value.isdigit() and value.isascii()
-            and "00" not in (value[:2], value[2:4], value[4:6]) and "000" not in (value[6:9], value[9:])):
+            and "00" not in (value[:2], value[2:4]) and "000" not in (value[6:9], value[9:])):
         return Code(value)
     if isinstance(value, str):
         digits = _digits_from_text(value)
@@ -136,7 +136,10 @@ def canonical_digits(digits: str, shown: str | None = None) -> str:
         raise CodeFormatError("code.bad_padding", shown)
     while len(groups) > 1 and int(groups[-1]) == 0:
         groups.pop()
-    if any(int(g) == 0 for g in groups):
+    # A zero group inside a code is padding gone wrong, except the county group of the prefecture cities
+    # that have no counties: 东莞 441900, 中山 442000, 儋州 460400 hold their townships directly.
+    inner = [g for i, g in enumerate(groups) if not (i == 2 and len(groups) > 3)]
+    if any(int(g) == 0 for g in inner):
         raise CodeFormatError("code.bad_padding", shown)
     return "".join(groups)
 
