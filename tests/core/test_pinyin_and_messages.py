@@ -40,7 +40,8 @@ def test_every_message_has_both_languages_and_matching_placeholders() -> None:
     for key, (zh, en) in CATALOGUE.items():
         assert zh and en, key
         fields_zh = {f for _, f, _, _ in string.Formatter().parse(zh) if f}
-        fields_en = {f for _, f, _, _ in string.Formatter().parse(en) if f}
+        # English may take a parameter's English form: {level} in Chinese, {level_en} in English.
+        fields_en = {f.removesuffix("_en") for _, f, _, _ in string.Formatter().parse(en) if f}
         assert fields_zh == fields_en, key
 
 

@@ -216,3 +216,25 @@ def test_renamed_station_is_updated_with_a_warning(sqlite_registry: Callable[...
         assert [w.kind for w in report.warnings] == ["station_renamed"]
         names = [s.name for s in list_stations(reg, code)]
         assert names == ["改名后的服务站"]
+
+
+def test_a_village_with_two_stations_takes_two_rows(sqlite_registry: Callable[..., Registry], tmp_path: Path) -> None:
+    """A repeated code naming another station of the same village is a second station, not a duplicate."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["行政村", "区划代码", "站点名称", "站点类型"])
+    ws.append(["姚伏村委会", "640221104201", "姚伏村村邮站", "村邮站"])
+    ws.append(["姚伏村委会", "640221104201", "姚伏中通快递超市", "快递超市"])
+    ws.append(["姚伏村委会", "640221104201", "姚伏村村邮站", "村邮站"])  # a real duplicate
+    ws.append(["六羊村委会", "640221104201", "六羊快递超市", "快递超市"])  # another village's row, wrong code
+    path = tmp_path / "two.xlsx"
+    wb.save(path)
+    with sqlite_registry("64") as reg:
+        report = import_roster(reg, path, today=TODAY)
+        assert [(e.row, e.kind) for e in report.errors] == [(4, "duplicate_code"), (5, "duplicate_code")]
+        assert (report.villages_imported, report.stations_created) == (2, 2)
+        assert [s.name for s in list_stations(reg, "640221104201")] == ["姚伏村村邮站", "姚伏中通快递超市"]
+        assert report.errors[0].params["first"] == 2

@@ -78,6 +78,8 @@ class RegistryChecks:
         self.index = index
         self.actor = actor
         self.first_row: dict[str, int] = {}
+        #: station names (NFKC keys) each code's rows have named so far
+        self._stations_seen: dict[str, set[str]] = {}
         # Rosters repeat their county and township names on every row: compare each pair once.
         self._same: dict[tuple[str, str, str], bool] = {}
         self._village_keys: dict[str, str] = {}
@@ -103,12 +105,18 @@ class RegistryChecks:
         code: str,
         written: dict[str, str],
         columns: dict[str, tuple[str, int | None]],
+        *,
         skip_fields: frozenset[str] = frozenset(),
+        station_key: str = "",
     ) -> tuple[list[RowIssue], list[RowIssue], Unit | None]:
         """(errors, warnings, the village unit) for a row whose code is well-formed.
 
         `written` holds the row's county/township/village texts as written (trimmed); `columns` maps a field
         to (header text, column index); fields in `skip_fields` already have a value error of their own.
+
+        A code met again is a `duplicate_code` naming its first row — unless the row names a station of
+        that same village not named before: a village with two stations takes two rows (the registry
+        export writes them so), and that is no duplicate.
         """
         errors: list[RowIssue] = []
         warnings: list[RowIssue] = []
@@ -119,9 +127,17 @@ class RegistryChecks:
 
         first = self.first_row.get(code)
         if first is not None:
-            issue(errors, "code", "duplicate_code", "import.duplicate_code", code, first=first)
-            return errors, warnings, None
-        self.first_row[code] = row
+            seen = self._stations_seen[code]
+            unit = self.index.get(code)
+            village = written.get("village", "")
+            same_village = unit is not None and (not village or self._matches("village", village, unit.name))
+            if not (station_key and station_key not in seen and same_village):
+                issue(errors, "code", "duplicate_code", "import.duplicate_code", code, first=first)
+                return errors, warnings, None
+            seen.add(station_key)
+        else:
+            self.first_row[code] = row
+            self._stations_seen[code] = {station_key}
 
         unit = self.index.get(code)
         if unit is None or unit.level != 5:

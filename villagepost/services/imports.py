@@ -21,6 +21,7 @@ from typing import Any
 
 from villagepost.core.errors import Cancelled
 from villagepost.core.messages import tr
+from villagepost.core.stations import name_key
 from villagepost.rosters.parse import ParsedRow, RowParser
 from villagepost.rosters.reader import ColumnMap, RosterLayout, RosterWorkbook, open_roster
 from villagepost.rosters.safety import RosterFileError
@@ -157,7 +158,9 @@ def _process(book: RosterWorkbook, reg: Registry, report: ImportReport, *, today
                 written = {"county": parsed.county or "", "township": parsed.township or "",
                            "village": parsed.village or ""}
                 skip = frozenset(p.field for p in parsed.problems)
-                reg_errors, reg_warnings, unit = checks.check(raw.row, parsed.code.code, written, ctx.headers, skip)
+                station_key = name_key(parsed.station_name) if parsed.station_name else ""
+                reg_errors, reg_warnings, unit = checks.check(raw.row, parsed.code.code, written, ctx.headers,
+                                                              skip_fields=skip, station_key=station_key)
                 errors.extend(reg_errors)
                 report.warnings.extend(reg_warnings)
             elif "code" not in {e.field for e in errors}:

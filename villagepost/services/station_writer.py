@@ -70,6 +70,13 @@ class WriteOutcome:
     warnings: list[tuple[str, dict[str, str]]] = field(default_factory=list)
 
 
+def _sqlite_value(value: Any) -> Any:
+    # The values SQLAlchemy's SQLite types would store: dates as ISO text.
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
 class StationWriter:
     """Applies station rows for one import on a Core connection (the import's single transaction)."""
 
@@ -82,6 +89,25 @@ class StationWriter:
         self._inserts: list[dict[str, Any]] = []
         self._updates: list[dict[str, Any]] = []
         self._seq: dict[str, int] = defaultdict(int)
+
+    def _insert_many(self, rows: list[dict[str, Any]]) -> None:
+        """Insert through the driver's executemany: Core's per-row parameter processing cost ~7 us a row."""
+        columns = list(rows[0])
+        now = dt.datetime.now().replace(microsecond=0)
+        if self.conn.dialect.name != "sqlite":
+            self.conn.execute(insert(Station), [{**r, "created_at": now, "updated_at": now} for r in rows])
+            return
+        names = ", ".join([*columns, "created_at", "updated_at"])
+        marks = ", ".join(["?"] * (len(columns) + 2))
+        stamp = now.isoformat(sep=" ")
+        values = [(*(_sqlite_value(r[c]) for c in columns), stamp, stamp) for r in rows]
+        raw = self.conn.connection.driver_connection
+        assert raw is not None
+        cur = raw.cursor()
+        try:
+            cur.executemany(f"INSERT INTO station ({names}) VALUES ({marks})", values)
+        finally:
+            cur.close()
 
     def preload(self, prefixes: Iterable[str]) -> None:
         """Read the stored stations under the given code prefixes (e.g. the counties a roster touches)."""
@@ -157,7 +183,7 @@ class StationWriter:
 
     def flush(self) -> None:
         if self._inserts:
-            self.conn.execute(insert(Station), self._inserts)
+            self._insert_many(self._inserts)
             self._inserts = []
         if self._updates:
             now = dt.datetime.now().replace(microsecond=0)
