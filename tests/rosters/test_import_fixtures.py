@@ -238,3 +238,19 @@ def test_a_village_with_two_stations_takes_two_rows(sqlite_registry: Callable[..
         assert (report.villages_imported, report.stations_created) == (2, 2)
         assert [s.name for s in list_stations(reg, "640221104201")] == ["姚伏村村邮站", "姚伏中通快递超市"]
         assert report.errors[0].params["first"] == 2
+
+
+def test_big_sheets_are_checked_in_a_second_process(sqlite_registry: Callable[..., Registry],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large sheets have their XML checked by a child process; its refusal reaches the import intact."""
+    from villagepost.rosters import reader, safety
+
+    monkeypatch.setattr(safety, "_SMALL_PART", 0)  # every part counts as large: deferred
+    monkeypatch.setattr(reader, "CHILD_CHECK_BYTES", 0)  # and checked in the child
+    with sqlite_registry("64") as reg:
+        damaged = _import(reg, "D08_malformed_sheet_xml.xlsx")
+        assert (damaged.status, damaged.reason) == ("rejected", "damaged")
+        assert "89" in damaged.message("zh") and "站点统计" in damaged.message("zh")
+        assert _station_dump(reg) == []
+        fine = _import(reg, "A01_pingluo_clean.xlsx")
+        assert (fine.status, fine.stations_created) == ("ok", 88)

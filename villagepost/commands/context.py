@@ -59,17 +59,18 @@ class Context:
 
 
 class ProgressPrinter:
-    """progress(done, total, text) for the services: a line on stderr at most every 0.25 s.
+    """progress(done, total, text) for the services: a line on stderr at most every 0.25 s (5 s in a log).
 
     On a terminal the line rewrites itself; in a log or a pipe each update is its own line.
     """
 
-    def __init__(self, stream: TextIO, label: str, interval: float = 0.25) -> None:
+    def __init__(self, stream: TextIO, label: str, interval: float | None = None) -> None:
         self.stream = stream
         self.label = label
-        self.interval = interval
         self._last = 0.0
         self._tty = bool(getattr(stream, "isatty", lambda: False)())
+        # A terminal line rewrites itself, so it may move often; a log gets a line every few seconds.
+        self.interval = interval if interval is not None else (0.25 if self._tty else 5.0)
         self._shown = False
         self._line = ""
 

@@ -33,8 +33,12 @@ from villagepost.rosters.safety import (
     PackageScan,
     RosterFileError,
     SheetInfo,
+    deferred_bytes,
+    deferred_sheets,
+    refusal_from,
     scan_package,
     verify_wellformed,
+    wellformed_in_child,
 )
 
 Engine = Literal["auto", "calamine", "openpyxl"]
@@ -456,7 +460,10 @@ def open_roster(path: str | Path, *, sheet: str | None = None, engine: Engine = 
     """
     path = Path(path)
     scan = scan_package(path, defer_large=True)
-    checker = _Background(lambda: verify_wellformed(scan)) if scan.deferred else None
+    checker: _Background | _ChildCheck | None = None
+    if scan.deferred:
+        big = deferred_bytes(scan) >= CHILD_CHECK_BYTES
+        checker = _ChildCheck(scan) if big else _Background(lambda: verify_wellformed(scan))
     engines: list[_Engine] = []
     try:
         result = _open(path, scan, sheet, engine, engines)
@@ -469,6 +476,33 @@ def open_roster(path: str | Path, *, sheet: str | None = None, engine: Engine = 
         for e in engines:
             e.close()
         raise
+
+
+#: Deferred XML at least this large is checked in a child process (its start costs ~0.3 s).
+CHILD_CHECK_BYTES = 48 << 20
+
+
+class _ChildCheck:
+    """The well-formedness check in a second process, so the second core does it while we read."""
+
+    def __init__(self, scan: PackageScan) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.path = scan.path
+        # spawn, not fork: the parent may hold threads (the window, a connection pool) whose locks a fork
+        # would copy in a locked state.
+        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        self.future = self.pool.submit(wellformed_in_child, str(scan.path), list(scan.deferred),
+                                       deferred_sheets(scan))
+
+    def join(self, reraise: bool = True) -> None:
+        try:
+            found = self.future.result()
+        finally:
+            self.pool.shutdown(wait=True)
+        if reraise and found is not None:
+            raise refusal_from(self.path, found)
 
 
 class _Background:

@@ -185,6 +185,41 @@ def verify_wellformed(scan: PackageScan, parts: list[str] | None = None) -> None
             _expat_check(scan.path, name, _inflate(scan.path, raw, zf.getinfo(name)), _sheet_name(scan, name))
 
 
+def wellformed_in_child(
+    path: str, parts: list[str], sheets: dict[str, str | None]
+) -> tuple[str, dict[str, Any]] | None:
+    """`verify_wellformed` for a child process: returns the refusal as (reason, params), None when fine.
+
+    Why a child: expat holds the GIL, so in a thread it slowed the import's main loop by as much as it
+    checked (about 6 s of a national roster); a second process uses the second core. Exceptions with
+    their own constructors do not travel between processes, so the refusal travels as plain data.
+    """
+    file = Path(path)
+    try:
+        with zipfile.ZipFile(file) as zf, file.open("rb") as raw:
+            for name in parts:
+                _expat_check(file, name, _inflate(file, raw, zf.getinfo(name)), sheets.get(name))
+    except RosterFileError as exc:
+        params = {k: v for k, v in exc.params.items() if k not in ("file", "detail")}
+        return exc.reason, {"detail": exc.details["zh"], "detail_en": exc.details["en"], **params}
+    return None
+
+
+def refusal_from(path: Path, found: tuple[str, dict[str, Any]]) -> RosterFileError:
+    """The RosterFileError a child reported through `wellformed_in_child`."""
+    reason, params = found
+    return RosterFileError(reason, path, **params)
+
+
+def deferred_sheets(scan: PackageScan) -> dict[str, str | None]:
+    return {name: _sheet_name(scan, name) for name in scan.deferred}
+
+
+def deferred_bytes(scan: PackageScan) -> int:
+    with zipfile.ZipFile(scan.path) as zf:
+        return sum(zf.getinfo(name).file_size for name in scan.deferred)
+
+
 # --- magic bytes ----------------------------------------------------------------------------------
 
 
