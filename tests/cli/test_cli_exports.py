@@ -9,29 +9,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from villagepost.cli import main
-from villagepost.services.registry import Registry
-
 Run = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Run:
-    def call(*argv: str) -> tuple[int, str, str]:
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return call
-
-
-@pytest.fixture
-def db_url(make_registry: Callable[..., Registry]) -> str:
-    """The parametrised backend's database with 平罗县 loaded, as the string a user passes to --db."""
-    reg = make_registry("640221")
-    label = str(reg.location.path) if reg.location.path else reg.location.url.render_as_string(hide_password=False)
-    reg.close()
-    return label
+def db_url(db_with: Callable[..., str]) -> str:
+    """The parametrised backend's database with 平罗县 loaded."""
+    return db_with("640221")
 
 
 def test_export_registry_json(run: Run, db_url: str, tmp_path: Path) -> None:

@@ -14,15 +14,11 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "rosters"))
 from roster_fixtures import DATA
 
 from villagepost.cli import main
-from villagepost.services.registry import Registry
 
 
 @pytest.fixture
-def db(make_registry: Callable[..., Registry]) -> str:
-    reg = make_registry("64")
-    label = str(reg.location.path) if reg.location.path else reg.location.url.render_as_string(hide_password=False)
-    reg.close()
-    return label
+def db(db_with: Callable[..., str]) -> str:
+    return db_with("64")
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -66,19 +66,20 @@ class UnitInfo:
         return asdict(self)
 
 
-def _require(reg: Registry, code: str) -> Division:
+def require_unit(reg: Registry, code: str) -> tuple[Division, str]:
+    """The unit and its path text (吉林省 / 吉林市 / 永吉县), or the refusal a user can act on."""
     with reg.read() as s:
         unit = q.get(s, code)
         if unit is None:
             if q.total_units(s) == 0:
                 raise KnownError("div.empty_registry")
             raise KnownError("div.unknown_code", code=code)
-        return unit
+        return unit, " / ".join(d.name for d in q.path(s, code))
 
 
 def show(reg: Registry, code_text: str) -> UnitInfo:
     code = parse_scope(code_text)
-    unit = _require(reg, code)
+    unit, _ = require_unit(reg, code)
     with reg.read() as s:
         chain = q.path(s, code)
         counts = q.counts_by_level(s, code)

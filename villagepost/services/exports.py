@@ -20,7 +20,7 @@ from villagepost.core.errors import KnownError
 from villagepost.core.messages import register
 from villagepost.rosters.export import RosterCounts, RosterRow, write_registry_roster
 from villagepost.rosters.template import write_template
-from villagepost.services.divisions import parse_scope
+from villagepost.services.divisions import parse_scope, require_unit
 from villagepost.services.registry import Registry
 from villagepost.storage import division_queries as dq
 from villagepost.storage.models import SETTING_EDITION, Division, Station
@@ -72,17 +72,6 @@ def _check_out(out: Path) -> Path:
     if out.suffix.lower() != ".xlsx":
         raise KnownError("export.not_xlsx", path=str(out))
     return out
-
-
-def _unit(reg: Registry, code: str) -> tuple[Division, str]:
-    """The unit and its path text, or the usual refusal (empty registry / unknown code)."""
-    with reg.read() as s:
-        unit = dq.get(s, code)
-        if unit is None:
-            if dq.total_units(s) == 0:
-                raise KnownError("div.empty_registry")
-            raise KnownError("div.unknown_code", code=code)
-        return unit, " / ".join(d.name for d in dq.path(s, code))
 
 
 def _names(conn: Connection, scope: str) -> dict[str, str]:
@@ -150,7 +139,7 @@ def export_registry(
                 raise KnownError("div.empty_registry")
     else:
         code = parse_scope(scope)
-        _, path_text = _unit(reg, code)
+        _, path_text = require_unit(reg, code)
     edition = reg.setting(SETTING_EDITION) or ""
     total = 0
     if progress is not None:
@@ -190,7 +179,7 @@ def export_template(reg: Registry, out: Path, township: str) -> ExportResult:
     """Write the fill-in template of one township: its 村委会, pre-filled with the stations on record."""
     out = _check_out(out)
     code = parse_scope(township)
-    unit, path_text = _unit(reg, code)
+    unit, path_text = require_unit(reg, code)
     level = Level(unit.level)
     if level != Level.TOWNSHIP:
         raise KnownError("export.template_needs_township", code=code, name=unit.name, level=level.zh,
