@@ -6,7 +6,9 @@ This module imports no Qt: it decides first whether a window can open here, and 
 
 from __future__ import annotations
 
+import ctypes
 import ctypes.util
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -33,14 +35,42 @@ def display_problem() -> str | None:
         number = display[1:].split(".")[0]
         if number.isdigit() and not Path(f"/tmp/.X11-unix/X{number}").exists():
             return f"no X server on display {display}"
-    # Qt 6's xcb plugin needs libxcb-cursor; without it Qt aborts with a plugin trace.
-    if ctypes.util.find_library("xcb-cursor") is None:
-        return "the system library libxcb-cursor is missing (Debian/Ubuntu: sudo apt install libxcb-cursor0)"
-    return None
+    return _xcb_plugin_problem()
+
+
+#: What Qt 6's xcb platform plugin needs on Debian/Ubuntu (the window's own libraries ship with PySide6).
+XCB_PACKAGES = ("libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xkb1 "
+                "libxkbcommon-x11-0 libxcb-shape0 libxcb-randr0 libxcb-xinerama0 libegl1 libfontconfig1")
+
+
+def _xcb_plugin_problem() -> str | None:
+    """Load Qt's xcb plugin the way Qt will; a missing system library is named instead of a Qt abort."""
+    spec = importlib.util.find_spec("PySide6")
+    if spec is None or not spec.submodule_search_locations:
+        return None  # the import of the window reports it
+    plugin = Path(next(iter(spec.submodule_search_locations))) / "Qt" / "plugins" / "platforms" / "libqxcb.so"
+    missing = None
+    if plugin.exists():
+        try:
+            ctypes.CDLL(str(plugin))
+        except OSError as exc:
+            missing = str(exc).split(":")[0]
+    if missing is None and ctypes.util.find_library("xcb-cursor") is None:
+        missing = "libxcb-cursor.so.0"  # Qt opens it at run time, not at link time
+    if missing is None:
+        return None
+    return f"{MISSING_LIBRARY}{missing}"
+
+
+MISSING_LIBRARY = "missing library: "
 
 
 def launch_gui(db: str | None, lang: str) -> int:
     problem = display_problem()
+    if problem is not None and problem.startswith(MISSING_LIBRARY):
+        library = problem.removeprefix(MISSING_LIBRARY)
+        sys.stderr.write(tr("app.qt_libs_missing", lang, {"library": library, "packages": XCB_PACKAGES}) + "\n")
+        return 2
     if problem is not None:
         sys.stderr.write(tr("app.no_display", lang) + f"\n({problem})\n")
         return 2

@@ -107,6 +107,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "- on a server or remote shell use the commands: villagepost --help (e.g. villagepost divisions show 22);\n"
         "- or run it on a virtual display: xvfb-run villagepost",
     ),
+    "app.qt_libs_missing": (
+        "窗口需要的系统库 {library} 没有安装，所以无法打开村邮通窗口（命令行仍可使用：villagepost --help）。\n"
+        "Debian/Ubuntu 请运行：sudo apt install {packages}",
+        "the window needs the system library {library}, which is not installed (the commands still work: "
+        "villagepost --help).\nDebian/Ubuntu: sudo apt install {packages}",
+    ),
     "app.qt_failed": (
         "无法启动图形界面：{reason}\n可用命令行操作：villagepost --help",
         "cannot start the graphical interface: {reason}\nThe commands still work: villagepost --help",
