@@ -144,7 +144,9 @@ class RowParser:
         try:
             result: object = self.parsers[name](value)
         except ValueProblem as exc:
-            result = exc
+            # Without its traceback: exc -> traceback -> this frame -> result -> exc is a reference cycle
+            # per bad cell, which only the cyclic GC (suspended in part during an import) would free.
+            result = exc.with_traceback(None)
         if memo is not None:
             if len(memo) >= self.MEMO_LIMIT:
                 memo.clear()
