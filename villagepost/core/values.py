@@ -126,14 +126,15 @@ def parse_village_code(value: object) -> Code:
     A valid county or township code, or a padded one ('640221000000'), is a code_format problem here:
     a roster row names one village.
     """
-    shown = cell_text(value)
+    # `cell_text` only on the error paths: it was a fifth of this function's cost on a clean roster.
     try:
         code = normalise_code(value)
     except CodeFormatError as exc:
-        raise ValueProblem(ValueKind.CODE_FORMAT, f"roster.value.code.{exc.reason}", value=shown,
+        raise ValueProblem(ValueKind.CODE_FORMAT, f"roster.value.code.{exc.reason}", value=cell_text(value),
                            **{k: v for k, v in exc.params.items() if k != "value"}) from None
     if len(code.code) != 12:
-        raise ValueProblem(ValueKind.CODE_FORMAT, "roster.value.code.not_village", value=shown, code=code.code)
+        raise ValueProblem(ValueKind.CODE_FORMAT, "roster.value.code.not_village", value=cell_text(value),
+                           code=code.code)
     return code
 
 
@@ -349,6 +350,8 @@ def parse_coordinate(value: object) -> float:
     and full-width digits. W/S and a minus sign give negative values. The range is not checked here
     (see `coordinate_problems`), so a misplaced decimal point still reads as a number to report.
     """
+    if type(value) is float and math.isfinite(value):  # the usual cell, before any text is made of it
+        return value
     shown = cell_text(value)
     if isinstance(value, bool):
         raise _coord_problem(shown)

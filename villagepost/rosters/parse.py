@@ -57,7 +57,7 @@ class CellProblem:
         return self.message_en if lang == "en" else self.message_zh
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRow:
     """The typed values of one data row and the problems found in its cells."""
 
@@ -155,10 +155,24 @@ class RowParser:
 
     def __call__(self, row: RosterRow) -> ParsedRow:
         out = ParsedRow(row.row)
+        memos = self.memo
         for name, value in row.raw.items():
-            if value is None or (type(value) is str and not trim(value)):
+            if value is None:
                 continue
-            result = self._parse(name, value)
+            # A memo hit first: a remembered value was non-blank when it was parsed, so the trim test
+            # can wait for a miss (the county/township/type/mode/date cells of most rows hit).
+            memo = memos.get(name)
+            if memo is not None:
+                try:
+                    result = memo[value]
+                except (KeyError, TypeError):
+                    if type(value) is str and not trim(value):
+                        continue
+                    result = self._parse(name, value)
+            else:
+                if type(value) is str and not trim(value):
+                    continue
+                result = self._parse(name, value)
             if isinstance(result, ValueProblem):
                 out.problems.append(_problem(row, name, result, value=cell_text(value)[:50] if name in (
                     "village", "station_name", "contact") else None))

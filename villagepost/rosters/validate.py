@@ -78,8 +78,9 @@ class RegistryChecks:
         self.index = index
         self.actor = actor
         self.first_row: dict[str, int] = {}
-        #: station names (NFKC keys) each code's rows have named so far
-        self._stations_seen: dict[str, set[str]] = {}
+        #: station names (NFKC keys) each code's rows have named so far: the one key as a plain str until
+        #: a second row of the code arrives (a set per code was 487k sets, ~100 MB, on the national roster)
+        self._stations_seen: dict[str, str | set[str]] = {}
         # Rosters repeat their county and township names on every row: compare each pair once.
         self._same: dict[tuple[str, str, str], bool] = {}
         self._village_keys: dict[str, str] = {}
@@ -128,6 +129,8 @@ class RegistryChecks:
         first = self.first_row.get(code)
         if first is not None:
             seen = self._stations_seen[code]
+            if isinstance(seen, str):
+                seen = self._stations_seen[code] = {seen}
             unit = self.index.get(code)
             village = written.get("village", "")
             same_village = unit is not None and (not village or self._matches("village", village, unit.name))
@@ -137,7 +140,7 @@ class RegistryChecks:
             seen.add(station_key)
         else:
             self.first_row[code] = row
-            self._stations_seen[code] = {station_key}
+            self._stations_seen[code] = station_key
 
         unit = self.index.get(code)
         if unit is None or unit.level != 5:
@@ -158,7 +161,9 @@ class RegistryChecks:
             issue(errors, "township", "code_not_in_township", "import.code_not_in_township", text, code=code,
                   official=township.name)
         text = written.get("village", "")
-        if text and "village" not in skip_fields:
+        # `text == unit.name` first: the usual row writes the official name, and then neither the
+        # mismatch nor the variant check can fire.
+        if text and text != unit.name and "village" not in skip_fields:
             if not self._matches("village", text, unit.name):
                 issue(errors, "village", "name_mismatch", "import.name_mismatch", text, code=code,
                       official=unit.name)

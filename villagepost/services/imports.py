@@ -33,6 +33,7 @@ from villagepost.services.station_writer import STATION_FIELDS, StationInput, St
 from villagepost.storage.division_index import DivisionIndex
 
 Progress = Callable[[int, int, str], None]
+_NO_FIELDS: frozenset[str] = frozenset()
 NO_DATA = frozenset({"empty", "no_rows", "formulas_without_values"})
 EXIT_BY_STATUS = {"ok": 0, "partial": 3, "rejected": 2, "no_data": 2}
 #: roster fields -> station fields (the roster says station_type; the model says station_type too)
@@ -154,17 +155,21 @@ def _process(book: RosterWorkbook, reg: Registry, report: ImportReport, *, today
         for raw in book.rows(progress=rows_progress, cancelled=cancelled):
             report.rows_read += 1
             parsed = parse_row(raw)
-            errors = [_issue_from_cell(p, columns) for p in parsed.problems]
+            # A clean row (nearly all of them) allocates no problem list nor skip set of its own.
+            problems = parsed.problems
+            errors = [_issue_from_cell(p, columns) for p in problems] if problems else []
             unit = None
             if parsed.code is not None:
                 written = {"county": parsed.county or "", "township": parsed.township or "",
                            "village": parsed.village or ""}
-                skip = frozenset(p.field for p in parsed.problems)
+                skip = frozenset(p.field for p in problems) if problems else _NO_FIELDS
                 station_key = name_key(parsed.station_name) if parsed.station_name else ""
                 reg_errors, reg_warnings, unit = checks.check(raw.row, parsed.code.code, written, ctx.headers,
                                                               skip_fields=skip, station_key=station_key)
-                errors.extend(reg_errors)
-                report.warnings.extend(reg_warnings)
+                if reg_errors:
+                    errors.extend(reg_errors)
+                if reg_warnings:
+                    report.warnings.extend(reg_warnings)
             elif "code" not in {e.field for e in errors}:
                 header, idx = ctx.headers.get("code", ("区划代码", None))
                 errors.append(RowIssue(raw.row, "code", header, "code_format", "", "import.code_missing",
