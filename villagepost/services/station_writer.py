@@ -14,12 +14,13 @@ Inserts and updates are batched through Core executemany: the ORM's per-object f
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, Date, DateTime, bindparam, insert, select, update
 
 from villagepost.core.actor import Actor
 from villagepost.core.stations import StationStatus, name_key
@@ -100,7 +101,16 @@ class StationWriter:
         names = ", ".join([*columns, "created_at", "updated_at"])
         marks = ", ".join(["?"] * (len(columns) + 2))
         stamp = now.isoformat(sep=" ")
-        values = [(*(_sqlite_value(r[c]) for c in columns), stamp, stamp) for r in rows]
+        # Only the model's date columns are converted: a conversion call per cell of every column was
+        # 0.8 s of the national import's 162k inserts.
+        pick = operator.itemgetter(*columns)
+        dated = [i for i, c in enumerate(columns) if isinstance(Station.__table__.c[c].type, Date | DateTime)]
+        values: list[list[Any]] = []
+        for r in rows:
+            params = [*pick(r), stamp, stamp] if len(columns) > 1 else [r[columns[0]], stamp, stamp]
+            for i in dated:
+                params[i] = _sqlite_value(params[i])
+            values.append(params)
         raw = self.conn.connection.driver_connection
         assert raw is not None
         cur = raw.cursor()
@@ -141,7 +151,7 @@ class StationWriter:
         """
         key = name_key(data.name)
         stations = self._stations(village)
-        match = next((s for s in stations if s.key == key), None)
+        match = next((s for s in stations if s.key == key), None) if stations else None
         warnings: list[tuple[str, dict[str, str]]] = []
         renamed = False
         if match is None and data.station_type:
@@ -156,12 +166,12 @@ class StationWriter:
         if match is None:
             self._seq[village] += 1
             code = f"{village}-{self._seq[village]:02d}"
-            row = {f: (new_values[f] if f in present else None) for f in STATION_FIELDS}
-            row.update(code=code, village_code=village, name=data.name, name_key=key,
-                       status=StationStatus.OPERATING.value, recorded_on=self.today,
-                       created_by=self.actor.name, updated_by=self.actor.name)
-            self._inserts.append(row)
-            stations.append(_Stored(-1, code, data.name, key, {f: row[f] for f in STATION_FIELDS}, touched=True))
+            stored = {f: (new_values[f] if f in present else None) for f in STATION_FIELDS}
+            self._inserts.append({**stored, "code": code, "village_code": village, "name": data.name,
+                                  "name_key": key, "status": StationStatus.OPERATING.value,
+                                  "recorded_on": self.today, "created_by": self.actor.name,
+                                  "updated_by": self.actor.name})
+            stations.append(_Stored(-1, code, data.name, key, stored, touched=True))
             if len(self._inserts) >= BATCH:
                 self.flush()
             return WriteOutcome("created", code, warnings)
