@@ -452,11 +452,15 @@ class _FillDown:
 # --- opening -------------------------------------------------------------------------------------------
 
 
-def open_roster(path: str | Path, *, sheet: str | None = None, engine: Engine = "auto") -> RosterWorkbook:
+def open_roster(path: str | Path, *, sheet: str | None = None, engine: Engine = "auto",
+                while_loading: Callable[[SheetInfo], None] | None = None) -> RosterWorkbook:
     """Check `path`, find the roster sheet (or use `sheet`), detect its header and mapping.
 
     Raises RosterFileError for every whole-file problem (see `safety.RosterFileError`). The caller reads
     `.layout`, may override it with `.with_columns()`, then iterates `.rows()`; close it (or use `with`).
+    `while_loading(info)`, if given, is called at most once, in this thread, while calamine loads the
+    first candidate sheet in another (the load releases the GIL): the import warms its registry index
+    there. It is not called when the sheet is read with openpyxl. An exception of it propagates.
     """
     path = Path(path)
     scan = scan_package(path, defer_large=True)
@@ -466,7 +470,8 @@ def open_roster(path: str | Path, *, sheet: str | None = None, engine: Engine = 
         checker = _ChildCheck(scan) if big else _Background(lambda: verify_wellformed(scan))
     engines: list[_Engine] = []
     try:
-        result = _open(path, scan, sheet, engine, engines)
+        hooks = [while_loading] if while_loading is not None else []
+        result = _open(path, scan, sheet, engine, engines, hooks=hooks)
         if checker is not None:
             checker.join()
         return result
@@ -543,16 +548,53 @@ def _engine_for(path: Path, info: SheetInfo, wanted: Engine, engines: list[_Engi
     return created
 
 
-def _load(path: Path, info: SheetInfo, wanted: Engine, engines: list[_Engine]) -> tuple[_Sheet, str]:
-    engine = _engine_for(path, info, wanted, engines)
+def _load_beside(engine: _Engine, info: SheetInfo, hook: Callable[[SheetInfo], None]) -> Callable[[], _Sheet]:
+    """`engine.sheet(info)` in a helper thread while `hook(info)` runs in this one.
+
+    Returns the load's outcome as a call (the sheet, or the load's exception raised), so the caller
+    classifies load errors as before; an exception of the hook propagates here, unclassified.
+    """
+    box: list[_Sheet] = []
+    failed: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            box.append(engine.sheet(info))
+        except BaseException as exc:  # re-raised below, in the caller's thread
+            failed.append(exc)
+
+    thread = threading.Thread(target=load, name="roster-load", daemon=True)
+    thread.start()
     try:
-        return engine.sheet(info), engine.name
+        hook(info)
+    finally:
+        thread.join()
+
+    def outcome() -> _Sheet:
+        if failed:
+            raise failed[0]
+        return box[0]
+
+    return outcome
+
+
+def _load(path: Path, info: SheetInfo, wanted: Engine, engines: list[_Engine],
+          hooks: list[Callable[[SheetInfo], None]] | None = None) -> tuple[_Sheet, str]:
+    engine = _engine_for(path, info, wanted, engines)
+
+    def load() -> _Sheet:
+        return engine.sheet(info)
+
+    if hooks and isinstance(engine, _Calamine):
+        load = _load_beside(engine, info, hooks.pop())
+    try:
+        return load(), engine.name
     except (python_calamine.ZipError, python_calamine.XmlError) as exc:
         raise _damaged(path, exc) from None
     except python_calamine.CalamineError:
         if wanted != "auto":
             raise
-        return _load(path, info, "openpyxl", engines)
+        return _load(path, info, "openpyxl", engines, hooks)
     except RosterFileError:
         raise
     except Exception as exc:
@@ -570,7 +612,7 @@ def _head(sheet: _Sheet, info: SheetInfo) -> list[tuple[int, Sequence[object]]]:
 
 
 def _open(path: Path, scan: PackageScan, wanted_sheet: str | None, engine: Engine,
-          engines: list[_Engine]) -> RosterWorkbook:
+          engines: list[_Engine], *, hooks: list[Callable[[SheetInfo], None]]) -> RosterWorkbook:
     names = [s.name for s in scan.sheets]
     if wanted_sheet is not None:
         chosen = scan.sheet(wanted_sheet)
@@ -583,7 +625,7 @@ def _open(path: Path, scan: PackageScan, wanted_sheet: str | None, engine: Engin
             raise RosterFileError("empty", path)
     best: tuple[tuple[int, float], SheetInfo, _Sheet, str, Any] | None = None
     for info in candidates:
-        sheet, engine_name = _load(path, info, engine, engines)
+        sheet, engine_name = _load(path, info, engine, engines, hooks)
         head = _head(sheet, info)
         detected = detect_layout(head, info.scan.merges)
         if detected is None:

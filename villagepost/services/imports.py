@@ -21,12 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection
+
 from villagepost.core.errors import Cancelled
 from villagepost.core.messages import tr
 from villagepost.core.stations import name_key
 from villagepost.rosters.parse import ParsedRow, RowParser
 from villagepost.rosters.reader import ColumnMap, RosterLayout, RosterWorkbook, open_roster
-from villagepost.rosters.safety import RosterFileError
+from villagepost.rosters.safety import RosterFileError, SheetInfo
 from villagepost.rosters.validate import RegistryChecks, RowIssue
 from villagepost.services.registry import Registry
 from villagepost.services.station_writer import STATION_FIELDS, StationInput, StationWriter
@@ -34,6 +36,9 @@ from villagepost.storage.division_index import DivisionIndex
 
 Progress = Callable[[int, int, str], None]
 _NO_FIELDS: frozenset[str] = frozenset()
+#: A sheet with at least this many rows spans provinces (the largest holds ~70k village committees): the
+#: whole division index is read while calamine loads it. National roster, whole process: 23.7 s -> 22.4 s.
+PRELOAD_ALL_ROWS = 150_000
 NO_DATA = frozenset({"empty", "no_rows", "formulas_without_values"})
 EXIT_BY_STATUS = {"ok": 0, "partial": 3, "rejected": 2, "no_data": 2}
 #: roster fields -> station fields (the roster says station_type; the model says station_type too)
@@ -133,8 +138,9 @@ def _station_input(parsed: ParsedRow, village_name: str) -> tuple[StationInput, 
     ), defaulted
 
 
-def _process(book: RosterWorkbook, reg: Registry, report: ImportReport, *, today: dt.date,
-             progress: Progress | None, cancelled: Callable[[], bool] | None, commit: bool) -> None:
+def _process(book: RosterWorkbook, reg: Registry, conn: Connection, index: DivisionIndex, report: ImportReport,
+             *, today: dt.date, progress: Progress | None, cancelled: Callable[[], bool] | None,
+             commit: bool) -> None:
     layout = book.layout
     columns = layout.columns
     ctx = _RowContext(
@@ -143,68 +149,66 @@ def _process(book: RosterWorkbook, reg: Registry, report: ImportReport, *, today
         frozenset(STATION_FIELDS_FROM_ROSTER & set(columns)),
     )
     present = frozenset(_STATION_COLUMN[f] for f in ctx.present)
-    with reg.connection() as conn:
-        index = DivisionIndex(conn)
-        checks = RegistryChecks(index, reg.actor)
-        writer = StationWriter(conn, reg.actor, today)
-        parse_row = RowParser(today)
-        def rows_progress(done: int, total: int) -> None:
-            if progress is not None:
-                progress(done, total, "import.reading")
+    checks = RegistryChecks(index, reg.actor)
+    writer = StationWriter(conn, reg.actor, today)
+    parse_row = RowParser(today)
+    def rows_progress(done: int, total: int) -> None:
+        if progress is not None:
+            progress(done, total, "import.reading")
 
-        for raw in book.rows(progress=rows_progress, cancelled=cancelled):
-            report.rows_read += 1
-            parsed = parse_row(raw)
-            # A clean row (nearly all of them) allocates no problem list nor skip set of its own.
-            problems = parsed.problems
-            errors = [_issue_from_cell(p, columns) for p in problems] if problems else []
-            unit = None
-            if parsed.code is not None:
-                written = {"county": parsed.county or "", "township": parsed.township or "",
-                           "village": parsed.village or ""}
-                skip = frozenset(p.field for p in problems) if problems else _NO_FIELDS
-                station_key = name_key(parsed.station_name) if parsed.station_name else ""
-                reg_errors, reg_warnings, unit = checks.check(raw.row, parsed.code.code, written, ctx.headers,
-                                                              skip_fields=skip, station_key=station_key)
-                if reg_errors:
-                    errors.extend(reg_errors)
-                if reg_warnings:
-                    report.warnings.extend(reg_warnings)
-            elif "code" not in {e.field for e in errors}:
-                header, idx = ctx.headers.get("code", ("区划代码", None))
-                errors.append(RowIssue(raw.row, "code", header, "code_format", "", "import.code_missing",
-                                       {"value": ""}, idx))
-            if errors or unit is None:
-                report.rows_rejected += 1
-                report.errors.extend(errors)
-                continue
-            report.villages_imported += 1
-            report.accepted.append(unit.code)
-            if not parsed.has_station:
-                continue
-            report.stations_imported += 1
-            data, defaulted = _station_input(parsed, unit.name)
-            if defaulted:
-                header, idx = ctx.headers.get("station_type", ("", None))
-                report.warnings.append(RowIssue(raw.row, "station_name", header, "station_name_missing", "",
-                                                "import.station_name_defaulted", {"value": "", "name": data.name},
-                                                idx))
-            outcome = writer.apply(unit.code, data, present)
-            if outcome.action == "created":
-                report.stations_created += 1
-            elif outcome.action == "updated":
-                report.stations_updated += 1
-            else:
-                report.stations_unchanged += 1
-            for key, params in outcome.warnings:
-                header, idx = ctx.headers.get("station_name", ("", None))
-                report.warnings.append(RowIssue(raw.row, "station_name", header, "station_renamed",
-                                                data.name, key, {"value": data.name, **params}, idx))
-        writer.flush()
-        if cancelled is not None and cancelled():
-            raise Cancelled()
-        if not commit or (report.strict and report.errors):
-            raise _Discard()
+    for raw in book.rows(progress=rows_progress, cancelled=cancelled):
+        report.rows_read += 1
+        parsed = parse_row(raw)
+        # A clean row (nearly all of them) allocates no problem list nor skip set of its own.
+        problems = parsed.problems
+        errors = [_issue_from_cell(p, columns) for p in problems] if problems else []
+        unit = None
+        if parsed.code is not None:
+            written = {"county": parsed.county or "", "township": parsed.township or "",
+                       "village": parsed.village or ""}
+            skip = frozenset(p.field for p in problems) if problems else _NO_FIELDS
+            station_key = name_key(parsed.station_name) if parsed.station_name else ""
+            reg_errors, reg_warnings, unit = checks.check(raw.row, parsed.code.code, written, ctx.headers,
+                                                          skip_fields=skip, station_key=station_key)
+            if reg_errors:
+                errors.extend(reg_errors)
+            if reg_warnings:
+                report.warnings.extend(reg_warnings)
+        elif "code" not in {e.field for e in errors}:
+            header, idx = ctx.headers.get("code", ("区划代码", None))
+            errors.append(RowIssue(raw.row, "code", header, "code_format", "", "import.code_missing",
+                                   {"value": ""}, idx))
+        if errors or unit is None:
+            report.rows_rejected += 1
+            report.errors.extend(errors)
+            continue
+        report.villages_imported += 1
+        report.accepted.append(unit.code)
+        if not parsed.has_station:
+            continue
+        report.stations_imported += 1
+        data, defaulted = _station_input(parsed, unit.name)
+        if defaulted:
+            header, idx = ctx.headers.get("station_type", ("", None))
+            report.warnings.append(RowIssue(raw.row, "station_name", header, "station_name_missing", "",
+                                            "import.station_name_defaulted", {"value": "", "name": data.name},
+                                            idx))
+        outcome = writer.apply(unit.code, data, present)
+        if outcome.action == "created":
+            report.stations_created += 1
+        elif outcome.action == "updated":
+            report.stations_updated += 1
+        else:
+            report.stations_unchanged += 1
+        for key, params in outcome.warnings:
+            header, idx = ctx.headers.get("station_name", ("", None))
+            report.warnings.append(RowIssue(raw.row, "station_name", header, "station_renamed",
+                                            data.name, key, {"value": data.name, **params}, idx))
+    writer.flush()
+    if cancelled is not None and cancelled():
+        raise Cancelled()
+    if not commit or (report.strict and report.errors):
+        raise _Discard()
 
 
 #: roster fields that carry station attributes
@@ -276,11 +280,18 @@ def _import_roster(reg: Registry, path: Path, *, sheet: str | None, mapping: Map
     started = time.perf_counter()
     report = ImportReport(file=path.name, dry_run=dry_run, strict=strict)
     try:
-        with open_roster(path, sheet=sheet) as opened:
-            book = opened.with_columns(mapping) if mapping is not None else opened
-            _describe(report, book.layout)
-            with contextlib.suppress(_Discard):
-                _process(book, reg, report, today=today, progress=progress, cancelled=cancelled,
+        # _Discard must leave the transaction (rolling it back) before it is suppressed.
+        with contextlib.suppress(_Discard), reg.connection() as conn:
+            index = DivisionIndex(conn)
+
+            def warm(info: SheetInfo) -> None:
+                if info.scan.max_row >= PRELOAD_ALL_ROWS:
+                    index.preload_all()
+
+            with open_roster(path, sheet=sheet, while_loading=warm) as opened:
+                book = opened.with_columns(mapping) if mapping is not None else opened
+                _describe(report, book.layout)
+                _process(book, reg, conn, index, report, today=today, progress=progress, cancelled=cancelled,
                          commit=not dry_run)
     except RosterFileError as exc:
         _refused(report, exc)

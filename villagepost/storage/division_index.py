@@ -9,6 +9,7 @@ scan of the primary key: 13k units for Jilin, ~25 ms; a county at a time was 69 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection, select
 
@@ -36,8 +37,21 @@ class DivisionIndex:
     def _load_province(self, province: str) -> None:
         self._provinces.add(province)
         stmt = select(Division.code, Division.name, Division.level, Division.village_class, Division.retired)
+        self._fill(self.conn.execute(stmt.where(prefix_filter(Division.code, province))))
+
+    def preload_all(self) -> None:
+        """Every unit of the registry in one query, for a roster that spans the nation.
+
+        Why: the import calls this while calamine loads the sheet (Rust, without the GIL), so the ~2 s of
+        reading 700k units overlaps the load instead of following it, province by province.
+        """
+        stmt = select(Division.code, Division.name, Division.level, Division.village_class, Division.retired)
+        self._fill(self.conn.execute(stmt))
+        # Codes are digits: every two-digit prefix is now loaded (an odd one would still load, finding none).
+        self._provinces.update(f"{i:02d}" for i in range(100))
+
+    def _fill(self, result: Any) -> None:
         # Plain tuples from the driver: SQLAlchemy's Row objects cost ~5 us each, 3 s for the nation.
-        result = self.conn.execute(stmt.where(prefix_filter(Division.code, province)))
         units = self._units
         for code, name, level, vc, retired in result.cursor.fetchall() if result.cursor else []:
             units[code] = Unit(code, name, level, vc, bool(retired))
