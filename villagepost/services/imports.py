@@ -26,7 +26,8 @@ from sqlalchemy import Connection
 from villagepost.core.errors import Cancelled
 from villagepost.core.messages import tr
 from villagepost.core.stations import name_key
-from villagepost.rosters.parse import ParsedRow, RowParser
+from villagepost.rosters import forked
+from villagepost.rosters.parse import CompactRow, RowParser, compact
 from villagepost.rosters.reader import ColumnMap, RosterLayout, RosterWorkbook, open_roster
 from villagepost.rosters.safety import RosterFileError, SheetInfo
 from villagepost.rosters.validate import RegistryChecks, RowIssue
@@ -121,23 +122,6 @@ class _RowContext:
     present: frozenset[str]
 
 
-def _station_input(parsed: ParsedRow, village_name: str) -> tuple[StationInput, bool]:
-    """The row's station; (input, name_defaulted)."""
-    name = parsed.station_name
-    defaulted = False
-    if name is None:
-        name = f"{village_name}{parsed.station_type.value if parsed.station_type else ''}"
-        defaulted = True
-    return StationInput(
-        name=name,
-        station_type=parsed.station_type.value if parsed.station_type else None,
-        coop=parsed.coop.value if parsed.coop else None,
-        lon=parsed.lon, lat=parsed.lat,
-        opened=parsed.opened.iso if parsed.opened else None,
-        contact=parsed.contact, phone=parsed.phone,
-    ), defaulted
-
-
 def _process(book: RosterWorkbook, reg: Registry, conn: Connection, index: DivisionIndex, report: ImportReport,
              *, today: dt.date, progress: Progress | None, cancelled: Callable[[], bool] | None,
              commit: bool) -> None:
@@ -156,19 +140,23 @@ def _process(book: RosterWorkbook, reg: Registry, conn: Connection, index: Divis
         if progress is not None:
             progress(done, total, "import.reading")
 
-    for raw in book.rows(progress=rows_progress, cancelled=cancelled):
+    # Both sources give the same CompactRow of the same RowParser: every rule below holds on both.
+    source: Iterator[CompactRow]
+    if forked.can_fork(book):
+        source = forked.parsed_rows(book, parse_row, rows_progress, cancelled)
+    else:
+        source = (compact(parse_row(raw)) for raw in book.rows(progress=rows_progress, cancelled=cancelled))
+    for (row, county, township, village, code, station_name, station_type, coop, lon, lat, opened, contact,
+         phone, problems) in source:
         report.rows_read += 1
-        parsed = parse_row(raw)
         # A clean row (nearly all of them) allocates no problem list nor skip set of its own.
-        problems = parsed.problems
         errors = [_issue_from_cell(p, columns) for p in problems] if problems else []
         unit = None
-        if parsed.code is not None:
-            written = {"county": parsed.county or "", "township": parsed.township or "",
-                       "village": parsed.village or ""}
+        if code is not None:
+            written = {"county": county or "", "township": township or "", "village": village or ""}
             skip = frozenset(p.field for p in problems) if problems else _NO_FIELDS
-            station_key = name_key(parsed.station_name) if parsed.station_name else ""
-            reg_errors, reg_warnings, unit = checks.check(raw.row, parsed.code.code, written, ctx.headers,
+            station_key = name_key(station_name) if station_name else ""
+            reg_errors, reg_warnings, unit = checks.check(row, code, written, ctx.headers,
                                                           skip_fields=skip, station_key=station_key)
             if reg_errors:
                 errors.extend(reg_errors)
@@ -176,7 +164,7 @@ def _process(book: RosterWorkbook, reg: Registry, conn: Connection, index: Divis
                 report.warnings.extend(reg_warnings)
         elif "code" not in {e.field for e in errors}:
             header, idx = ctx.headers.get("code", ("区划代码", None))
-            errors.append(RowIssue(raw.row, "code", header, "code_format", "", "import.code_missing",
+            errors.append(RowIssue(row, "code", header, "code_format", "", "import.code_missing",
                                    {"value": ""}, idx))
         if errors or unit is None:
             report.rows_rejected += 1
@@ -184,13 +172,17 @@ def _process(book: RosterWorkbook, reg: Registry, conn: Connection, index: Divis
             continue
         report.villages_imported += 1
         report.accepted.append(unit.code)
-        if not parsed.has_station:
+        if station_name is None and station_type is None:  # the row describes no station
             continue
         report.stations_imported += 1
-        data, defaulted = _station_input(parsed, unit.name)
+        # A station without a name is named after its village and type.
+        defaulted = station_name is None
+        data = StationInput(name=f"{unit.name}{station_type or ''}" if station_name is None else station_name,
+                            station_type=station_type, coop=coop, lon=lon, lat=lat, opened=opened,
+                            contact=contact, phone=phone)
         if defaulted:
             header, idx = ctx.headers.get("station_type", ("", None))
-            report.warnings.append(RowIssue(raw.row, "station_name", header, "station_name_missing", "",
+            report.warnings.append(RowIssue(row, "station_name", header, "station_name_missing", "",
                                             "import.station_name_defaulted", {"value": "", "name": data.name},
                                             idx))
         outcome = writer.apply(unit.code, data, present)
@@ -202,7 +194,7 @@ def _process(book: RosterWorkbook, reg: Registry, conn: Connection, index: Divis
             report.stations_unchanged += 1
         for key, params in outcome.warnings:
             header, idx = ctx.headers.get("station_name", ("", None))
-            report.warnings.append(RowIssue(raw.row, "station_name", header, "station_renamed",
+            report.warnings.append(RowIssue(row, "station_name", header, "station_renamed",
                                             data.name, key, {"value": data.name, **params}, idx))
     writer.flush()
     if cancelled is not None and cancelled():
