@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from villagepost.core.codes import Code
 from villagepost.core.messages import tr
 from villagepost.core.values import (
+    MAX_LENGTH,
     CoopMode,
     PartialDate,
     StationType,
@@ -100,8 +101,13 @@ def _problem(row: RosterRow, name: str, exc: ValueProblem, value: str | None = N
 
 
 def _free_text(name: str) -> Callable[[object], str]:
+    limit = MAX_LENGTH[name]
+
     def parse(value: object) -> str:
-        return check_length(name, cell_text(value))
+        # A text cell trimmed directly, and check_length only for a long one: two calls fewer per cell
+        # on the 487k village names of a national roster.
+        text = trim(value) if type(value) is str else cell_text(value)
+        return text if len(text) <= limit else check_length(name, text)
 
     return parse
 

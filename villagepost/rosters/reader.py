@@ -159,7 +159,10 @@ class _CalamineSheet:
         pad: list[object] = [""] * self.first_col
         for values in self.sheet.iter_rows():
             if number >= start_row:
-                yield number, (pad + values)[:width] if pad else values[:width]
+                if pad:
+                    yield number, (pad + values)[:width]
+                else:  # no copy when the row is no wider than wanted (the roster's own columns)
+                    yield number, values if len(values) <= width else values[:width]
             number += 1
 
 
