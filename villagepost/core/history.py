@@ -332,13 +332,17 @@ def union(spans: Iterable[Period]) -> list[Period]:
 
 def status_on(events: Iterable[Event], day: dt.date, recorded_on: dt.date, current_type: StationType | None,
               station: str) -> tuple[StationStatus | None, StationType | None]:
-    """The station's status and type at the end of `day`; status None before its first event.
+    """The station's status and type *during* `day`; status None before its first event.
 
-    A predecessor absorbed by a merger reports CLOSED from the merger on: it no longer operates as itself.
+    A suspension or closure dated `day` does not count yet — the station served that day (DOMAIN.md
+    §6, the same boundary as `periods`). A predecessor absorbed by a merger reports CLOSED from the
+    merger on: it no longer operates as itself.
     """
+    kept = [e for e in events
+            if not (e.on == day and e.kind in (EventKind.SUSPENDED, EventKind.CLOSED))]
     status: StationStatus | None = None
-    stype = _initial_type(station, [e for e in effective_events(events) if e.involves(station)], current_type)
-    for when, _event, st, ty, _active in replay(events, station, recorded_on, current_type):
+    stype = _initial_type(station, [e for e in effective_events(kept) if e.involves(station)], current_type)
+    for when, _event, st, ty, _active in replay(kept, station, recorded_on, current_type):
         if when > day:
             break
         status, stype = st, ty
