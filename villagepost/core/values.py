@@ -427,6 +427,10 @@ def parse_phone(value: object) -> str:
     02x and 4 digits otherwise. Spaces, hyphens, a leading apostrophe and numeric cells are accepted;
     anything else is `phone_format`.
     """
+    if type(value) is str and len(value) == 11 and value.isascii() and _MOBILE.match(value):
+        # The usual cell, a clean mobile number: what the full path below returns for it, without
+        # building the shown text, NFKC and three regexes (0.5 s of 162k phones on the national roster).
+        return value
     shown = cell_text(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
