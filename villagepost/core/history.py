@@ -36,10 +36,14 @@ The rules `periods` applies (DOMAIN.md §6, issue items 2-3):
   same-day facts in arbitrary order, and "opened and closed on the same day" must mean "served that
   day", never "closed, then open forever"; likewise suspended and reopened on one day means it kept
   going. Recording order only breaks ties between events of the same kind.
-* **Type.** The type a station opened as is the ``opened`` (or ``planned``) event's `new_type`.
-  When no event says, the station's `current_type` is used if no later event changed the type;
-  otherwise the type before the first change is taken as not combined: coverage is never claimed
-  without a record saying the station was combined then.
+* **Type.** A station is taken to be of its `current_type` until an event dated earlier says
+  otherwise: an ``opened``/``planned`` event's `new_type` (the type it opened as), a ``merged`` (the
+  successor becomes `new_type`, default 村邮站+快递超市) or a ``type_changed``, each from its date.
+  Why not infer the earlier type from later events ("it was merged in 2024, so before it was no
+  combined station"): that would make coverage on a date depend on events after it. So the storage
+  layer must put the opening type on the ``opened`` event whenever the type has changed since —
+  a 村邮站 that became combined by a merger opened as a 村邮站, and without saying so its years as a
+  村邮站 would count as combined. `events_from_record` always does.
 """
 
 from __future__ import annotations
@@ -206,14 +210,6 @@ class _State:
                 and self.station_type is not None and self.station_type.is_combined)
 
 
-def _initial_type(station: str, events: Sequence[Event], current_type: StationType | None) -> StationType | None:
-    for e in events:
-        if e.station == station and e.kind in (EventKind.OPENED, EventKind.PLANNED) and e.new_type is not None:
-            return e.new_type
-    changes = any(e.station == station and e.kind in (EventKind.MERGED, EventKind.TYPE_CHANGED) for e in events)
-    return None if changes else current_type
-
-
 def replay(events: Iterable[Event], station: str, recorded_on: dt.date,
            current_type: StationType | None) -> list[tuple[dt.date, Event, StationStatus | None, StationType | None,
                                                            bool]]:
@@ -223,7 +219,7 @@ def replay(events: Iterable[Event], station: str, recorded_on: dt.date,
     """
     todo = [_dated(e, recorded_on) for e in effective_events(e for e in events if e.involves(station))]
     todo = ordered(todo)
-    state = _State(station_type=_initial_type(station, todo, current_type))
+    state = _State(station_type=current_type)
     out: list[tuple[dt.date, Event, StationStatus | None, StationType | None, bool]] = []
     for e in todo:
         _apply(state, e, station)
@@ -341,7 +337,7 @@ def status_on(events: Iterable[Event], day: dt.date, recorded_on: dt.date, curre
     kept = [e for e in events
             if not (e.on == day and e.kind in (EventKind.SUSPENDED, EventKind.CLOSED))]
     status: StationStatus | None = None
-    stype = _initial_type(station, [e for e in effective_events(kept) if e.involves(station)], current_type)
+    stype = current_type
     for when, _event, st, ty, _active in replay(kept, station, recorded_on, current_type):
         if when > day:
             break
