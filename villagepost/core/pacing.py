@@ -215,7 +215,8 @@ def pace(target: Target, curve: Curve, today: dt.date, total: int | None = None,
     gap = max(0, math.ceil(goal - achieved - _EPS))
     gap_points = None
     if target.measure is Measure.COVERAGE_RATE and total is not None:
-        gap_points = max(0.0, (target.value - (achieved / total if total else 0.0)) * 100)
+        # a scope without 建制村 has nothing left to cover: no gap, although its rate is 0
+        gap_points = max(0.0, (target.value - achieved / total) * 100) if total else 0.0
     left = months_left(today, target.deadline)
     needed = (gap / left if left else None) if gap else 0.0
     rate, span = trailing_rate(curve, today)
