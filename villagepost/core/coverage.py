@@ -160,9 +160,15 @@ class CoverageIndex:
         ends: list[int] = []
         offsets = [0]
         for i in range(len(self.codes)):
-            for s, e in _joined(spans.get(i, ())):
-                starts.append(s)
-                ends.append(e)
+            own = spans.get(i)
+            if own is not None:
+                if len(own) == 1 and own[0][0] < own[0][1]:
+                    starts.append(own[0][0])
+                    ends.append(own[0][1])
+                else:
+                    for s, e in _joined(own):
+                        starts.append(s)
+                        ends.append(e)
             offsets.append(len(starts))
         self._starts = starts
         self._ends = ends

@@ -282,6 +282,13 @@ def periods(events: Iterable[Event], recorded_on: dt.date, current_type: Station
         if not events:
             return []
         station = _guess_key(events)
+    if len(events) == 1 and events[0].kind is EventKind.OPENED and events[0].station == station:
+        # the usual station (opened, nothing since): 300k of them at national size, so no replay
+        only = events[0]
+        stype = only.new_type or current_type
+        if stype is None or not stype.is_combined:
+            return []
+        return [Period(recorded_on if only.known is None else only.on, None, only.known is None)]
     raw: list[Period] = []
     start: dt.date | None = None
     missing = False
