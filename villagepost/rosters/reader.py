@@ -18,6 +18,7 @@ from __future__ import annotations
 import operator
 import re
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -177,16 +178,18 @@ class _OpenpyxlSheet:
             number += 1
 
 
-class _Engine:
+class _Engine(ABC):
     """An open workbook in one library; `sheet(info)` loads a sheet or raises RosterFileError."""
 
     name = ""
 
+    @abstractmethod
     def sheet(self, info: SheetInfo) -> _Sheet:
-        raise NotImplementedError
+        """The sheet described by `info`, ready to iterate."""
 
+    @abstractmethod
     def close(self) -> None:
-        raise NotImplementedError
+        """Release the file."""
 
 
 class _Calamine(_Engine):
