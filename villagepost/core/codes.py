@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from villagepost.core.divisions import CODE_LENGTHS, Level, VillageClass, village_class
+from villagepost.core.divisions import Level, VillageClass, village_class
 from villagepost.core.errors import KnownError
 
 #: Characters that appear around and inside codes typed or pasted into Excel and that carry no digit.
@@ -142,15 +142,3 @@ def canonical_digits(digits: str, shown: str | None = None) -> str:
     if any(int(g) == 0 for g in inner):
         raise CodeFormatError("code.bad_padding", shown)
     return "".join(groups)
-
-
-def try_code(value: object) -> Code | None:
-    """`normalise_code` that returns None instead of raising; for searches, not for imports."""
-    try:
-        return normalise_code(value)
-    except CodeFormatError:
-        return None
-
-
-def expected_length(level: Level) -> int:
-    return CODE_LENGTHS[level]

@@ -119,8 +119,3 @@ def ancestors_of(code: str) -> list[str]:
     """Codes of all units above `code`, province first."""
     level = level_of(code)
     return [code[: CODE_LENGTHS[lv]] for lv in Level if lv < level]
-
-
-def is_within(code: str, scope: str) -> bool:
-    """True when `code` is `scope` or lies below it."""
-    return code.startswith(scope)

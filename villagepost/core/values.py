@@ -154,14 +154,18 @@ _STATION_TYPES: dict[str, StationType] = {
 }
 
 
+def _from_vocabulary(value: object, aliases: Mapping[str, Any], kind: ValueKind, key: str, allowed: str) -> Any:
+    """The vocabulary entry a cell names (compared NFKC, without any whitespace), or the problem."""
+    try:
+        return aliases[squeeze(cell_text(value))]
+    except KeyError:
+        raise ValueProblem(kind, key, value=cell_text(value), allowed=allowed) from None
+
+
 def parse_station_type(value: object) -> StationType:
     """The station type of a cell; '村邮站 ＋ 快递超市' and the long name 村级寄递物流综合服务站 included."""
-    key = squeeze(cell_text(value))
-    try:
-        return _STATION_TYPES[key]
-    except KeyError:
-        raise ValueProblem(ValueKind.UNKNOWN_STATION_TYPE, "roster.value.station_type",
-                           value=cell_text(value), allowed="/".join(ROSTER_TYPES)) from None
+    return _from_vocabulary(value, _STATION_TYPES, ValueKind.UNKNOWN_STATION_TYPE, "roster.value.station_type",
+                            "/".join(ROSTER_TYPES))
 
 
 _COOP_ALIASES: dict[str, CoopMode] = {
@@ -174,12 +178,7 @@ _COOP_ALIASES: dict[str, CoopMode] = {
 
 def parse_coop(value: object) -> CoopMode:
     """The cooperation mode of a cell; short forms such as 邮快 are accepted."""
-    key = squeeze(cell_text(value))
-    try:
-        return _COOP_ALIASES[key]
-    except KeyError:
-        raise ValueProblem(ValueKind.UNKNOWN_COOP, "roster.value.coop", value=cell_text(value),
-                           allowed="/".join(CoopMode)) from None
+    return _from_vocabulary(value, _COOP_ALIASES, ValueKind.UNKNOWN_COOP, "roster.value.coop", "/".join(CoopMode))
 
 
 # --- dates ------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ uses the same `RegistryChecks`, so a value refused in an import is refused in th
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any
@@ -66,11 +67,6 @@ def same_unit_name(written: str, official: str, suffixes: tuple[str, ...]) -> bo
     return a == b or _strip(written, suffixes) == _strip(official, suffixes)
 
 
-def same_village_name(written: str, official: str) -> bool:
-    """Village names match ignoring whitespace, NFKC and the suffixes 村/村委会/村民委员会/村委员会."""
-    return village_name_key(written) == village_name_key(official)
-
-
 class RegistryChecks:
     """Registry-bound checks for the rows of one import (keeps the first row of each code)."""
 
@@ -105,7 +101,7 @@ class RegistryChecks:
         row: int,
         code: str,
         written: dict[str, str],
-        columns: dict[str, tuple[str, int | None]],
+        columns: Mapping[str, tuple[str, int | None]],
         *,
         skip_fields: frozenset[str] = frozenset(),
         station_key: str = "",

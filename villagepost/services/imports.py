@@ -42,9 +42,6 @@ _NO_FIELDS: frozenset[str] = frozenset()
 PRELOAD_ALL_ROWS = 150_000
 NO_DATA = frozenset({"empty", "no_rows", "formulas_without_values"})
 EXIT_BY_STATUS = {"ok": 0, "partial": 3, "rejected": 2, "no_data": 2}
-#: roster fields -> station fields (the roster says station_type; the model says station_type too)
-_STATION_COLUMN = {"station_type": "station_type", "coop": "coop", "lon": "lon", "lat": "lat",
-                   "opened": "opened", "contact": "contact", "phone": "phone"}
 
 
 class _Discard(Exception):
@@ -115,24 +112,14 @@ def _issue_from_cell(problem: Any, columns: ColumnMap) -> RowIssue:
                     column_index=ref.index if ref else None, rendered=(problem.message_zh, problem.message_en))
 
 
-@dataclass
-class _RowContext:
-    columns: ColumnMap
-    headers: dict[str, tuple[str, int | None]]
-    present: frozenset[str]
-
-
 def _process(book: RosterWorkbook, reg: Registry, conn: Connection, index: DivisionIndex, report: ImportReport,
              *, today: dt.date, progress: Progress | None, cancelled: Callable[[], bool] | None,
              commit: bool) -> None:
     layout = book.layout
     columns = layout.columns
-    ctx = _RowContext(
-        columns,
-        {name: (ref.header.strip(), ref.index) for name, ref in columns.items()},
-        frozenset(STATION_FIELDS_FROM_ROSTER & set(columns)),
-    )
-    present = frozenset(_STATION_COLUMN[f] for f in ctx.present)
+    headers = {name: (ref.header.strip(), ref.index) for name, ref in columns.items()}
+    # The station attributes whose column the roster has (roster fields carry the model's names).
+    present = frozenset(STATION_FIELDS) & frozenset(columns)
     checks = RegistryChecks(index, reg.actor)
     writer = StationWriter(conn, reg.actor, today)
     parse_row = RowParser(today)
@@ -156,14 +143,14 @@ def _process(book: RosterWorkbook, reg: Registry, conn: Connection, index: Divis
             written = {"county": county or "", "township": township or "", "village": village or ""}
             skip = frozenset(p.field for p in problems) if problems else _NO_FIELDS
             station_key = name_key(station_name) if station_name else ""
-            reg_errors, reg_warnings, unit = checks.check(row, code, written, ctx.headers,
+            reg_errors, reg_warnings, unit = checks.check(row, code, written, headers,
                                                           skip_fields=skip, station_key=station_key)
             if reg_errors:
                 errors.extend(reg_errors)
             if reg_warnings:
                 report.warnings.extend(reg_warnings)
         elif "code" not in {e.field for e in errors}:
-            header, idx = ctx.headers.get("code", ("区划代码", None))
+            header, idx = headers.get("code", ("区划代码", None))
             errors.append(RowIssue(row, "code", header, "code_format", "", "import.code_missing",
                                    {"value": ""}, idx))
         if errors or unit is None:
@@ -181,7 +168,7 @@ def _process(book: RosterWorkbook, reg: Registry, conn: Connection, index: Divis
                             station_type=station_type, coop=coop, lon=lon, lat=lat, opened=opened,
                             contact=contact, phone=phone)
         if defaulted:
-            header, idx = ctx.headers.get("station_type", ("", None))
+            header, idx = headers.get("station_type", ("", None))
             report.warnings.append(RowIssue(row, "station_name", header, "station_name_missing", "",
                                             "import.station_name_defaulted", {"value": "", "name": data.name},
                                             idx))
@@ -193,7 +180,7 @@ def _process(book: RosterWorkbook, reg: Registry, conn: Connection, index: Divis
         else:
             report.stations_unchanged += 1
         for key, params in outcome.warnings:
-            header, idx = ctx.headers.get("station_name", ("", None))
+            header, idx = headers.get("station_name", ("", None))
             report.warnings.append(RowIssue(row, "station_name", header, "station_renamed",
                                             data.name, key, {"value": data.name, **params}, idx))
     writer.flush()
@@ -201,11 +188,6 @@ def _process(book: RosterWorkbook, reg: Registry, conn: Connection, index: Divis
         raise Cancelled()
     if not commit or (report.strict and report.errors):
         raise _Discard()
-
-
-#: roster fields that carry station attributes
-STATION_FIELDS_FROM_ROSTER = frozenset(_STATION_COLUMN)
-assert set(_STATION_COLUMN.values()) <= set(STATION_FIELDS)
 
 
 _GC_LOCK = threading.Lock()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
 
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
@@ -56,20 +55,6 @@ def children(session: Session, code: str | None) -> list[Division]:
         Division.parent_code.is_(None) if code is None else Division.parent_code == code
     )
     return list(session.scalars(stmt.order_by(Division.code)))
-
-
-def village_committee_counts(session: Session, codes: Sequence[str]) -> dict[str, int]:
-    """Number of 建制村 (村委会) below each of `codes`."""
-    out: dict[str, int] = {}
-    for code in codes:
-        out[code] = session.execute(
-            select(func.count()).where(
-                prefix_filter(Division.code, code),
-                Division.village_class == VillageClass.VILLAGE.value,
-                Division.retired.is_(False),
-            )
-        ).scalar_one()
-    return out
 
 
 def total_units(session: Session) -> int:

@@ -12,7 +12,7 @@ import gzip
 import io
 import lzma
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -32,16 +32,6 @@ LEVEL_FILES: tuple[tuple[str, Level], ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class DivisionRecord:
-    """One unit as the edition gives it."""
-
-    code: str
-    name: str
-    level: Level
-    parent: str | None = None
-
-
 #: (code, name, parent code or None, level as int): the shape the loader consumes.
 Unit = tuple[str, str, str | None, int]
 
@@ -53,11 +43,6 @@ def edition_dir(edition: int = DEFAULT_EDITION) -> Path:
     if not (path / "provinces.csv.xz").is_file():
         raise FileNotFoundError(f"division codes of edition {edition} are not bundled at {path}")
     return path
-
-
-def bundled_editions() -> list[int]:
-    root = Path(str(resources.files("villagepost.resources") / "divisions"))
-    return sorted(int(p.name) for p in root.iterdir() if p.name.isdigit() and (p / "provinces.csv.xz").is_file())
 
 
 # code,"name",parent[,more]: one C-level regex pass is ~3x faster than the csv module over 620k rows.
@@ -144,24 +129,6 @@ def read_units(folder: Path, scopes: Sequence[str] = ()) -> UnitsRead:
                 positions.extend(range(first, first + len(part)))
         offset += count
     return UnitsRead(units, positions, offset)
-
-
-def scope_matcher(scopes: Sequence[str]) -> Callable[[str], bool]:
-    """A predicate: the unit lies under a scope, or is an ancestor of one (so the tree stays whole).
-
-    Built once per load: `str.startswith(tuple)` and a set lookup keep 665k tests in C.
-    """
-    if not scopes:
-        return lambda code: True
-    prefixes = tuple(scopes)
-    ancestors = {s[:n] for s in scopes for n in (2, 4, 6, 9) if n < len(s)}
-    return lambda code: code.startswith(prefixes) or code in ancestors
-
-
-def read_records(folder: Path, scopes: Sequence[str] = ()) -> Iterator[DivisionRecord]:
-    """The units of the edition in `folder`, parents first, limited to `scopes` (code prefixes)."""
-    for code, name, parent, level in read_units(folder, scopes).units:
-        yield DivisionRecord(code, name, Level(level), parent)
 
 
 def read_pinyin_index(folder: Path, expected: int) -> list[str] | None:

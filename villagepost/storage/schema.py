@@ -111,14 +111,6 @@ def _upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(_alembic_config(conn), revision)
 
 
-def downgrade_for_tests(engine: Engine, revision: str) -> None:
-    """Move a database back to `revision` (tests of the upgrade path use it)."""
-    from alembic import command
-
-    with engine.begin() as conn:
-        command.downgrade(_alembic_config(conn), revision)
-
-
 def backup_sqlite_to(path: Path, target: Path) -> Path:
     """A consistent copy of a live SQLite database at `target` (the user's `db backup OUT`)."""
     target = target.expanduser().resolve()
