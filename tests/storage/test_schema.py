@@ -75,26 +75,27 @@ def test_not_a_database_file_is_a_known_error(tmp_path: Path) -> None:
     assert err.value.key == "db.corrupt"
 
 
-MIGRATION_0002 = '''
+HEAD = schema.SCHEMA_HEAD
+MIGRATION_NEXT = '''
 """test step: a column added"""
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "0099"
+down_revision = "%s"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
     with op.batch_alter_table("station") as batch:
-        batch.add_column(sa.Column("floor_area", sa.Float(), nullable=True))
+        batch.add_column(sa.Column("test_extra", sa.Float(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("station") as batch:
-        batch.drop_column("floor_area")
-'''
+        batch.drop_column("test_extra")
+''' % HEAD
 
 
 def test_older_schema_is_backed_up_then_upgraded(
@@ -104,21 +105,21 @@ def test_older_schema_is_backed_up_then_upgraded(
     shutil.copyfile(sqlite_template(("640221",)), path)
     scripts = tmp_path / "migrations"
     shutil.copytree(schema.migrations_dir(), scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0002_test.py").write_text(MIGRATION_0002, encoding="utf-8")
+    (scripts / "versions" / "0099_test.py").write_text(MIGRATION_NEXT, encoding="utf-8")
     monkeypatch.setattr(schema, "MIGRATIONS_DIR", scripts)
-    monkeypatch.setattr(schema, "SCHEMA_HEAD", "0002")
+    monkeypatch.setattr(schema, "SCHEMA_HEAD", "0099")
 
     with Registry.open(path) as reg:
         assert reg.schema.action == "upgraded"
-        assert (reg.schema.from_revision, reg.schema.to_revision) == ("0001", "0002")
+        assert (reg.schema.from_revision, reg.schema.to_revision) == (HEAD, "0099")
         backup = reg.schema.backup
-        assert backup is not None and backup.parent == tmp_path and "schema0001" in backup.name
+        assert backup is not None and backup.parent == tmp_path and f"schema{HEAD}" in backup.name
         assert reg.notices[0][0] == "db.backup_made"
         with reg.engine.connect() as conn:
             cols = [r[1] for r in conn.exec_driver_sql("PRAGMA table_info(station)")]
-            assert "floor_area" in cols
+            assert "test_extra" in cols
             assert conn.exec_driver_sql("SELECT count(*) FROM division").scalar() == 198
     with sqlite3.connect(backup) as con:
-        assert con.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone() == (HEAD,)
         assert con.execute("SELECT count(*) FROM division").fetchone() == (198,)
     con.close()

@@ -409,3 +409,57 @@ def events_from_record(record: StationRecord, first_seq: int = 0) -> list[Event]
             known, since = None, out[0].on
         out.append(Event(key, kind, since, known, (), None, first_seq + 1, None, rec))
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open interval [start, end) in which a station's status and type stay the same.
+
+    active: operating as a combined station (the spans that `periods` joins). date_missing: the span
+    begins with a dateless opening, merger or reopening (日期缺失).
+    """
+
+    start: dt.date
+    end: dt.date | None
+    status: StationStatus
+    station_type: StationType | None
+    active: bool
+    date_missing: bool = False
+
+
+def timeline(events: Iterable[Event], recorded_on: dt.date, current_type: StationType | None,
+             station: str) -> list[Span]:
+    """The station's status and type over time, by exactly the rules of `status_on` and `periods`.
+
+    Why a second view beside `periods`: station counts by status and type on any date (the registry
+    keeps these spans so such a count is one GROUP BY), and a history view that shows what the
+    station was in each interval. The state can only change on an event's date, or the day after a
+    suspension or closure (it still served on that day), so the state is evaluated on those days.
+    """
+    events = [e for e in events if e.involves(station)]
+    if len(events) == 1 and events[0].kind is EventKind.OPENED and events[0].station == station:
+        only = events[0]
+        stype = only.new_type or current_type
+        start = recorded_on if only.known is None else only.on
+        combined = stype is not None and stype.is_combined
+        return [Span(start, None, StationStatus.OPERATING, stype, combined, only.known is None)]
+    kept = effective_events(events)
+    if not kept:
+        return []
+    dated = [_dated(e, recorded_on) for e in kept]
+    days = sorted({e.on for e in dated} | {e.on + ONE_DAY for e in dated
+                                             if e.kind in (EventKind.SUSPENDED, EventKind.CLOSED)})
+    missing_days = {e.on for e in dated if e.date_missing and e.kind in _STARTING}
+    spans: list[Span] = []
+    for day in days:
+        status, stype = status_on(kept, day, recorded_on, current_type, station)
+        if status is None:
+            continue
+        active = status is StationStatus.OPERATING and stype is not None and stype.is_combined
+        if spans and (spans[-1].status, spans[-1].station_type) == (status, stype):
+            continue
+        if spans:
+            last = spans[-1]
+            spans[-1] = Span(last.start, day, last.status, last.station_type, last.active, last.date_missing)
+        spans.append(Span(day, None, status, stype, active, active and day in missing_days))
+    return spans

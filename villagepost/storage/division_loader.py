@@ -18,6 +18,8 @@ from sqlalchemy import Connection, Table, insert, select, update
 from villagepost.core.divisions import Level, village_class
 from villagepost.core.errors import Cancelled, KnownError
 from villagepost.storage.division_source import read_pinyin_index, read_units, split_keys
+from villagepost.storage.division_counts import recount_villages
+from villagepost.storage.history_store import rebuild_covers, stations_villages
 from villagepost.storage.models import SETTING_EDITION, Division, Setting
 from villagepost.storage.queries import prefix_filter
 
@@ -145,6 +147,11 @@ def load_divisions(
     else:
         _merge(conn, rows, scopes=scopes, edition=edition, result=result, done=done, cancelled=is_cancelled)
     _set_edition(conn, edition)
+    provinces = sorted({r[0][:2] for r in rows})
+    recount_villages(conn, provinces)
+    if result.retired:
+        # a retired village holds no cover any more (its stations and their history stay)
+        rebuild_covers(conn, stations_villages(conn, provinces))
     report(len(rows), len(rows), "div.done")
     return result
 

@@ -63,10 +63,16 @@ class Division(Base):
     pinyin: Mapped[str] = mapped_column(String(400), default="", server_default="")
     #: pinyin initials, for search (`yjx` → 永吉县)
     initials: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    #: 建制村 (村委会, VVV 200–399) in this unit's subtree that are not retired; 1 or 0 for a village itself.
+    #: Kept by the division loader so coverage totals never count 620k rows (DOMAIN.md §6 denominator).
+    villages: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: 类似村委会 (VVV 500–599) likewise: added to `villages` when the registry setting says so
+    villages_like: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (
         Index("ix_division_parent_code", "parent_code", "code"),
         Index("ix_division_initials", "initials"),
+        Index("ix_division_level_code", "level", "code"),
     )
 
 
@@ -90,11 +96,18 @@ class Station(Base):
     operator: Mapped[str | None] = mapped_column(String(100))
     #: opening date as known: "YYYY-MM-DD", "YYYY-MM" or "YYYY"
     opened: Mapped[str | None] = mapped_column(String(10))
-    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    #: the day the current status began (suspended/closed/merged away), from the history
+    status_since: Mapped[dt.date | None] = mapped_column(Date)
     lon: Mapped[float | None] = mapped_column(Float)
     lat: Mapped[float | None] = mapped_column(Float)
     contact: Mapped[str | None] = mapped_column(String(50))
     phone: Mapped[str | None] = mapped_column(String(20))
+    #: services offered (代收代投, 揽收寄件, …), canonical names joined by "、" in vocabulary order
+    services: Mapped[str | None] = mapped_column(Text)
+    #: express brands served (中通, 圆通, …), joined by "、"
+    brands: Mapped[str | None] = mapped_column(Text)
+    #: floor area in m²
+    floor_area: Mapped[float | None] = mapped_column(Float)
     #: the day the station entered the registry: coverage counts from it when `opened` is unknown
     recorded_on: Mapped[dt.date] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
@@ -107,6 +120,120 @@ class Station(Base):
         UniqueConstraint("village_code", "name_key"),
         Index("ix_station_village_code", "village_code"),
     )
+
+
+class StationVillage(Base):
+    """A further village a station serves besides the one it stands in (DOMAIN.md §6)."""
+
+    __tablename__ = "station_village"
+
+    station_code: Mapped[str] = mapped_column(CodeString(20), ForeignKey("station.code"), primary_key=True)
+    village_code: Mapped[str] = mapped_column(CodeString(12), ForeignKey("division.code"), primary_key=True)
+
+    __table_args__ = (Index("ix_station_village_village_code", "village_code"),)
+
+
+class StationEvent(Base):
+    """One dated fact of a station's history (villagepost.core.history.Event); never deleted.
+
+    `id` is the recording order (`Event.seq`). An undo is a later event of kind ``undone`` naming the
+    event it reverts; a merger lists its predecessors in `StationEventPartner`.
+    """
+
+    __tablename__ = "station_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: the station the event is about (for a merger: the successor)
+    station_code: Mapped[str] = mapped_column(CodeString(20), ForeignKey("station.code"))
+    #: villagepost.core.history.EventKind value
+    kind: Mapped[str] = mapped_column(String(12))
+    #: effective date: the last day of `known`, else the day it was recorded
+    effective_on: Mapped[dt.date] = mapped_column(Date)
+    #: the date as given ("YYYY-MM-DD", "YYYY-MM", "YYYY"); NULL = 日期缺失
+    known: Mapped[str | None] = mapped_column(String(10))
+    #: the type from this event on (merged, type_changed) or the type it opened as (opened, planned)
+    new_type: Mapped[str | None] = mapped_column(String(20))
+    #: for ``undone``: the event it reverts
+    reverts: Mapped[int | None] = mapped_column(Integer, ForeignKey("station_event.id"))
+    recorded_on: Mapped[dt.date] = mapped_column(Date)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+    actor: Mapped[str] = mapped_column(String(50), default="", server_default="")
+    note: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_station_event_station_code", "station_code", "id"),)
+
+
+class StationEventPartner(Base):
+    """The predecessors a merger names (they stay linked in the successor's history)."""
+
+    __tablename__ = "station_event_partner"
+
+    event_id: Mapped[int] = mapped_column(Integer, ForeignKey("station_event.id"), primary_key=True)
+    station_code: Mapped[str] = mapped_column(CodeString(20), ForeignKey("station.code"), primary_key=True)
+
+    __table_args__ = (Index("ix_station_event_partner_station_code", "station_code"),)
+
+
+class StationSpan(Base):
+    """Derived from the events (never edited by hand): the station's status and type over time.
+
+    Half-open [start_on, end_on); end_on NULL = still so. Rebuilt for a station whenever its history
+    changes, in the same transaction, so station counts on any date are one indexed GROUP BY.
+    """
+
+    __tablename__ = "station_span"
+
+    station_code: Mapped[str] = mapped_column(CodeString(20), ForeignKey("station.code"), primary_key=True)
+    start_on: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    end_on: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12))
+    station_type: Mapped[str | None] = mapped_column(String(20))
+    #: operating as a combined station (it covers the villages it serves)
+    combined: Mapped[bool] = mapped_column(Boolean)
+    #: the span starts on a recording day, not a known date (日期缺失)
+    date_missing: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+
+    __table_args__ = {"sqlite_with_rowid": False}
+
+
+class VillageCover(Base):
+    """Derived: the disjoint periods in which a village is served by some operating combined station.
+
+    Because a village's periods are disjoint, "covered on D" is one row per village, and coverage of
+    any scope at any date is `COUNT(*) … WHERE start_on <= D AND (end_on IS NULL OR end_on > D)`
+    grouped by a code prefix (issue 5's speed targets).
+    """
+
+    __tablename__ = "village_cover"
+
+    village_code: Mapped[str] = mapped_column(CodeString(12), primary_key=True)
+    start_on: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    end_on: Mapped[dt.date | None] = mapped_column(Date)
+    date_missing: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+
+    __table_args__ = {"sqlite_with_rowid": False}
+
+
+class Target(Base):
+    """A dated target of a scope (DOMAIN.md §4): coverage rate or a count of stations of a type."""
+
+    __tablename__ = "target"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scope: Mapped[str] = mapped_column(CodeString(12), ForeignKey("division.code"))
+    #: villagepost.core.pacing.Measure value
+    measure: Mapped[str] = mapped_column(String(16))
+    #: a rate 0..1 (coverage_rate) or a count (station_count)
+    value: Mapped[float] = mapped_column(Float)
+    deadline: Mapped[dt.date] = mapped_column(Date)
+    #: the type counted by a station_count target
+    station_type: Mapped[str | None] = mapped_column(String(20))
+    #: when the target was set: where the lag line of each township starts
+    created_on: Mapped[dt.date] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String(50), default="", server_default="")
+    note: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_target_scope", "scope", "deadline"),)
 
 
 class Setting(Base):

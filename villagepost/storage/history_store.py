@@ -1,0 +1,304 @@
+"""Station histories in the registry, and the tables derived from them.
+
+The events (`station_event`, `station_event_partner`) are the truth and are never deleted. Two tables
+are derived from them and rebuilt, in the writer's transaction, for exactly the stations a write
+touched: `station_span` (status and type over time, `core.history.timeline`) and `village_cover`
+(each village's disjoint periods of being served by an operating combined station). The station row's
+`status`, `station_type` and `status_since` are kept equal to the history's state today.
+
+Why derived tables rather than replaying events on each query: coverage of 620k villages on any date
+must be one GROUP BY (issue 5: national by county < 250 ms); replaying 300k histories takes seconds.
+Why in the same transaction: a coverage figure must never disagree with the history it comes from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, and_, bindparam, delete, or_, select, update
+
+from villagepost.core.history import ONE_DAY, Event, EventKind, Period, Span, timeline, union
+from villagepost.core.stations import StationStatus, StationType
+from villagepost.core.values import PartialDate
+from villagepost.storage.bulk import insert_rows
+from villagepost.storage.models import (
+    Division,
+    Station,
+    StationEvent,
+    StationEventPartner,
+    StationSpan,
+    StationVillage,
+    VillageCover,
+)
+from villagepost.storage.queries import prefix_filter
+
+#: codes per IN list (SQLite's default limit is far higher; this keeps statements small on both)
+CHUNK = 900
+#: villages of one province above which the covers are read by code range rather than IN lists
+_RANGE_READ = 3_000
+
+
+def chunks(items: Sequence[str], size: int = CHUNK) -> Iterator[Sequence[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+@dataclass(frozen=True, slots=True)
+class StationState:
+    """What the derivation needs of a station row."""
+
+    code: str
+    village: str
+    recorded_on: dt.date
+    station_type: StationType | None
+    status: str
+    status_since: dt.date | None
+    served: tuple[str, ...] = ()
+
+
+def _type(value: str | None) -> StationType | None:
+    return None if value is None else StationType(value)
+
+
+def event_from_row(row: StationEvent | object, partners: tuple[str, ...]) -> Event:
+    """A core `Event` from a `station_event` row (ORM object or Core row with the same names)."""
+    known = getattr(row, "known")
+    kind = EventKind(getattr(row, "kind"))
+    return Event(getattr(row, "station_code"), kind, getattr(row, "effective_on"),
+                 None if known is None else PartialDate.parse_iso(known), partners,
+                 _type(getattr(row, "new_type")), getattr(row, "id"), getattr(row, "reverts"),
+                 getattr(row, "recorded_on"))
+
+
+def load_states(conn: Connection, codes: Sequence[str]) -> dict[str, StationState]:
+    served: dict[str, list[str]] = defaultdict(list)
+    for part in chunks(codes):
+        for s_code, v_code in conn.execute(select(StationVillage.station_code, StationVillage.village_code)
+                                           .where(StationVillage.station_code.in_(part))):
+            served[s_code].append(v_code)
+    out: dict[str, StationState] = {}
+    cols = (Station.code, Station.village_code, Station.recorded_on, Station.station_type, Station.status,
+            Station.status_since)
+    for part in chunks(codes):
+        for code, village, recorded, stype, status, since in conn.execute(select(*cols).where(Station.code.in_(part))):
+            out[code] = StationState(code, village, recorded, _type(stype), status, since,
+                                     tuple(sorted(served.get(code, ()))))
+    return out
+
+
+def load_events(conn: Connection, codes: Sequence[str]) -> dict[str, list[Event]]:
+    """Every event involving each of `codes` (its own, and the mergers and undos naming it), by code."""
+    ids: set[int] = set()
+    for part in chunks(codes):
+        ids.update(conn.execute(select(StationEvent.id).where(StationEvent.station_code.in_(part))).scalars())
+        ids.update(conn.execute(select(StationEventPartner.event_id)
+                                .where(StationEventPartner.station_code.in_(part))).scalars())
+    ordered_ids = sorted(ids)
+    partners: dict[int, list[str]] = defaultdict(list)
+    rows = []
+    for part in chunks([str(i) for i in ordered_ids]):
+        numbers = [int(i) for i in part]
+        for event_id, s_code in conn.execute(select(StationEventPartner.event_id, StationEventPartner.station_code)
+                                             .where(StationEventPartner.event_id.in_(numbers))):
+            partners[event_id].append(s_code)
+        rows.extend(conn.execute(select(StationEvent).where(StationEvent.id.in_(numbers))).all())
+    wanted = set(codes)
+    out: dict[str, list[Event]] = defaultdict(list)
+    for (row,) in rows:
+        event = event_from_row(row, tuple(sorted(partners.get(row.id, ()))))
+        for code in {event.station, *event.partners} & wanted:
+            out[code].append(event)
+    for events in out.values():
+        events.sort(key=lambda e: e.seq)
+    return out
+
+
+def add_event(conn: Connection, event: Event, *, actor: str, note: str | None = None) -> int:
+    """Record `event` (its `seq` is ignored: the new row's id is its recording number); returns the id."""
+    values = {"station_code": event.station, "kind": event.kind.value, "effective_on": event.on,
+              "known": None if event.known is None else event.known.iso,
+              "new_type": None if event.new_type is None else event.new_type.value,
+              "reverts": event.reverts, "recorded_on": event.recorded_on or event.on, "actor": actor, "note": note}
+    event_id = conn.execute(StationEvent.__table__.insert().values(values)).inserted_primary_key[0]  # type: ignore[index]
+    if event.partners:
+        insert_rows(conn, StationEventPartner.__table__,  # type: ignore[arg-type]
+                    [{"event_id": event_id, "station_code": p} for p in event.partners])
+    return int(event_id)
+
+
+def status_since(spans: Sequence[Span], current: Span, events: Iterable[Event], station: str) -> dt.date | None:
+    """The day the current suspension or closure began, as people say it (the day of the event)."""
+    if current.status not in (StationStatus.SUSPENDED, StationStatus.CLOSED):
+        return None
+    for event in events:
+        if event.kind is EventKind.MERGED and event.station != station and event.on == current.start:
+            return event.on
+    return current.start - ONE_DAY
+
+
+def derive(states: Mapping[str, StationState], events: Mapping[str, Sequence[Event]]
+           ) -> dict[str, list[Span]]:
+    """Each station's timeline from its events (a station without events has none)."""
+    return {code: timeline(events.get(code, ()), st.recorded_on, st.station_type, code)
+            for code, st in states.items()}
+
+
+def refresh(conn: Connection, codes: Iterable[str], *, today: dt.date, extra_villages: Iterable[str] = (),
+            fresh: bool = False, states: Mapping[str, StationState] | None = None,
+            events: Mapping[str, Sequence[Event]] | None = None) -> None:
+    """Rebuild the spans, the covers of the villages they serve, and the station rows' current state.
+
+    extra_villages: villages whose cover may have changed besides those the stations serve now (a
+        village a station no longer serves). fresh: the stations are new in this transaction (no old
+        spans to delete). states / events: what the caller already holds, to skip reading it back.
+    """
+    code_list = sorted(set(codes))
+    if not code_list and not extra_villages:
+        return
+    states = states if states is not None else load_states(conn, code_list)
+    events = events if events is not None else load_events(conn, code_list)
+    spans = derive(states, events)
+    if not fresh:
+        for part in chunks(code_list):
+            conn.execute(delete(StationSpan).where(StationSpan.station_code.in_(part)))
+    insert_rows(conn, StationSpan.__table__, [  # type: ignore[arg-type]
+        {"station_code": code, "start_on": s.start, "end_on": s.end, "status": s.status.value,
+         "station_type": None if s.station_type is None else s.station_type.value, "combined": s.active,
+         "date_missing": s.date_missing}
+        for code, own in spans.items() for s in own])
+    _update_current(conn, states, spans, events, today)
+    villages = {st.village for st in states.values()} | {v for st in states.values() for v in st.served}
+    villages.update(extra_villages)
+    rebuild_covers(conn, sorted(villages))
+
+
+def _update_current(conn: Connection, states: Mapping[str, StationState], spans: Mapping[str, list[Span]],
+                    events: Mapping[str, Sequence[Event]], today: dt.date) -> None:
+    changes: list[dict[str, object]] = []
+    for code, own in spans.items():
+        if not own:
+            continue
+        state = states[code]
+        current = next((s for s in own if s.start <= today and (s.end is None or today < s.end)), None)
+        if current is None:  # everything lies ahead (a planned opening): planned until then
+            status, stype, since = StationStatus.PLANNED.value, own[0].station_type or state.station_type, None
+        else:
+            status = current.status.value
+            stype = current.station_type or state.station_type
+            since = status_since(own, current, events.get(code, ()), code)
+        if (status, stype, since) != (state.status, state.station_type, state.status_since):
+            changes.append({"b_code": code, "status": status, "station_type": None if stype is None else stype.value,
+                            "status_since": since})
+    if changes:
+        conn.execute(update(Station).where(Station.code == bindparam("b_code"))
+                     .values(status=bindparam("status"), station_type=bindparam("station_type"),
+                             status_since=bindparam("status_since")), changes)
+
+
+def _active_spans(conn: Connection, villages: Sequence[str]) -> Iterator[tuple[str, dt.date, dt.date | None, bool]]:
+    """(village, start, end, date_missing) of every combined span of a station serving one of `villages`."""
+    wanted = set(villages)
+    by_province: dict[str, list[str]] = defaultdict(list)
+    for v in villages:
+        by_province[v[:2]].append(v)
+    own = (select(Station.village_code, StationSpan.start_on, StationSpan.end_on, StationSpan.date_missing)
+           .join(Station, Station.code == StationSpan.station_code).where(StationSpan.combined.is_(True)))
+    served = (select(StationVillage.village_code, StationSpan.start_on, StationSpan.end_on, StationSpan.date_missing)
+              .join(StationSpan, StationSpan.station_code == StationVillage.station_code)
+              .where(StationSpan.combined.is_(True)))
+    for province, members in by_province.items():
+        if len(members) > _RANGE_READ:
+            for stmt in (own.where(prefix_filter(Station.village_code, province)),
+                         served.where(prefix_filter(StationVillage.village_code, province))):
+                for row in conn.execute(stmt):
+                    if row[0] in wanted:
+                        yield row[0], row[1], row[2], bool(row[3])
+            continue
+        for part in chunks(members):
+            for stmt in (own.where(Station.village_code.in_(part)), served.where(StationVillage.village_code.in_(part))):
+                for row in conn.execute(stmt):
+                    yield row[0], row[1], row[2], bool(row[3])
+
+
+def rebuild_covers(conn: Connection, villages: Sequence[str]) -> None:
+    """Recompute `village_cover` for `villages` from the spans (retired units hold no cover)."""
+    if not villages:
+        return
+    periods: dict[str, list[Period]] = defaultdict(list)
+    for village, start, end, missing in _active_spans(conn, villages):
+        periods[village].append(Period(start, end, missing))
+    retired: set[str] = set()
+    for part in chunks(sorted(periods)):
+        retired.update(conn.execute(select(Division.code).where(and_(Division.code.in_(part),
+                                                                     Division.retired.is_(True)))).scalars())
+    for part in chunks(villages):
+        conn.execute(delete(VillageCover).where(VillageCover.village_code.in_(part)))
+    rows = []
+    for village in sorted(periods):
+        if village in retired:
+            continue
+        spans = periods[village]
+        joined = spans if len(spans) == 1 else union(spans)
+        rows.extend({"village_code": village, "start_on": p.start, "end_on": p.end, "date_missing": p.date_missing}
+                    for p in joined)
+    insert_rows(conn, VillageCover.__table__, rows)  # type: ignore[arg-type]
+
+
+def rebuild_all(conn: Connection, *, today: dt.date, scope: str = "") -> int:
+    """Rebuild every derived row under `scope` from the events (repair, and the upgrade to schema 0002).
+
+    Stations without any event (written before histories existed) first get the events their row
+    implies (`core.history.events_from_record`). Returns the stations rebuilt.
+    """
+    from villagepost.core.history import StationRecord, events_from_record
+
+    cond = prefix_filter(Station.village_code, scope) if scope else None
+    stmt = select(Station.code, Station.village_code, Station.station_type, Station.status, Station.recorded_on,
+                  Station.opened, Station.status_since)
+    rows = conn.execute(stmt.where(cond) if cond is not None else stmt).all()
+    codes = [r.code for r in rows]
+    with_events: set[str] = set()
+    for part in chunks(codes):
+        with_events.update(conn.execute(select(StationEvent.station_code).where(StationEvent.station_code.in_(part))
+                                        .distinct()).scalars())
+    missing = []
+    for r in rows:
+        if r.code in with_events:
+            continue
+        record = StationRecord(r.code, r.village_code, _type(r.station_type), StationStatus(r.status), r.recorded_on,
+                               None if r.opened is None else PartialDate.parse_iso(r.opened), r.status_since)
+        for e in events_from_record(record):
+            missing.append({"station_code": e.station, "kind": e.kind.value, "effective_on": e.on,
+                            "known": None if e.known is None else e.known.iso,
+                            "new_type": None if e.new_type is None else e.new_type.value, "reverts": None,
+                            "recorded_on": r.recorded_on, "actor": "", "note": None})
+    insert_rows(conn, StationEvent.__table__, missing)  # type: ignore[arg-type]
+    if cond is not None:
+        conn.execute(delete(VillageCover).where(prefix_filter(VillageCover.village_code, scope)))
+    else:
+        conn.execute(delete(VillageCover))
+    refresh(conn, codes, today=today)
+    return len(codes)
+
+
+def stations_serving(conn: Connection, villages: Sequence[str]) -> list[str]:
+    """Codes of the stations standing in or serving any of `villages`."""
+    out: set[str] = set()
+    for part in chunks(villages):
+        out.update(conn.execute(select(Station.code).where(or_(
+            Station.village_code.in_(part),
+            Station.code.in_(select(StationVillage.station_code).where(StationVillage.village_code.in_(part))),
+        ))).scalars())
+    return sorted(out)
+
+
+def stations_villages(conn: Connection, provinces: Sequence[str]) -> list[str]:
+    """The villages of `provinces` holding a cover row (those a division change can affect)."""
+    out: set[str] = set()
+    for province in provinces:
+        out.update(conn.execute(select(VillageCover.village_code)
+                                .where(prefix_filter(VillageCover.village_code, province))).scalars())
+    return sorted(out)
