@@ -82,7 +82,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0099"
-down_revision = "%s"
+down_revision = "HEAD_REVISION"
 branch_labels = None
 depends_on = None
 
@@ -95,7 +95,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("station") as batch:
         batch.drop_column("test_extra")
-''' % HEAD
+'''.replace("HEAD_REVISION", HEAD)
 
 
 def test_older_schema_is_backed_up_then_upgraded(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import ColumnElement, Connection, bindparam, select, update
 
 from villagepost.core.divisions import CODE_LENGTHS, VillageClass, village_class
 from villagepost.storage.models import Division
@@ -22,9 +22,11 @@ _PREFIXES = sorted(length for length in CODE_LENGTHS.values() if length < 12)
 
 def recount_villages(conn: Connection, provinces: Iterable[str] | None = None) -> int:
     """Recount the 建制村 of every unit in `provinces` (2-digit codes; None = all). Returns units changed."""
-    where = [] if provinces is None else [prefix_filter(Division.code, p) for p in sorted(set(provinces))]
+    where: list[ColumnElement[bool] | None] = [None]
+    if provinces is not None:
+        where = [prefix_filter(Division.code, p) for p in sorted(set(provinces))]
     changed = 0
-    for condition in where or [None]:
+    for condition in where:
         stmt = select(Division.code, Division.level, Division.retired, Division.villages, Division.villages_like)
         if condition is not None:
             stmt = stmt.where(condition)

@@ -17,8 +17,8 @@ from sqlalchemy import Connection, Table, insert, select, update
 
 from villagepost.core.divisions import Level, village_class
 from villagepost.core.errors import Cancelled, KnownError
-from villagepost.storage.division_source import read_pinyin_index, read_units, split_keys
 from villagepost.storage.division_counts import recount_villages
+from villagepost.storage.division_source import read_pinyin_index, read_units, split_keys
 from villagepost.storage.history_store import rebuild_covers, stations_villages
 from villagepost.storage.models import SETTING_EDITION, Division, Setting
 from villagepost.storage.queries import prefix_filter

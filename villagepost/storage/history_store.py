@@ -18,7 +18,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, and_, bindparam, delete, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy.orm import Session
 
 from villagepost.core.history import ONE_DAY, Event, EventKind, Period, Span, timeline, union
 from villagepost.core.stations import StationStatus, StationType
@@ -63,14 +64,14 @@ def _type(value: str | None) -> StationType | None:
     return None if value is None else StationType(value)
 
 
-def event_from_row(row: StationEvent | object, partners: tuple[str, ...]) -> Event:
+def event_from_row(row: StationEvent, partners: tuple[str, ...]) -> Event:
     """A core `Event` from a `station_event` row (ORM object or Core row with the same names)."""
-    known = getattr(row, "known")
-    kind = EventKind(getattr(row, "kind"))
-    return Event(getattr(row, "station_code"), kind, getattr(row, "effective_on"),
+    known = row.known
+    kind = EventKind(row.kind)
+    return Event(row.station_code, kind, row.effective_on,
                  None if known is None else PartialDate.parse_iso(known), partners,
-                 _type(getattr(row, "new_type")), getattr(row, "id"), getattr(row, "reverts"),
-                 getattr(row, "recorded_on"))
+                 _type(row.new_type), row.id, row.reverts,
+                 row.recorded_on)
 
 
 def load_states(conn: Connection, codes: Sequence[str]) -> dict[str, StationState]:
@@ -98,16 +99,16 @@ def load_events(conn: Connection, codes: Sequence[str]) -> dict[str, list[Event]
                                 .where(StationEventPartner.station_code.in_(part))).scalars())
     ordered_ids = sorted(ids)
     partners: dict[int, list[str]] = defaultdict(list)
-    rows = []
+    rows: list[StationEvent] = []
     for part in chunks([str(i) for i in ordered_ids]):
         numbers = [int(i) for i in part]
         for event_id, s_code in conn.execute(select(StationEventPartner.event_id, StationEventPartner.station_code)
                                              .where(StationEventPartner.event_id.in_(numbers))):
             partners[event_id].append(s_code)
-        rows.extend(conn.execute(select(StationEvent).where(StationEvent.id.in_(numbers))).all())
+        rows.extend(Session(bind=conn).execute(select(StationEvent).where(StationEvent.id.in_(numbers))).scalars())
     wanted = set(codes)
     out: dict[str, list[Event]] = defaultdict(list)
-    for (row,) in rows:
+    for row in rows:
         event = event_from_row(row, tuple(sorted(partners.get(row.id, ()))))
         for code in {event.station, *event.partners} & wanted:
             out[code].append(event)
@@ -122,7 +123,7 @@ def add_event(conn: Connection, event: Event, *, actor: str, note: str | None = 
               "known": None if event.known is None else event.known.iso,
               "new_type": None if event.new_type is None else event.new_type.value,
               "reverts": event.reverts, "recorded_on": event.recorded_on or event.on, "actor": actor, "note": note}
-    event_id = conn.execute(StationEvent.__table__.insert().values(values)).inserted_primary_key[0]  # type: ignore[index]
+    event_id = conn.execute(insert(StationEvent).values(values)).inserted_primary_key[0]  # type: ignore[index]
     if event.partners:
         insert_rows(conn, StationEventPartner.__table__,  # type: ignore[arg-type]
                     [{"event_id": event_id, "station_code": p} for p in event.partners])
@@ -218,7 +219,8 @@ def _active_spans(conn: Connection, villages: Sequence[str]) -> Iterator[tuple[s
                         yield row[0], row[1], row[2], bool(row[3])
             continue
         for part in chunks(members):
-            for stmt in (own.where(Station.village_code.in_(part)), served.where(StationVillage.village_code.in_(part))):
+            for stmt in (own.where(Station.village_code.in_(part)),
+                         served.where(StationVillage.village_code.in_(part))):
                 for row in conn.execute(stmt):
                     yield row[0], row[1], row[2], bool(row[3])
 
@@ -236,7 +238,7 @@ def rebuild_covers(conn: Connection, villages: Sequence[str]) -> None:
                                                                      Division.retired.is_(True)))).scalars())
     for part in chunks(villages):
         conn.execute(delete(VillageCover).where(VillageCover.village_code.in_(part)))
-    rows = []
+    rows: list[dict[str, object]] = []
     for village in sorted(periods):
         if village in retired:
             continue

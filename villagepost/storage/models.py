@@ -193,7 +193,7 @@ class StationSpan(Base):
     #: the span starts on a recording day, not a known date (日期缺失)
     date_missing: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
 
 class VillageCover(Base):
@@ -211,7 +211,7 @@ class VillageCover(Base):
     end_on: Mapped[dt.date | None] = mapped_column(Date)
     date_missing: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
 
 class Target(Base):
