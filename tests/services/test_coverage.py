@@ -153,7 +153,8 @@ def test_refusals(county: Registry) -> None:
     with pytest.raises(KnownError) as err:
         svc.coverage(county, "640106", level=Level.COUNTY)
     assert err.value.key == "coverage.level_not_below"
-    assert "township/village" in err.value.message()
+    assert err.value.message() == "层级“县”不在金凤区（640106，县级）之下：下级统计只能按更低的层级（乡镇、村）"
+    assert err.value.message("en").endswith("use a lower level (township/village)")
     with pytest.raises(KnownError) as err:
         svc.coverage(county, "640106100200", level=Level.VILLAGE)
     assert err.value.key == "coverage.no_level_below"

@@ -69,11 +69,13 @@ def child_level(unit: ScopeUnit, level: Level | None) -> Level | None:
     if level is None:
         return None if unit.level >= Level.VILLAGE else Level(unit.level + 1)
     if level <= unit.level:
-        allowed = "/".join(lv.name.lower() for lv in Level if lv > unit.level)
-        if not allowed:
+        lower = [lv for lv in Level if lv > unit.level]
+        allowed, allowed_zh = "/".join(lv.name.lower() for lv in lower), "、".join(lv.zh for lv in lower)
+        if not lower:
             raise KnownError("coverage.no_level_below", scope=unit.code)
-        raise KnownError("coverage.level_not_below", level=level.name.lower(), scope=unit.code or unit.name,
-                         scope_level=level_name(unit.level), allowed=allowed)
+        raise KnownError("coverage.level_not_below", level=level.name.lower(), level_zh=level.zh,
+                         scope=unit.code or unit.name, scope_name=unit.name, scope_level=level_name(unit.level),
+                         scope_level_zh=Level(unit.level).zh, allowed=allowed, allowed_zh=allowed_zh)
     return level
 
 

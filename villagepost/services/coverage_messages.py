@@ -7,7 +7,7 @@ from villagepost.core.messages import register
 register({
     "coverage.nation": ("全国", "the whole country"),
     "coverage.level_not_below": (
-        "层级“{level}”不在范围 {scope}（{scope_level}）之下：下级统计只能按更低的层级（{allowed}）",
+        "层级“{level_zh}”不在{scope_name}（{scope}，{scope_level_zh}级）之下：下级统计只能按更低的层级（{allowed_zh}）",
         "the level '{level}' is not below the scope {scope} ({scope_level}); use a lower level ({allowed})",
     ),
     "coverage.no_level_below": (
@@ -29,10 +29,6 @@ register({
     "coverage.bad_switch": (
         "无法识别的取值“{value}”，请用 on 或 off（开 / 关）",
         "'{value}' is neither on nor off",
-    ),
-    "coverage.setting_village_like": (
-        "统计口径：{state}（建制村总数{extent}）",
-        "coverage counts: {state} ({extent})",
     ),
     "coverage.village_like_on": ("计入类似村委会（代码 500–599）", "村委会 and 类似村委会 (VVV 200–399 and 500–599)"),
     "coverage.village_like_off": ("只计村委会（代码 200–399）", "村委会 only (VVV 200–399)"),
@@ -78,7 +74,6 @@ register({
     ),
     "target.not_found": ("目标 #{id} 不存在", "there is no target #{id}"),
     "target.saved": ("已保存目标 #{id}：{text}", "target #{id} saved: {text}"),
-    "target.updated": ("已更新目标 #{id}：{text}", "target #{id} updated: {text}"),
     "target.removed": ("已删除目标 #{id}", "target #{id} removed"),
     "pacing.not_at_pace": ("按当前进度无法实现", "not at the current pace"),
 })
