@@ -67,8 +67,9 @@ def test_reimport_records_nothing_new_and_a_changed_type_is_dated_the_import_day
     book = openpyxl.load_workbook(copy)
     sheet = book["站点统计"]
     header = [c.value for c in sheet[1]]
+    code_col, name_col = header.index("区划代码"), header.index("站点名称")
     for row in sheet.iter_rows(min_row=2):
-        if row[header.index("区划代码")].value == post.village_code and row[header.index("站点名称")].value == post.name:
+        if row[code_col].value == post.village_code and row[name_col].value == post.name:
             row[header.index("站点类型")].value = "村邮站+快递超市"
             row[header.index("建成日期")].value = dt.datetime(2020, 5, 6)
     book.save(copy)
