@@ -130,6 +130,22 @@ def add_event(conn: Connection, event: Event, *, actor: str, note: str | None = 
     return int(event_id)
 
 
+def correct_opening(conn: Connection, code: str, known: PartialDate, *, actor: str = "") -> None:
+    """Give the station's opening event the date `known` (a correction of the same fact, not a new event);
+    a station that never opened (planned) gets an opening event on that date."""
+    reverted = set(conn.execute(select(StationEvent.reverts).where(
+        and_(StationEvent.station_code == code, StationEvent.kind == EventKind.UNDONE.value))).scalars())
+    opening = conn.execute(select(StationEvent.id).where(
+        and_(StationEvent.station_code == code, StationEvent.kind == EventKind.OPENED.value))
+        .order_by(StationEvent.effective_on, StationEvent.id)).scalars().all()
+    opening = [i for i in opening if i not in reverted]
+    if opening:
+        conn.execute(update(StationEvent).where(StationEvent.id == opening[0])
+                     .values(known=known.iso, effective_on=known.last_day))
+    else:
+        add_event(conn, Event(code, EventKind.OPENED, known.last_day, known, recorded_on=dt.date.today()), actor=actor)
+
+
 def status_since(spans: Sequence[Span], current: Span, events: Iterable[Event], station: str) -> dt.date | None:
     """The day the current suspension or closure began, as people say it (the day of the event)."""
     if current.status not in (StationStatus.SUSPENDED, StationStatus.CLOSED):
