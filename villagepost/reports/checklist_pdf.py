@@ -313,7 +313,9 @@ class ChecklistWriter:
                  compress: bool = True) -> None:
         register_font()
         target = str(out) if isinstance(out, Path) else out
-        self.canvas = Canvas(target, pagesize=A4, pageCompression=1 if compress else 0)
+        # the initial font is ours, so no unembedded Helvetica is named in the file
+        self.canvas = Canvas(target, pagesize=A4, pageCompression=1 if compress else 0,
+                             initialFontName=FONT_NAME, initialFontSize=SIZE_TEXT)
         self.canvas.setTitle(title)
         self.canvas.setAuthor("村邮通 VillagePost")
         self.canvas.setCreator("村邮通 VillagePost")

@@ -384,3 +384,25 @@ def due_inspections(reg: Registry, scope: str, *, months: int = DEFAULT_MONTHS,
     out.sort(key=lambda d: (d.due_on is not None, d.due_on or dt.date.min, d.station_code))
     return out
 
+
+
+def write_form(reg: Registry, station: str, out: Path) -> dict[str, object]:
+    """Write the fill-in inspection workbook of `station` (its checklist's items, the station pre-filled)."""
+    from villagepost.reports.inspection_form import FormStation, write_inspection_form
+    from villagepost.services.output_files import checked_output, write_guard
+    from villagepost.storage.print_queries import path_names
+
+    target = checked_output(out, ".xlsx")
+    with reg.read() as s:
+        row = s.scalars(select(Station).where(Station.code == station.strip())).one_or_none()
+        if row is None:
+            raise InspectionError("inspection.unknown_station", code=station)
+        checklist = checklist_in(s, row.village_code)
+        names = path_names(s, [row.village_code])
+    v = row.village_code
+    place = " / ".join(names[c] for c in (v[:2], v[:4], v[:6], v[:9], v) if c in names)
+    county = names.get(v[:6], "")
+    with write_guard(target):
+        write_inspection_form(checklist, FormStation(row.code, row.name, place), target,
+                              county_title=f"{county}{checklist.title}")
+    return {"status": "ok", "path": str(target), "station_code": row.code, "items": len(checklist.items)}
