@@ -85,7 +85,12 @@ def _break_at(text: str, start: int, limit: int) -> int:
     # closing punctuation may not start the next line: bring the character before it down too
     while cut - 1 > start and text[cut] in NO_LINE_START:
         cut -= 1
-    # opening punctuation may not end this line
-    while cut - 1 > start and text[cut - 1] in NO_LINE_END:
-        cut -= 1
-    return cut
+    # opening punctuation may not end this line (spaces before the break do not count)
+    while True:
+        end = cut
+        while end - 1 > start and text[end - 1] == " ":
+            end -= 1
+        if end - 1 > start and text[end - 1] in NO_LINE_END:
+            cut = end - 1
+        else:
+            return cut
