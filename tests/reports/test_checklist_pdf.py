@@ -12,7 +12,7 @@ import pytest
 from pdf_reading import fonts, page_texts, render
 from pypdf import PdfReader
 
-from villagepost.core.checklists import Checklist, CheckItem, Result, default_checklist
+from villagepost.core.checklists import CheckItem, Checklist, Result, default_checklist
 from villagepost.reports.checklist_pdf import Answers, Sheet, StationFacts, chinese_number, layout, write_checklists
 from villagepost.reports.fonts import MISSING, printable
 

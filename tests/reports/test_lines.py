@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -35,7 +37,7 @@ def test_latin_words_stay_whole() -> None:
     long = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     lines = wrap(long, SIZE, 60)
     assert "".join(lines) == long and len(lines) >= 3
-    for line, after in zip(lines, lines[1:], strict=False):
+    for line, after in pairwise(lines):
         assert text_width(line, SIZE) <= 60 < text_width(line + after[0], SIZE)
 
 
@@ -50,7 +52,7 @@ def test_lines_fit_and_lose_nothing(text: str, width: float) -> None:
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     for line in lines:
         assert text_width(line, SIZE) <= width or len(line) == 1
-    for before, line in zip(lines, lines[1:], strict=False):
+    for before, line in pairwise(lines):
         if line and line[0] in NO_LINE_START:
             assert len(before.strip()) <= 1  # only when nothing could be moved down with it
         if len(before.strip()) > 1:
