@@ -118,6 +118,12 @@ class Sheet:
     answers: Answers | None = None
 
 
+def full_title(sheet: Sheet) -> str:
+    """The county's name before the checklist's title, unless the title already starts with it."""
+    title = sheet.checklist.title
+    return title if title.startswith(sheet.county) else f"{sheet.county}{title}"
+
+
 STATUS_NOTE = {"suspended": "（暂停运营）", "planned": "（筹建中）", "closed": "（已关闭）"}
 
 
@@ -213,7 +219,7 @@ def layout(sheet: Sheet) -> _Layout:
     """Measure and paginate one sheet (no drawing)."""
     prep = _Prep()
     blank = sheet.station is None
-    title_text = prep(f"{sheet.county}{sheet.checklist.title}")
+    title_text = prep(full_title(sheet))
     size = SIZE_TITLE
     room = WIDTH - 2 * (QR_SIZE + 4 * mm)
     while size > 12 and text_width(title_text, size) > room:

@@ -21,7 +21,7 @@ from villagepost.core.checklists import Checklist
 from villagepost.core.divisions import Level
 from villagepost.core.errors import KnownError
 from villagepost.core.stations import stored_items
-from villagepost.reports.checklist_pdf import Answers, Sheet, StationFacts, write_checklists
+from villagepost.reports.checklist_pdf import Answers, Sheet, StationFacts, full_title, write_checklists
 from villagepost.services import printing_messages as _messages  # noqa: F401  (registers the texts)
 from villagepost.services.checklists import checklist_in
 from villagepost.services.divisions import parse_scope, require_unit
@@ -165,7 +165,7 @@ def print_checklists(reg: Registry, out: Path | None, *, station: str | None = N
 
 
 def _title(sheet: Sheet) -> str:
-    base = f"{sheet.county}{sheet.checklist.title}"
+    base = full_title(sheet)
     return f"{base} {sheet.station.name}" if sheet.station is not None else base
 
 
