@@ -101,7 +101,7 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     for r in rows:
         ctx.out(f"{r.code}  {r.name}  {r.type or ''}  {r.opened or ctx.pick('日期缺失', 'no date')}  "
-                f"{r.contact or ''} {r.phone or ''}")
+                f"{r.contact or ''} {r.phone or ''}".rstrip())
     ctx.out(ctx.pick(f"共 {len(rows)} 个站点", f"{len(rows)} stations"))
     return 0
 
