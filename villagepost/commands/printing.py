@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from pathlib import Path
 
 from villagepost.commands.context import Context
@@ -30,6 +31,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: a
                     help="每个站点一个 PDF 文件，放在该目录中 / one PDF per station in DIR")
     cl.set_defaults(handler=cmd_checklist)
 
+    sm = psub.add_parser("summary", parents=[common],
+                         help="覆盖率汇总表：OUT.pdf 打印用，OUT.xlsx 同样的表格供 Excel 使用 / coverage summary")
+    sm.add_argument("out", type=Path, metavar="OUT.pdf|OUT.xlsx")
+    sm.add_argument("--scope", required=True, metavar="CODE", help="省/市/县/乡镇代码 / division code")
+    sm.add_argument("--on", metavar="YYYY-MM-DD", help="统计日期，默认今天 / the date, default today")
+    sm.add_argument("--level", metavar="LEVEL",
+                    help="表中列出的下级：city|county|township|village，默认下一级 / the units listed")
+    sm.add_argument("--unit", metavar="TEXT", help="制表单位，默认“某某交通运输局” / the issuing office")
+    sm.set_defaults(handler=cmd_summary)
+
 
 def cmd_checklist(args: argparse.Namespace, ctx: Context) -> int:
     reg = ctx.registry()
@@ -53,4 +64,32 @@ def cmd_checklist(args: argparse.Namespace, ctx: Context) -> int:
         ctx.emit_json(result.to_json())
     else:
         ctx.out(done)
+    return 0
+
+
+def _date(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise KnownError("print.bad_date", value=text) from None
+
+
+def cmd_summary(args: argparse.Namespace, ctx: Context) -> int:
+    from villagepost.core.divisions import Level
+
+    level = None
+    if args.level:
+        try:
+            level = Level.parse(args.level)
+        except ValueError:
+            raise KnownError("print.bad_level", value=args.level) from None
+    on = _date(args.on)
+    result = svc.print_summary(ctx.registry(), args.scope, args.out, on=on, level=level, unit=args.unit)
+    if ctx.as_json:
+        ctx.emit_json(result.to_json())
+    else:
+        ctx.out(ctx.t("print.summary_done", scope=args.scope, on=(on or dt.date.today()).isoformat(),
+                      where=result.paths[0]))
     return 0

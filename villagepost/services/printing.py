@@ -190,3 +190,31 @@ def print_inspection(reg: Registry, inspection_id: int, out: Path, *, today: dt.
         writer = write_checklists(target, [sheet], printed_on=today or dt.date.today(),
                                   title=f"{_title(sheet)} 检查记录 {inspection_id}")
     return PrintResult([str(target)], 1, writer.pages, writer.missing)
+
+
+def default_unit(name: str, level: int) -> str:
+    """制表单位 when none is given: the scope's transport bureau (a province's is a 厅)."""
+    return f"{name}交通运输{'厅' if level == Level.PROVINCE else '局'}"
+
+
+def print_summary(reg: Registry, scope: str, out: Path, *, on: dt.date | None = None, level: Level | None = None,
+                  unit: str | None = None, today: dt.date | None = None) -> PrintResult:
+    """The coverage summary of `scope` on `on` as OUT.pdf or OUT.xlsx (the same table either way)."""
+    from villagepost.services.summary import summary
+
+    target = checked_output(out, ".pdf", ".xlsx")
+    data = summary(reg, scope, on=on, level=level)
+    by = (unit or "").strip() or default_unit(data.name, data.level)
+    printed = today or dt.date.today()
+    with write_guard(target):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.suffix.lower() == ".pdf":
+            from villagepost.reports.summary_pdf import write_summary_pdf
+
+            pages = write_summary_pdf(data, target, unit=by, printed_on=printed)
+        else:
+            from villagepost.reports.summary_xlsx import write_summary_xlsx
+
+            write_summary_xlsx(data, target, unit=by, printed_on=printed)
+            pages = 0
+    return PrintResult([str(target)], 1, pages)

@@ -14,5 +14,6 @@ register({
     "print.missing_chars": ("注意：字库中没有以下字符，已印为“〓”：{chars}", "note: the font lacks these characters, printed as 〓: {chars}"),
     "print.printing": ("正在打印", "printing"),
     "print.summary_done": ("已生成覆盖率汇总表（{scope}，{on}）：{where}", "coverage summary written ({scope}, {on}): {where}"),
+    "print.bad_level": ("--level “{value}”无法识别，请用 city、county、township 或 village（也可写 市、县、乡镇、村）", "--level '{value}' is not city, county, township or village"),
     "print.bad_date": ("日期“{value}”无法识别，请写成 2025-06-30 这样的完整日期", "the date '{value}' is not a full date such as 2025-06-30"),
 })
