@@ -16,14 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, PolyLine, Rect, String
+from reportlab.graphics import renderPDF
+from reportlab.graphics.shapes import STATE_DEFAULTS, Circle, Drawing, Line, Polygon, PolyLine, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from villagepost.core.coverage import CurvePoint
 from villagepost.core.pacing import Measure, line_value
@@ -208,6 +209,31 @@ def _rate_at(curve: Sequence[CurvePoint], day: dt.date) -> float:
     return before[-1].rate if before else 0.0
 
 
+class ChartFlowable(Flowable):
+    """A Drawing as a flowable whose renderer starts from our font, not Helvetica.
+
+    reportlab's renderer opens every drawing by selecting its default state font (Helvetica) even when
+    all its strings name another; that leaves an unembedded Helvetica in the page's resources. Our
+    strings all name the bundled font, so the default is swapped for the drawing's duration.
+    """
+
+    def __init__(self, drawing: Drawing) -> None:
+        super().__init__()
+        self.drawing = drawing
+        self.width, self.height = drawing.width, drawing.height
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        saved = STATE_DEFAULTS["fontName"]
+        STATE_DEFAULTS["fontName"] = FONT_NAME
+        try:
+            renderPDF.draw(self.drawing, self.canv, 0, 0)
+        finally:
+            STATE_DEFAULTS["fontName"] = saved
+
+
 # --- page numbers ---------------------------------------------------------------------------------
 
 
@@ -217,7 +243,6 @@ class _NumberedCanvas(Canvas):
     printed_on = ""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initialFontName", FONT_NAME)
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
 
@@ -288,16 +313,17 @@ def write_summary_pdf(s: Summary, out: Path, *, unit: str, printed_on: dt.date) 
         story.append(Paragraph("没有覆盖率目标，无法判断进度。", st["body"]))
     else:
         story.append(Paragraph("没有落后于目标进度线的单位。", st["body"]))
-    chart = pacing_chart(s.curve, s)
+    chart = ChartFlowable(pacing_chart(s.curve, s))
     story.append(KeepTogether([Paragraph("五、覆盖率进度图", st["h2"]), chart]))
     foot = Table([[Paragraph(_p(f"制表单位：{unit}"), st["foot"]),
                    Paragraph(_p(f"制表日期：{printed_on.isoformat()}"), st["foot"])]],
                  colWidths=[WIDTH * 0.62, WIDTH * 0.38])
-    foot.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
+    foot.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT_NAME), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                              ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
     story.append(foot)
     doc = SimpleDocTemplate(str(out), pagesize=A4, leftMargin=LEFT, rightMargin=RIGHT, topMargin=TOP,
                             bottomMargin=BOTTOM, title=_t(title), author="村邮通 VillagePost",
-                            creator="村邮通 VillagePost")
+                            creator="村邮通 VillagePost", initialFontName=FONT_NAME, initialFontSize=10)
 
     class Numbered(_NumberedCanvas):
         pass
