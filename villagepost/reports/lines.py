@@ -10,7 +10,7 @@ basic 禁则 of Chinese typesetting, GB/T 15834 practice).
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from reportlab.pdfbase import pdfmetrics
 
@@ -26,7 +26,9 @@ def _metrics() -> tuple[dict[int, int], int]:
     return face.charWidths, int(face.defaultWidth)
 
 
+@lru_cache(maxsize=4096)
 def text_width(text: str, size: float) -> float:
+    """Width in points (cached: headers, labels and footers repeat on every page)."""
     widths, default = _metrics()
     return sum(widths.get(ord(ch), default) for ch in text) * size / 1000.0
 
@@ -37,10 +39,16 @@ def _is_word(ch: str) -> bool:
 
 def wrap(text: str, size: float, max_width: float) -> list[str]:
     """`text` broken into lines no wider than `max_width` points at font `size` (explicit newlines kept)."""
+    return list(_wrap_cached(text, size, max_width))
+
+
+@lru_cache(maxsize=4096)
+def _wrap_cached(text: str, size: float, max_width: float) -> tuple[str, ...]:
+    """A batch prints the same item texts on every form: each is broken once."""
     out: list[str] = []
     for para in text.split("\n"):
         out.extend(_wrap_one(para, size, max_width))
-    return out or [""]
+    return tuple(out) or ("",)
 
 
 def _wrap_one(text: str, size: float, max_width: float) -> list[str]:
