@@ -90,7 +90,9 @@ class _Recorder(ChecklistWriter):
         super().__init__(out, printed_on=dt.date(2026, 11, 23))
         self.pages_ops: list[list[tuple[Any, ...]]] = [[]]
         canvas = self.canvas
-        for name in ("line", "rect", "drawPath", "setLineWidth", "setStrokeGray", "setFillGray", "setFillColorRGB"):
+        for name in ("line", "rect", "drawPath", "setLineWidth", "setStrokeGray", "setFillGray", "setFillColorRGB",
+                     "setLineCap", "setLineJoin", "saveState", "restoreState", "translate", "transform", "addLiteral",
+                     "setFont", "drawString", "drawCentredString", "drawRightString"):
             original = getattr(canvas, name)
 
             def hook(*args: Any, _name: str = name, _orig: Any = original, **kw: Any) -> Any:
@@ -98,6 +100,9 @@ class _Recorder(ChecklistWriter):
                 return _orig(*args, **kw)
 
             setattr(canvas, name, hook)
+
+    def _form(self, name: str, draw: Callable[[Canvas], None]) -> None:
+        draw(self.canvas)  # recorded as plain drawing on every page: the floor has no forms
 
     def _text(self, x: float, y: float, text: str, size: float, *, grey: float = 0.0, align: str = "left") -> None:
         self.pages_ops[-1].append(("text", (x, y, text, size, grey, align), {}))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -58,8 +58,13 @@ def printable(text: str | None) -> Printable:
     """`text` with characters the font lacks replaced by 〓 and control characters removed."""
     if not text:
         return Printable("")
+    return _printable(text)
+
+
+@lru_cache(maxsize=8192)
+def _printable(text: str) -> Printable:
     covered = _covered()
-    if all(ord(ch) in covered for ch in text):
+    if covered.issuperset(map(ord, text)):
         return Printable(text)
     out: list[str] = []
     missing: list[str] = []

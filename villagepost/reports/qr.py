@@ -29,16 +29,11 @@ def qr_matrix(data: str) -> list[list[bool]]:
     return [list(row) for row in code.modules]
 
 
-def draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:
-    """Draw the code of `data` with its quiet zone inside the square (x, y, size) — y is the bottom edge."""
-    matrix = qr_matrix(data)
-    n = len(matrix)
-    module = size / (n + 2 * QUIET)
-    left = x + QUIET * module
-    top = y + size - QUIET * module
-    path = canvas.beginPath()
+def module_runs(matrix: list[list[bool]]) -> list[tuple[int, int, int]]:
+    """The dark modules as horizontal runs (row, first column, length), row 0 at the top."""
+    runs = []
     for r, row in enumerate(matrix):
-        c = 0
+        c, n = 0, len(row)
         while c < n:
             if not row[c]:
                 c += 1
@@ -46,8 +41,23 @@ def draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:
             start = c
             while c < n and row[c]:
                 c += 1
-            path.rect(left + start * module, top - (r + 1) * module, (c - start) * module, module)
+            runs.append((r, start, c - start))
+    return runs
+
+
+def draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:
+    """Draw the code of `data` with its quiet zone inside the square (x, y, size) — y is the bottom edge.
+
+    The runs are written in module units (small integers) under one scaling transform: a code is ~200
+    rectangles, and formatting their coordinates as floats was a fifth of a batch's time.
+    """
+    matrix = qr_matrix(data)
+    n = len(matrix)
+    module = size / (n + 2 * QUIET)
     canvas.saveState()
     canvas.setFillColorRGB(0, 0, 0)
-    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.transform(module, 0, 0, module, x + QUIET * module, y + QUIET * module)
+    ops = [f"{c} {n - 1 - r} {length} 1 re" for r, c, length in module_runs(matrix)]
+    ops.append("f")
+    canvas.addLiteral("\n".join(ops))
     canvas.restoreState()
