@@ -54,7 +54,7 @@ def test_township_by_village(run: Run, db: str, tmp_path: Path) -> None:
     (["--level", "planet"], "--level “planet”无法识别", "--level 'planet' is not city"),
     (["--scope", "659999"], "区划代码 659999 不在登记册中", "the division code 659999 is not in the registry"),
 ])
-def test_refusals(run: Run, db: str, tmp_path: Path, args: list[str], zh: str, en: str) -> None:
+def test_refusals(run: Run, db: str, tmp_path: Path, *, args: list[str], zh: str, en: str) -> None:
     base = ["--scope", "640221", *args] if "--scope" not in args else args
     out = str(tmp_path / "x.pdf")
     code, _, stderr = run("--db", db, "print", "summary", *base, out)

@@ -90,9 +90,17 @@ def _break_at(text: str, start: int, limit: int) -> int:
             j -= 1
         if j > start:
             cut = j
-    # closing punctuation may not start the next line: bring the character before it down too
-    while cut - 1 > start and text[cut] in NO_LINE_START:
-        cut -= 1
+    # closing punctuation may not start the next line (spaces before it do not count): bring the
+    # character before it down too
+    n = len(text)
+    while cut - 1 > start:
+        j = cut
+        while j < n and text[j] == " ":
+            j += 1
+        if j < n and text[j] in NO_LINE_START:
+            cut -= 1
+        else:
+            break
     # opening punctuation may not end this line (spaces before the break do not count)
     while True:
         end = cut
