@@ -229,9 +229,8 @@ def main() -> int:
     ours, pacing = timed(lambda: pac.pacing(reg, PROVINCE, today=TODAY), args.repeat)
     days = [p.month_end for p in pacing.curve]
     floor, floor_points = timed(lambda: floor_curve(con, PROVINCE, days), args.repeat)
-    prov = covers[covers.village_code.str.startswith(PROVINCE)]
-
     def pandas_curve() -> list[int]:
+        prov = covers[covers.village_code.str.startswith(PROVINCE)]
         index = pd.Index([d.isoformat() for d in days])
         starts = prov.groupby("start_on").size().sort_index().cumsum()
         ends = prov.dropna(subset=["end_on"]).groupby("end_on").size().sort_index().cumsum()

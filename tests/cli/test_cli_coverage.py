@@ -207,7 +207,7 @@ def test_target_refusals(run: Run, db: str, options: tuple[str, ...], message: s
 
 @pytest.fixture
 def db_with_targets(make_registry: Callable[..., Registry]) -> tuple[str, list[int]]:
-    """The worked example of tests/services/test_pacing.py: four targets set on 2024-01-15."""
+    """The worked example of tests/services/test_pacing_service.py: four targets set on 2024-01-15."""
     reg = make_registry(COUNTY)
     build(reg)
     on = D(2024, 1, 15)

@@ -56,12 +56,18 @@ class ScopeUnit:
 def scope_unit(reg: Registry, scope: str) -> ScopeUnit:
     """The unit a user named (`640221`, `640221000000`, '' for the country), or the KnownError saying why not."""
     if not scope.strip():
-        if div_svc.is_empty(reg):
+        if not reg_has_units(reg):
             raise KnownError("div.empty_registry")
         return ScopeUnit("", tr("coverage.nation"), NATION_LEVEL)
     code = div_svc.parse_scope(scope)
     unit, _path = div_svc.require_unit(reg, code)
     return ScopeUnit(unit.code, unit.name, unit.level)
+
+
+def reg_has_units(reg: Registry) -> bool:
+    """Any division loaded (one indexed row, where counting 665k units would take a scan)."""
+    with reg.read() as s:
+        return q.any_unit(s.connection())
 
 
 def child_level(unit: ScopeUnit, level: Level | None) -> Level | None:
@@ -168,10 +174,13 @@ def coverage(reg: Registry, scope: str, *, on: dt.date | None = None, level: Lev
         conn = s.connection()
         like = q.include_village_like(conn)
         total = q.unit_total(conn, unit.code, like)
-        covered, missing = q.covered_total(conn, unit.code, day, like)
         children: list[UnitCoverage] = []
-        if below is not None:
+        if below is None:
+            covered, missing = q.covered_total(conn, unit.code, day, like)
+        else:
             counts = q.covered_by_unit(conn, unit.code, below.code_length, day, like)
+            # every covered 建制村 lies in exactly one unit of any level: one scan gives the scope's figures too
+            covered, missing = sum(n for n, _ in counts.values()), sum(m for _, m in counts.values())
             children = [UnitCoverage(code, name, int(below), n, counts.get(code, (0, 0))[0])
                         for code, name, n in q.units_at_level(conn, unit.code, below, like)]
     return CoverageReport(unit.code, unit.name, unit.level, day, total, covered, children,

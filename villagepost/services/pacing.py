@@ -103,14 +103,17 @@ def pacing(reg: Registry, scope: str, *, today: dt.date | None = None) -> Pacing
         conn = s.connection()
         like = q.include_village_like(conn)
         total = q.unit_total(conn, unit.code, like)
-        running = Running.of(q.cover_changes(conn, unit.code, like).get("", ([], [])))
-        starts = [d for d in (running.first_day, *(r.created_on for r in rows)) if d is not None]
-        days = curve_days(min(starts) if starts else day, day)
         kids: dict[str, tuple[str, int, Running]] = {}
         if with_children and any(r.measure is Measure.COVERAGE_RATE for r in rows):
             changes = q.cover_changes(conn, unit.code, like, child.code_length)
             kids = {code: (name, n, Running.of(changes.get(code, ([], []))))
                     for code, name, n in q.units_at_level(conn, unit.code, child, like)}
+            # the children divide the scope: their changes summed are the scope's (one scan, not two)
+            running = Running.of(q.merged(changes))
+        else:
+            running = Running.of(q.cover_changes(conn, unit.code, like).get("", ([], [])))
+        starts = [d for d in (running.first_day, *(r.created_on for r in rows)) if d is not None]
+        days = curve_days(min(starts) if starts else day, day)
         station_running = {r.station_type: Running.of(q.station_changes(conn, unit.code, r.station_type)
                                                       .get("", ([], [])))
                            for r in rows if r.measure is Measure.STATION_COUNT and r.station_type is not None}

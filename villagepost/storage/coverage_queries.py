@@ -102,6 +102,11 @@ def units_at_level(conn: Connection, scope: str, level: Level, include_village_l
     return [(code, name, int(n)) for code, name, n in conn.execute(stmt)]
 
 
+def any_unit(conn: Connection) -> bool:
+    """True once any division unit is loaded."""
+    return conn.execute(select(Division.code).limit(1)).first() is not None
+
+
 def unit_total(conn: Connection, scope: str, include_village_like: bool) -> int:
     """The 建制村 of `scope` ('' = the country: the sum over the provinces)."""
     total = Division.villages + Division.villages_like if include_village_like else Division.villages
@@ -167,7 +172,7 @@ DayCounts = dict[str, tuple[list[tuple[dt.date, int]], list[tuple[dt.date, int]]
 
 def _by_day(conn: Connection, stmt: Any) -> dict[str, list[tuple[dt.date, int]]]:
     out: dict[str, list[tuple[dt.date, int]]] = defaultdict(list)
-    for unit, day, n in conn.execute(stmt):
+    for unit, day, n in conn.execute(stmt).all():  # fetchall: one call, not one per row
         out[unit].append((_as_date(day), int(n)))  # type: ignore[arg-type]
     for days in out.values():
         days.sort()
@@ -192,6 +197,18 @@ def cover_changes(conn: Connection, scope: str, include_village_like: bool, leng
     unit = _prefix(vc.village_code, length or 0)
     conditions = _where(_counted(vc.village_code, include_village_like), _under(vc.village_code, scope))
     return _split(conn, vc.start_on, vc.end_on, conditions, unit)
+
+
+def merged(changes: DayCounts) -> tuple[list[tuple[dt.date, int]], list[tuple[dt.date, int]]]:
+    """The units' starts and ends summed day by day: the changes of the scope they divide."""
+    starts: dict[dt.date, int] = defaultdict(int)
+    ends: dict[dt.date, int] = defaultdict(int)
+    for unit_starts, unit_ends in changes.values():
+        for day, n in unit_starts:
+            starts[day] += n
+        for day, n in unit_ends:
+            ends[day] += n
+    return sorted(starts.items()), sorted(ends.items())
 
 
 def station_changes(conn: Connection, scope: str, station_type: str) -> DayCounts:

@@ -211,3 +211,25 @@ def test_the_curve_equals_coverage_at_each_month_end(county: Registry) -> None:
 def test_totals_match_the_division_counts(county: Registry) -> None:
     report = svc.coverage(county, COUNTY, on=TODAY)
     assert {c.code: c.villages_total for c in report.children} == TOTALS
+
+
+def test_retired_units_count_nowhere(county: Registry) -> None:
+    """A later edition retires 丰登镇 and its villages (as the division loader does: flag, recount, rebuild
+    the covers); their stations and history stay, but they leave the totals, the covered and the lists."""
+    from sqlalchemy import update
+
+    from villagepost.storage.division_counts import recount_villages
+    from villagepost.storage.history_store import rebuild_covers, stations_villages
+    from villagepost.storage.models import Division
+    from villagepost.storage.queries import prefix_filter
+
+    with county.connection() as conn:
+        conn.execute(update(Division).where(prefix_filter(Division.code, FENGDENG)).values(retired=True))
+        recount_villages(conn, ["64"])
+        rebuild_covers(conn, stations_villages(conn, ["64"]))
+    report = svc.coverage(county, COUNTY, on=TODAY)
+    assert (report.villages_total, report.villages_covered) == (13, 7)  # 20 − 7 villages; 10 − E F J
+    assert FENGDENG not in {c.code for c in report.children}
+    assert [c.code for c in svc.coverage(county, COUNTY, on=TODAY, level=Level.VILLAGE).children
+            if c.code.startswith(FENGDENG)] == []
+    assert sum(c.count for c in svc.station_counts(county, FENGDENG, on=TODAY)) == 6  # the stations remain
