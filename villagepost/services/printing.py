@@ -11,17 +11,19 @@ then the station's serial.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from villagepost.core.checklists import Checklist
 from villagepost.core.divisions import Level
-from villagepost.core.errors import KnownError
+from villagepost.core.errors import Cancelled, KnownError
 from villagepost.core.stations import stored_items
-from villagepost.reports.checklist_pdf import Answers, Sheet, StationFacts, full_title, write_checklists
+from villagepost.reports.checklist_pdf import Answers, ChecklistWriter, Sheet, StationFacts, full_title
 from villagepost.services import printing_messages as _messages  # noqa: F401  (registers the texts)
 from villagepost.services.checklists import checklist_in
 from villagepost.services.divisions import parse_scope, require_unit
@@ -116,9 +118,13 @@ def _safe_name(text: str) -> str:
     return cleaned[:40] or "站点"
 
 
-def _each(sheets: Sequence[Sheet], progress: Progress | None) -> Iterator[Sheet]:
+def _each(sheets: Sequence[Sheet], progress: Progress | None,
+          cancelled: Callable[[], bool] | None) -> Iterator[Sheet]:
+    """The sheets one by one, reporting progress before each and stopping when the user cancels."""
     total = len(sheets)
     for i, sheet in enumerate(sheets):
+        if cancelled is not None and cancelled():
+            raise Cancelled()
         if progress is not None:
             progress(i, total, "")
         yield sheet
@@ -126,11 +132,35 @@ def _each(sheets: Sequence[Sheet], progress: Progress | None) -> Iterator[Sheet]
         progress(total, total, "")
 
 
+def _write_pdf(target: Path, sheets: Iterable[Sheet], *, printed_on: dt.date, title: str) -> ChecklistWriter:
+    """Write into `target` through a temporary file beside it, renamed over it only when complete: a print
+    that fails or is cancelled half way never leaves a truncated PDF, nor destroys the previous one."""
+    with write_guard(target):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".pdf.part", dir=target.parent)
+        os.close(fd)
+        part = Path(name)
+        try:
+            writer = ChecklistWriter(part, printed_on=printed_on, title=title)
+            for sheet in sheets:
+                writer.add(sheet)
+            writer.close()
+            part.replace(target)
+        except BaseException:
+            part.unlink(missing_ok=True)
+            raise
+    return writer
+
+
 def print_checklists(reg: Registry, out: Path | None, *, station: str | None = None, scope: str | None = None,
                      blank: bool = False, split_dir: Path | None = None, today: dt.date | None = None,
-                     progress: Progress | None = None) -> PrintResult:
+                     progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> PrintResult:
     """Print checklists: one station, every station of a scope (one PDF, or one file each in `split_dir`),
-    or with `blank` an empty form (of `scope`'s county, or of the station's county)."""
+    or with `blank` an empty form (of `scope`'s county, or of the station's county).
+
+    `progress(done, total, "")` is called per station; when `cancelled()` turns true the print stops with
+    `Cancelled` and the file being written is removed (files of a split already finished stay).
+    """
     today = today or dt.date.today()
     if blank:
         where = scope or (station[:12] if station else None)
@@ -144,23 +174,19 @@ def print_checklists(reg: Registry, out: Path | None, *, station: str | None = N
         missing: list[str] = []
         with write_guard(split_dir):
             split_dir.mkdir(parents=True, exist_ok=True)
-        for sheet in _each(sheets, progress):
+        for sheet in _each(sheets, progress, cancelled):
             name = "空白检查表.pdf" if sheet.station is None else \
                 f"{sheet.station.code}_{_safe_name(sheet.station.name)}.pdf"
-            target = split_dir / name
-            with write_guard(target):
-                writer = write_checklists(target, [sheet], printed_on=today, title=_title(sheet))
-            paths.append(str(target))
+            writer = _write_pdf(split_dir / name, [sheet], printed_on=today, title=_title(sheet))
+            paths.append(str(split_dir / name))
             pages += writer.pages
             missing += [c for c in writer.missing if c not in missing]
         return PrintResult(paths, len(sheets), pages, missing)
     if out is None:
         raise KnownError("print.no_output")
     target = checked_output(out, ".pdf")
-    with write_guard(target):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        writer = write_checklists(target, list(_each(sheets, progress)) if progress else sheets, printed_on=today,
-                                  title=_title(sheets[0]) if len(sheets) == 1 else "站点检查表")
+    writer = _write_pdf(target, _each(sheets, progress, cancelled), printed_on=today,
+                        title=_title(sheets[0]) if len(sheets) == 1 else "站点检查表")
     return PrintResult([str(target)], writer.sheets, writer.pages, writer.missing)
 
 
@@ -185,10 +211,8 @@ def print_inspection(reg: Registry, inspection_id: int, out: Path, *, today: dt.
     """Print the filled checklist of a recorded inspection."""
     sheet = inspection_sheet(reg, inspection_id)
     target = checked_output(out, ".pdf")
-    with write_guard(target):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        writer = write_checklists(target, [sheet], printed_on=today or dt.date.today(),
-                                  title=f"{_title(sheet)} 检查记录 {inspection_id}")
+    writer = _write_pdf(target, [sheet], printed_on=today or dt.date.today(),
+                        title=f"{_title(sheet)} 检查记录 {inspection_id}")
     return PrintResult([str(target)], 1, writer.pages, writer.missing)
 
 
@@ -211,7 +235,12 @@ def print_summary(reg: Registry, scope: str, out: Path, *, on: dt.date | None = 
         if target.suffix.lower() == ".pdf":
             from villagepost.reports.summary_pdf import write_summary_pdf
 
-            pages = write_summary_pdf(data, target, unit=by, printed_on=printed)
+            part = target.with_name(f".{target.name}.part")
+            try:
+                pages = write_summary_pdf(data, part, unit=by, printed_on=printed)
+                part.replace(target)
+            finally:
+                part.unlink(missing_ok=True)
         else:
             from villagepost.reports.summary_xlsx import write_summary_xlsx
 
