@@ -101,8 +101,12 @@ class _Recorder(ChecklistWriter):
 
             setattr(canvas, name, hook)
 
-    def _form(self, name: str, draw: Callable[[Canvas], None]) -> None:
-        draw(self.canvas)  # recorded as plain drawing on every page: the floor has no forms
+    # every form XObject is recorded as plain drawing on every page: the floor has no forms
+    def _place(self, name: str, draw: Callable[[], object]) -> None:
+        draw()
+
+    def _reuse(self, key: tuple[object, ...], draw: Callable[[], object]) -> None:
+        draw()
 
     def _text(self, x: float, y: float, text: str, size: float, *, grey: float = 0.0, align: str = "left") -> None:
         self.pages_ops[-1].append(("text", (x, y, text, size, grey, align), {}))

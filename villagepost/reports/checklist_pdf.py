@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
@@ -330,10 +331,12 @@ class ChecklistWriter:
         self.pages = 0
         self.sheets = 0
         self.missing: list[str] = []
-        self._forms: set[str] = set()
+        self._forms: dict[tuple[object, ...], str] = {}
         self._tx = self.canvas.beginText()
         self._size = -1.0
         self._grey = -1.0
+        self._define(TABLE_HEADER_FORM, lambda: _draw_table_header(self.canvas))
+        self._define(FOOTER_FORM, self._draw_footer_fixed)
 
     def add(self, sheet: Sheet) -> int:
         """Lay out and draw one sheet; returns its page count."""
@@ -345,10 +348,18 @@ class ChecklistWriter:
         for p, row_ids in enumerate(lay.pages):
             self._begin_page()
             y = self._first_header(sheet, lay) if p == 0 else self._continued_header(sheet, lay)
-            if row_ids:
+            if row_ids and sheet.answers is None:
+                self._reuse(("table", sheet.checklist.items, tuple(row_ids), round(y, 3)),
+                            partial(self._table, lay, row_ids, y))
+                y -= HEADER_ROW_H + sum(lay.rows[i].height for i in row_ids)
+            elif row_ids:
                 y = self._table(lay, row_ids, y)
             if p == lay.closing_page:
-                self._closing(sheet, lay, y - GAP if row_ids or p == 0 else y)
+                top = y - GAP if row_ids or p == 0 else y
+                if sheet.answers is None:
+                    self._reuse(("closing", round(top, 3)), partial(self._closing, sheet, lay, top))
+                else:
+                    self._closing(sheet, lay, top)
             self._footer(sheet, p + 1, total)
             self._end_page()
         self.pages += total
@@ -455,25 +466,41 @@ class ChecklistWriter:
         c.line(LEFT, TOP - 15, RIGHT, TOP - 15)
         return TOP - CONT_HEADER_H
 
-    def _form(self, name: str, draw: Callable[[Canvas], None]) -> None:
-        """Place the form XObject `name` (drawn once by `draw` in page coordinates) on the current page.
+    def _define(self, name: str, draw: Callable[[], object]) -> None:
+        """Write a form XObject `name` whose content is what `draw()` draws (in page coordinates).
 
-        The parts every page repeats (the table's header row, the footer's fixed text and rule) are
-        written once per file and referenced from each page, instead of being drawn 2,000 times.
+        What every form repeats is written once per file and referenced from each page instead of being
+        drawn 2,000 times: the table's header row, the footer's fixed text and rule, and — for forms
+        without answers — each page's item table and the closing block, which depend only on the
+        checklist and where they start. Text drawn inside goes into the form's own text object.
         """
         c = self.canvas
-        if name not in self._forms:
-            c.beginForm(name)
-            draw(c)
-            c.endForm()
-            self._forms.add(name)
-        c.doForm(name)
+        saved = (self._tx, self._size, self._grey)
+        c.beginForm(name)
+        self._tx = c.beginText()
+        self._size = self._grey = -1.0
+        draw()
+        c.drawText(self._tx)
+        c.endForm()
+        self._tx, self._size, self._grey = saved
+
+    def _place(self, name: str, draw: Callable[[], object]) -> None:
+        """Place the fixed form `name` (defined when the writer opened; `draw` is what it holds)."""
+        self.canvas.doForm(name)
+
+    def _reuse(self, key: tuple[object, ...], draw: Callable[[], object]) -> None:
+        """Place the form drawn by `draw` for `key`, writing it the first time the key is seen."""
+        name = self._forms.get(key)
+        if name is None:
+            name = self._forms[key] = f"vpForm{len(self._forms)}"
+            self._define(name, draw)
+        self.canvas.doForm(name)
 
     def _table_header(self, y: float) -> float:
         h = HEADER_ROW_H
         self.canvas.saveState()
         self.canvas.translate(0, y - h)
-        self._form("vpTableHeader", _draw_table_header)
+        self._place(TABLE_HEADER_FORM, lambda: _draw_table_header(self.canvas))
         self.canvas.restoreState()
         return y - h
 
@@ -556,21 +583,23 @@ class ChecklistWriter:
         else:
             self._text(LEFT, y, "检查日期：          年        月        日", SIZE_TEXT)
 
+    def _draw_footer_fixed(self) -> None:
+        self._text(RIGHT, FOOTER_Y, f"村邮通 · 打印日期 {self.printed_on.isoformat()}", SIZE_SMALL, grey=0.35,
+                   align="right")
+        c = self.canvas
+        c.setLineWidth(0.4)
+        c.setStrokeGray(0.5)
+        c.line(LEFT, FOOTER_Y + 10, RIGHT, FOOTER_Y + 10)
+
     def _footer(self, sheet: Sheet, page: int, total: int) -> None:
         self._text(PAGE_W / 2, FOOTER_Y, f"第 {page} 页 共 {total} 页", SIZE_LABEL, align="center")
         left = f"站点编码 {sheet.station.code}" if sheet.station is not None else "空白表"
         self._text(LEFT, FOOTER_Y, left, SIZE_SMALL, grey=0.35)
-        stamp = f"村邮通 · 打印日期 {self.printed_on.isoformat()}"
+        self._place(FOOTER_FORM, self._draw_footer_fixed)
 
-        def fixed(c: Canvas) -> None:
-            c.setFont(FONT_NAME, SIZE_SMALL)
-            c.setFillGray(0.35)
-            c.drawRightString(RIGHT, FOOTER_Y, stamp)
-            c.setLineWidth(0.4)
-            c.setStrokeGray(0.5)
-            c.line(LEFT, FOOTER_Y + 10, RIGHT, FOOTER_Y + 10)
 
-        self._form("vpFooter", fixed)
+TABLE_HEADER_FORM = "vpTableHeader"
+FOOTER_FORM = "vpFooter"
 
 
 def _draw_table_header(c: Canvas) -> None:
