@@ -87,8 +87,9 @@ class _Recorder(ChecklistWriter):
     """Our writer, recording every string it queues and every canvas primitive it draws, per page."""
 
     def __init__(self, out: Path) -> None:
-        super().__init__(out, printed_on=dt.date(2026, 11, 23))
         self.pages_ops: list[list[tuple[Any, ...]]] = [[]]
+        super().__init__(out, printed_on=dt.date(2026, 11, 23))
+        self.pages_ops = [[]]  # the fixed forms defined on opening are drawn on every page instead
         canvas = self.canvas
         for name in ("line", "rect", "drawPath", "setLineWidth", "setStrokeGray", "setFillGray", "setFillColorRGB",
                      "setLineCap", "setLineJoin", "saveState", "restoreState", "translate", "transform", "addLiteral",
