@@ -78,10 +78,18 @@ class _Templates:
         return found
 
 
-def checklist_sheets(reg: Registry, *, station: str | None = None, scope: str | None = None) -> list[Sheet]:
-    """The pre-filled forms of one station or of the operating/suspended stations under `scope`."""
+def checklist_sheets(reg: Registry, *, station: str | None = None, scope: str | None = None,
+                     stations: Sequence[str] | None = None) -> list[Sheet]:
+    """The pre-filled forms of one station, of chosen `stations` (any status, in code order: the window's
+    selection) or of the operating/suspended stations under `scope`."""
     with reg.read() as s:
-        if station is not None:
+        if stations is not None:
+            rows = pq.stations_by_codes(s, stations)
+            found = {r.code for r in rows}
+            absent = [c for c in stations if c.strip() not in found]
+            if absent or not rows:
+                raise KnownError("print.unknown_station", code=absent[0] if absent else "")
+        elif station is not None:
             row = pq.station_for_print(s, station.strip())
             if row is None:
                 raise KnownError("print.unknown_station", code=station)
@@ -154,10 +162,12 @@ def _write_pdf(target: Path, sheets: Iterable[Sheet], *, printed_on: dt.date, ti
 
 
 def print_checklists(reg: Registry, out: Path | None, *, station: str | None = None, scope: str | None = None,
-                     blank: bool = False, split_dir: Path | None = None, today: dt.date | None = None,
+                     stations: Sequence[str] | None = None, blank: bool = False, split_dir: Path | None = None,
+                     today: dt.date | None = None,
                      progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> PrintResult:
     """Print checklists: one station, every station of a scope (one PDF, or one file each in `split_dir`),
-    or with `blank` an empty form (of `scope`'s county, or of the station's county).
+    or with `blank` an empty form (of `scope`'s county, or of the station's county); `stations` prints the
+    chosen stations (the window's selection) in code order.
 
     `progress(done, total, "")` is called per station; when `cancelled()` turns true the print stops with
     `Cancelled` and the file being written is removed (files of a split already finished stay).
@@ -167,7 +177,7 @@ def print_checklists(reg: Registry, out: Path | None, *, station: str | None = N
         where = scope or (station[:12] if station else None)
         sheets = [blank_sheet(reg, where)]
     else:
-        sheets = checklist_sheets(reg, station=station, scope=scope)
+        sheets = checklist_sheets(reg, station=station, scope=scope, stations=stations)
     if split_dir is not None:
         split_dir = Path(split_dir)
         paths: list[str] = []
@@ -223,28 +233,42 @@ def default_unit(name: str, level: int) -> str:
 
 
 def print_summary(reg: Registry, scope: str, out: Path, *, on: dt.date | None = None, level: Level | None = None,
-                  unit: str | None = None, today: dt.date | None = None) -> PrintResult:
-    """The coverage summary of `scope` on `on` as OUT.pdf or OUT.xlsx (the same table either way)."""
+                  unit: str | None = None, today: dt.date | None = None, progress: Progress | None = None,
+                  cancelled: Callable[[], bool] | None = None) -> PrintResult:
+    """The coverage summary of `scope` on `on` as OUT.pdf or OUT.xlsx (the same table either way).
+
+    `progress(step, 2, "")` after the numbers and after the file; `cancelled()` is asked before each step
+    and before the finished file replaces OUT, so a cancelled summary leaves no file (and an older OUT intact).
+    """
     from villagepost.services.summary import summary
 
+    def step(done: int) -> None:
+        if cancelled is not None and cancelled():
+            raise Cancelled()
+        if progress is not None:
+            progress(done, 2, "")
+
     target = checked_output(out, ".pdf", ".xlsx")
+    step(0)
     data = summary(reg, scope, on=on, level=level)
     by = (unit or "").strip() or default_unit(data.name, data.level)
     printed = today or dt.date.today()
+    step(1)
     with write_guard(target):
         target.parent.mkdir(parents=True, exist_ok=True)
-        if target.suffix.lower() == ".pdf":
-            from villagepost.reports.summary_pdf import write_summary_pdf
+        part = target.with_name(f".{target.name}.part")
+        try:
+            if target.suffix.lower() == ".pdf":
+                from villagepost.reports.summary_pdf import write_summary_pdf
 
-            part = target.with_name(f".{target.name}.part")
-            try:
                 pages = write_summary_pdf(data, part, unit=by, printed_on=printed)
-                publish(part, target)
-            finally:
-                part.unlink(missing_ok=True)
-        else:
-            from villagepost.reports.summary_xlsx import write_summary_xlsx
+            else:
+                from villagepost.reports.summary_xlsx import write_summary_xlsx
 
-            write_summary_xlsx(data, target, unit=by, printed_on=printed)
-            pages = 0
+                write_summary_xlsx(data, part, unit=by, printed_on=printed)
+                pages = 0
+            step(2)
+            publish(part, target)
+        finally:
+            part.unlink(missing_ok=True)
     return PrintResult([str(target)], 1, pages)

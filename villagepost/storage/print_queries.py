@@ -33,6 +33,15 @@ def station_for_print(session: Session, code: str) -> Any:
     return session.execute(select(*STATION_COLUMNS).where(Station.code == code)).one_or_none()
 
 
+def stations_by_codes(session: Session, codes: Iterable[str]) -> list[Row[Any]]:
+    """The stations of `codes` (those that exist) with the columns of `stations_for_print`, in code order."""
+    wanted = sorted({c.strip() for c in codes})
+    rows: list[Row[Any]] = []
+    for i in range(0, len(wanted), CHUNK):
+        rows += session.execute(select(*STATION_COLUMNS).where(Station.code.in_(wanted[i:i + CHUNK])))
+    return sorted(rows, key=lambda r: (r.village_code, r.code))
+
+
 def path_names(session: Session, village_codes: Iterable[str]) -> dict[str, str]:
     """Names of every unit on the paths of `village_codes` (province, city, county, township, village)."""
     wanted = sorted({v[:n] for v in village_codes for n in (2, 4, 6, 9, 12) if len(v) >= n})
