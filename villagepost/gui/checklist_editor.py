@@ -133,7 +133,7 @@ class ChecklistEditorDialog(SettledDialog):
         self.registry = registry
         self.scope = template_scope(scope)
         self.lang = lang
-        self.prompts = prompts or FilePrompts()
+        self.prompts = prompts if prompts is not None else FilePrompts()
         self.state: TemplateState | None = None
         self.dirty = False
         self.busy = False
