@@ -95,7 +95,8 @@ def test_the_form_stores_what_was_entered(qtbot: QtBot, open_form: Forms, reg: R
     form.opinion.setPlainText("限期一周更换灭火器。")
     with qtbot.waitSignal(form.recorded, timeout=10000) as got:
         form.save_button.click()
-    new_id = got.args[0] if got.args else None
+    assert got.args is not None
+    new_id = int(got.args[0])
     assert new_id == form.inspection_id and not form.isVisible()
     stored = svc.get_inspection(reg, new_id)
     assert (stored.station_code, stored.inspected_on, stored.inspector, stored.operator, stored.remark) == (
