@@ -221,6 +221,12 @@ def test_unsaved_edits_are_asked_about_on_closing_and_exporting(
         qtbot: QtBot, open_editor: Editors, reg: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     prompts = ScriptedPrompts(tmp_path / "导出.xlsx")
     editor = open_editor(reg, prompts=prompts)
+    editor.tree.setCurrentItem(at(editor, 1))
+    editor.delete_current()
+    assert editor.reset_button.text() == "放弃修改" and editor.reset_button.isEnabled()  # nothing own to remove
+    with qtbot.waitSignal(editor.loaded, timeout=10000):
+        editor.reset_button.click()
+    assert [t for _, t in editor.rows()] == DEFAULT_TEXTS and not editor.dirty
     editor.tree.setCurrentItem(at(editor, 17))
     editor.delete_current()
     asked = answer(monkeypatch, QMessageBox.StandardButton.Cancel)

@@ -95,8 +95,14 @@ def test_a_scope_one_file_per_station_and_the_blank_form(qtbot: QtBot, window: W
     with qtbot.waitSignal(dialog.ready, timeout=10000):
         dialog.show()
     assert dialog.heading.text() == "打印城关镇（640221100）内运营和暂停中的站点的检查表"
+    assert dialog.filled.isChecked() and dialog.one_file.isChecked() and not dialog.blank.isChecked()
+    suggested = Path(dialog.path_edit.text())
+    assert suggested.name == "城关镇检查表.pdf"
     dialog.split.click()
-    assert dialog.path_label.text() == "保存到文件夹：" and Path(dialog.path_edit.text()).name == "城关镇检查表"
+    assert dialog.path_label.text() == "保存到文件夹：" and Path(dialog.path_edit.text()) == suggested.with_suffix("")
+    dialog.one_file.click()
+    assert Path(dialog.path_edit.text()) == suggested
+    dialog.split.click()
     dialog.browse()
     assert prompts.asked == [("folder", "选择保存检查表的文件夹")] and dialog.path_edit.text() == str(folder)
     run(qtbot, dialog)

@@ -496,7 +496,11 @@ class ChecklistEditorDialog(SettledDialog):
         self.move_target.setEnabled(ready and is_item)
         self.move_button.setEnabled(ready and is_item)
         self.save_button.setEnabled(ready and self.dirty)
-        self.reset_button.setEnabled(ready and (self.dirty or (self.state is not None and self.state.origin == OWN)))
+        own = self.state is not None and self.state.origin == OWN
+        self.reset_button.setEnabled(ready and (self.dirty or own))
+        # Without an own template there is nothing to remove: the button then only discards the edits.
+        self.reset_button.setText(self.tr("恢复为上级或默认检查表") if own or self.state is None
+                                  else self.tr("放弃修改"))
 
     # --- saving, resetting, Excel ---------------------------------------------------------------------
     def save(self) -> None:

@@ -102,7 +102,7 @@ class ItemRow:
         self.number = number
         self.text = text
         self.number_label = QLabel(str(number), parent)
-        self.number_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.number_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.text_label = QLabel(text, parent)
         self.text_label.setWordWrap(True)
         self.text_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -275,8 +275,8 @@ class InspectionDialog(SettledDialog):
                 self.items_grid.addWidget(row.number_label, grid_row, 0)
                 self.items_grid.addWidget(row.text_label, grid_row, 1)
                 for c, result in enumerate(RESULTS, 2):
-                    self.items_grid.addWidget(row.buttons[result], grid_row, c, Qt.AlignmentFlag.AlignTop)
-                self.items_grid.addWidget(row.remark, grid_row, 5, Qt.AlignmentFlag.AlignTop)
+                    self.items_grid.addWidget(row.buttons[result], grid_row, c)
+                self.items_grid.addWidget(row.remark, grid_row, 5)
                 row.remark.setFixedWidth(self.fontMetrics().horizontalAdvance("备") * 14)
                 self.rows.append(row)
                 grid_row += 1
@@ -369,6 +369,13 @@ class InspectionDialog(SettledDialog):
         elif key == "inspection.remark_too_long" and exc.params.get("what") == "检查意见":
             self.opinion_error.show_text(text)
             self.opinion.setFocus()
+        elif key == "inspection.missing_items" and self.unanswered():
+            # the service lists every text; under the form, the numbers and the red rows say it shorter
+            numbers = "、".join(str(r.number) for r in self.unanswered())
+            self.error.show_text(
+                self.tr("有 {n} 个检查项目没有填写结果（是/否/不适用），已用红色标出：第 {numbers} 项。")
+                .format(n=len(self.unanswered()), numbers=numbers))
+            self._point_at_items(key)
         else:
             self.error.show_text(text)
             self._point_at_items(key)
@@ -419,7 +426,7 @@ def inspection_columns() -> list[Column[svc.InspectionRow]]:
     return [
         Column(translate("InspectionsPanel", "检查日期"), lambda r: r.inspected_on.isoformat()),
         Column(translate("InspectionsPanel", "站点编码"), lambda r: r.station_code),
-        Column(translate("InspectionsPanel", "站点名称"), lambda r: r.station_name),
+        Column(translate("InspectionsPanel", "站点名称"), lambda r: r.station_name, stretch=True),
         Column(translate("InspectionsPanel", "检查人"), lambda r: r.inspector),
         Column(translate("InspectionsPanel", "不合格项"), lambda r: str(r.failed), numeric=True),
         Column(translate("InspectionsPanel", "记录号"), lambda r: str(r.id), numeric=True),
@@ -429,7 +436,7 @@ def inspection_columns() -> list[Column[svc.InspectionRow]]:
 def due_columns() -> list[Column[svc.DueStation]]:
     return [
         Column(translate("InspectionsPanel", "站点编码"), lambda d: d.station_code),
-        Column(translate("InspectionsPanel", "站点名称"), lambda d: d.station_name),
+        Column(translate("InspectionsPanel", "站点名称"), lambda d: d.station_name, stretch=True),
         Column(translate("InspectionsPanel", "状态"), lambda d: _status(d.status)),
         Column(translate("InspectionsPanel", "上次检查"), lambda d: _date(d.last_on)),
         Column(translate("InspectionsPanel", "不合格项"), lambda d: str(d.last_failed) if d.last_on else "—",
@@ -476,6 +483,9 @@ class InspectionsPanel(QWidget):
 
         self.heading = QLabel(self.tr("请在左侧选择一个地区。"), self)
         self.heading.setObjectName("inspectionsHeading")
+        bold = self.heading.font()
+        bold.setBold(True)
+        self.heading.setFont(bold)
         self.filter = QComboBox(self)
         self.filter.setObjectName("inspectionFilter")
         self.filter.addItem(self.tr("全部检查记录"), ALL)
@@ -518,8 +528,7 @@ class InspectionsPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(False)
         self.table.doubleClicked.connect(self._activated)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.count = QLabel(self)
@@ -615,7 +624,10 @@ class InspectionsPanel(QWidget):
         self._shown_mode = answer.mode
         columns: list[Any] = due_columns() if answer.mode == DUE else inspection_columns()
         self.model.set_rows(columns, answer.rows)
-        self.table.resizeColumnsToContents()  # a county's list: a few hundred rows at most
+        header = self.table.horizontalHeader()
+        for c, column in enumerate(columns):
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if column.stretch
+                                        else QHeaderView.ResizeMode.ResizeToContents)
         n = len(answer.rows)
         self.heading.setText(self.tr("{scope}的站点检查").format(scope=answer.scope_name))
         self.count.setText({

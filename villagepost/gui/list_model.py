@@ -19,11 +19,13 @@ Index = QModelIndex | QPersistentModelIndex
 
 @dataclass(frozen=True)
 class Column(Generic[R]):
-    """A column: its header and the text a row shows in it (right-aligned for counts)."""
+    """A column: its header, the text a row shows in it (right-aligned for counts), and whether it takes the
+    width left over (a name) while the others fit their contents."""
 
     header: str
     text: Callable[[R], str]
     numeric: bool = False
+    stretch: bool = False
 
 
 class RowListModel(QAbstractTableModel, Generic[R]):

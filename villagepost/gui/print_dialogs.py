@@ -20,6 +20,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QDate, QObject, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -121,8 +122,11 @@ class _PrintDialog(SettledDialog):
         font = self.heading.font()
         font.setBold(True)
         self.heading.setFont(font)
+        #: where suggested output goes: the last folder used, then the folder of what the clerk chose or typed
+        self.folder = default_folder()
         self.path_edit = QLineEdit(self)
         self.path_edit.setObjectName("outputPath")
+        self.path_edit.editingFinished.connect(self._path_typed)
         self.path_edit.setMinimumWidth(self.fontMetrics().horizontalAdvance("0") * 48)
         self.browse_button = QPushButton(self.tr("浏览…"), self)
         self.browse_button.setAutoDefault(False)
@@ -158,6 +162,7 @@ class _PrintDialog(SettledDialog):
         self.buttons.addWidget(self.close_button)
 
     def finish_layout(self, form: QFormLayout) -> None:
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)  # a date stays date-sized
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addLayout(form)
@@ -168,6 +173,16 @@ class _PrintDialog(SettledDialog):
         layout.addLayout(self.buttons)
         # Room for two lines of result from the start: the message appearing never resizes the dialog.
         self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing() * 2 + 4)
+
+    def _path_typed(self) -> None:
+        out = self.output()
+        if out is not None:
+            self.folder = out.parent
+
+    def set_output(self, path: Path) -> None:
+        """Use `path` (chosen in a file dialog) as the output; its folder becomes the suggestions' folder."""
+        self.path_edit.setText(str(path))
+        self.folder = path.parent
 
     # --- to be provided by each dialog -----------------------------------------------------------------
     def job(self, out: Path) -> Callable[[OpContext], PrintResult]:
@@ -285,17 +300,17 @@ class PrintChecklistsDialog(_PrintDialog):
         self.filled.setObjectName("filledForms")
         self.blank = QRadioButton(self.tr("空白检查表（一份，现场手填）"), self)
         self.blank.setObjectName("blankForm")
-        self.filled.setChecked(True)
         self.one_file = QRadioButton(self.tr("合成一个 PDF 文件"), self)
         self.one_file.setObjectName("oneFile")
         self.split = QRadioButton(self.tr("每个站点一个 PDF 文件（保存到一个文件夹）"), self)
         self.split.setObjectName("splitFiles")
-        self.one_file.setChecked(True)
-        for group_buttons in ((self.filled, self.blank), (self.one_file, self.split)):
+        # Groups first: radio buttons of one parent outside a group are exclusive all together.
+        for first, second in ((self.filled, self.blank), (self.one_file, self.split)):
             group = QButtonGroup(self)
-            for button in group_buttons:
-                group.addButton(button)
-                button.toggled.connect(lambda _on: self._choice_changed())
+            group.addButton(first)
+            group.addButton(second)
+            first.setChecked(True)
+            group.buttonToggled.connect(self._choice_toggled)
 
         what = QVBoxLayout()
         what.addWidget(self.filled)
@@ -338,20 +353,19 @@ class PrintChecklistsDialog(_PrintDialog):
         return self.tr("所选{n}个站点").format(n=len(self.station_codes))
 
     def _suggest(self) -> None:
-        """A path in the last used folder named after what is printed, following the choices."""
+        """A path in the chosen folder named after what is printed, following the choices."""
         if self.blank.isChecked():
             name = f"{self._base_name()}空白检查表.pdf"
         elif self.split.isChecked():
             name = f"{self._base_name()}检查表"
         else:
             name = f"{self._base_name()}检查表.pdf"
-        current = self.output()
-        folder = current.parent if current is not None and current.suffix else current
-        self.path_edit.setText(str((folder or default_folder()) / name))
+        self.path_edit.setText(str(self.folder / name))
 
-    def _choice_changed(self) -> None:
-        self.update_choices()
-        self._suggest()
+    def _choice_toggled(self, _button: QAbstractButton, checked: bool) -> None:
+        if checked:  # once per choice: the button turned off reports too
+            self.update_choices()
+            self._suggest()
 
     def update_choices(self) -> None:
         blank = self.blank.isChecked()
@@ -364,13 +378,13 @@ class PrintChecklistsDialog(_PrintDialog):
         return self.split.isChecked() and not self.blank.isChecked()
 
     def browse(self) -> None:
-        current = self.output() or default_folder()
+        current = self.output() or self.folder
         if self.output_is_folder():
             chosen = self.prompts.folder(self, self.tr("选择保存检查表的文件夹"), current)
         else:
             chosen = self.prompts.save_file(self, self.tr("保存检查表"), current, pdf_filter())
         if chosen is not None:
-            self.path_edit.setText(str(chosen))
+            self.set_output(chosen)
 
     def job(self, out: Path) -> Callable[[OpContext], PrintResult]:
         registry, today, blank = self.registry, self.today, self.blank.isChecked()
@@ -429,10 +443,10 @@ class PrintSummaryDialog(_PrintDialog):
         self.pdf.setObjectName("summaryPdf")
         self.xlsx = QRadioButton(self.tr("Excel 工作簿（.xlsx，转报数据用）"), self)
         self.xlsx.setObjectName("summaryXlsx")
-        self.pdf.setChecked(True)
         kinds = QButtonGroup(self)
         kinds.addButton(self.pdf)
         kinds.addButton(self.xlsx)
+        self.pdf.setChecked(True)
         self.pdf.toggled.connect(lambda _on: self._kind_changed())
         kind_row = QHBoxLayout()
         kind_row.addWidget(self.pdf)
@@ -463,7 +477,7 @@ class PrintSummaryDialog(_PrintDialog):
         for level in LEVEL_CHOICES:
             if level > scope.level:
                 self.level.addItem(level.zh, int(level))
-        self.path_edit.setText(str(default_folder() / f"{safe_file_name(scope.name)}覆盖率汇总表.pdf"))
+        self.path_edit.setText(str(self.folder / f"{safe_file_name(scope.name)}覆盖率汇总表.pdf"))
         self.print_button.setEnabled(True)
         self.ready.emit()
 
@@ -476,11 +490,11 @@ class PrintSummaryDialog(_PrintDialog):
             self.path_edit.setText(str(out.with_suffix(self.suffix())))
 
     def browse(self) -> None:
-        current = self.output() or default_folder()
+        current = self.output() or self.folder
         chosen = self.prompts.save_file(self, self.tr("保存覆盖率汇总表"), current,
                                         pdf_filter() if self.pdf.isChecked() else xlsx_filter())
         if chosen is not None:
-            self.path_edit.setText(str(chosen))
+            self.set_output(chosen)
 
     def job(self, out: Path) -> Callable[[OpContext], PrintResult]:
         registry, scope, today = self.registry, self.scope, self.today
