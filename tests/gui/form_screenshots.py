@@ -98,8 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     shot(editor, out / "checklist_editor_refused.png")
     editor.dirty = False
     editor.close()
-    checklists.save_checklist(reg, "6402", "石嘴山市站点检查表",
-                              [("基本情况", "站点正常营业，有专人值守"), ("", "服务公示齐全"), ("安全", "落实实名收寄")])
+    city_items = [("基本情况", "站点正常营业，有专人值守"), ("", "服务公示齐全"), ("安全", "落实实名收寄")]
+    checklists.save_checklist(reg, "6402", "石嘴山市站点检查表", city_items)
     inherited = ChecklistEditorDialog(window, taskman, reg, "640221")
     loaded.clear()
     inherited.loaded.connect(lambda: loaded.append(True))
