@@ -1,4 +1,5 @@
-"""The main window: division tree and search on the left, the selected unit's details on the right.
+"""The main window: division tree and search on the left; on the right the tabs 概况 (the selected unit's
+details), 村庄 and 站点 (lazy tables of the villages and stations under the selected unit).
 
 Start-up order matters (the window must paint in well under a second on any registry): the constructor
 builds widgets only; nothing touches the database until the first paint has happened. Then `start()`
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QSplitter,
+    QTabWidget,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -36,11 +38,14 @@ from villagepost.gui.division_tree import CODE_COLUMN, NAME_COLUMN, DivisionTree
 from villagepost.gui.ops import BackgroundOp, OpContext, TaskManager
 from villagepost.gui.search_box import SearchBox
 from villagepost.gui.settings import Settings
+from villagepost.gui.stations_tab import StationsTab
 from villagepost.gui.unit_details import UnitDetailsPanel
+from villagepost.gui.villages_tab import VillagesTab
 from villagepost.gui.window_sizing import settle_layout
-from villagepost.services import divisions
+from villagepost.services import divisions, tables
 from villagepost.services.divisions import UnitHit, UnitInfo
 from villagepost.services.registry import Registry
+from villagepost.services.tables import StationHit
 
 if TYPE_CHECKING:
     from villagepost.gui.first_start import FirstStartDialog
@@ -96,6 +101,7 @@ class MainWindow(QMainWindow):
         self.search = SearchBox(self)
         self.search.search_requested.connect(self._search)
         self.search.hit_chosen.connect(self.go_to)
+        self.search.station_chosen.connect(self.go_to_station)
 
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
@@ -107,11 +113,20 @@ class MainWindow(QMainWindow):
         self.details.setObjectName("unitDetails")
         self.details.load_requested.connect(lambda: self.open_load_dialog(first_start=False))
 
+        self.villages_tab = VillagesTab(registry, self.taskman, lang=lang, parent=self)
+        self.stations_tab = StationsTab(registry, self.taskman, lang=lang, parent=self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.details, self.tr("概况"))
+        self.tabs.addTab(self.villages_tab, self.tr("村庄"))
+        self.tabs.addTab(self.stations_tab, self.tr("站点"))
+
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(left)
-        self.splitter.addWidget(self.details)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 7)
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
 
@@ -169,7 +184,8 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         splitter = self.settings.get(opts.SPLITTER_STATE)
         if splitter.isEmpty() or not self.splitter.restoreState(splitter):
-            self.splitter.setSizes([int(self.width() * 0.4), int(self.width() * 0.6)])
+            # The tables need the width; the tree's names and codes fit in 30% of a 1366-pixel screen.
+            self.splitter.setSizes([int(self.width() * 0.3), int(self.width() * 0.7)])
 
     # --- start-up ------------------------------------------------------------------------------
     def setVisible(self, visible: bool) -> None:  # noqa: N802 (Qt override)
@@ -287,6 +303,8 @@ class MainWindow(QMainWindow):
         if code is None:
             return
         self._details_code = code
+        self.villages_tab.set_scope(code)
+        self.stations_tab.set_scope(code)
         registry = self.registry
         self.details.show_loading()
         (BackgroundOp(self, self.taskman, lambda _ctx: divisions.show(registry, code), lang=self.lang)
@@ -302,19 +320,29 @@ class MainWindow(QMainWindow):
     def _search(self, text: str, go: bool) -> None:
         registry = self.registry
 
-        def job(_ctx: OpContext) -> list[UnitHit]:
-            return divisions.find(registry, text)
+        def job(_ctx: OpContext) -> tuple[list[UnitHit], list[StationHit]]:
+            return divisions.find(registry, text), tables.find_stations(registry, text, limit=10)
 
         (BackgroundOp(self, self.taskman, job, lang=self.lang)
-         .success(lambda hits: self._hits_arrived(text, go, hits))
+         .success(lambda found: self._hits_arrived(text, go, *found))
          .run_in_background())
 
-    def _hits_arrived(self, text: str, go: bool, hits: list[UnitHit]) -> None:
+    def _hits_arrived(self, text: str, go: bool, hits: list[UnitHit], stations: list[StationHit]) -> None:
         if not self.search.is_current(text):
             return
-        self.search.show_hits(text, hits)
+        self.search.show_hits(text, hits, stations)
         if go and hits:
             self.go_to(hits[0].code)
+        elif go and stations:
+            self.go_to_station(stations[0])
+
+    def go_to_station(self, hit: StationHit) -> bool:
+        """Select the station's village in the tree and the station's row in the 站点 tab."""
+        if not self.go_to(hit.village_code):
+            return False
+        self.tabs.setCurrentWidget(self.stations_tab)
+        self.stations_tab.set_scope(hit.village_code)
+        return self.stations_tab.select_id(hit.id)
 
     # --- loading and opening -------------------------------------------------------------------
     def open_load_dialog(self, *, first_start: bool) -> FirstStartDialog:
@@ -363,6 +391,8 @@ class MainWindow(QMainWindow):
         self.search.edit.clear()
         self.tree.setCurrentIndex(QModelIndex())
         self._details_code = None
+        for tab in (self.villages_tab, self.stations_tab):
+            tab.set_registry(registry)
         # Closed on the worker, after any job still queued against it.
         self.taskman.run(old.close, lambda _f: None)
         self._show_registry()
