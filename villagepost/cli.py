@@ -131,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KnownError as exc:
         message = exc.message(ctx.lang)
         if ctx.as_json:
-            ctx.emit_json({"status": "error", "error": exc.key, "message": message})
+            ctx.emit_json({"status": "error", "error": exc.key, "message": message, **exc.extra(ctx.lang)})
         ctx.note(message)
         return exc.exit_code
     except KeyboardInterrupt:

@@ -13,6 +13,7 @@ import pytest
 
 from villagepost import __version__
 from villagepost.cli import main
+from villagepost.storage.schema import SCHEMA_HEAD
 
 Run = Callable[..., tuple[int, str, str]]
 
@@ -134,7 +135,7 @@ def test_commands_need_no_display_and_no_qt(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", code], env=_env_without_display(), capture_output=True, text=True,
                           timeout=60, check=False)
     assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout)["schema"] == "0001"
+    assert json.loads(proc.stdout)["schema"] == SCHEMA_HEAD
 
 
 def test_version_string() -> None:

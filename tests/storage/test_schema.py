@@ -123,3 +123,46 @@ def test_older_schema_is_backed_up_then_upgraded(
         assert con.execute("SELECT version_num FROM alembic_version").fetchone() == (HEAD,)
         assert con.execute("SELECT count(*) FROM division").fetchone() == (198,)
     con.close()
+
+
+def test_upgrade_to_0002_gives_stored_stations_their_history(tmp_path: Path) -> None:
+    """A registry of schema 0001 with stations: the upgrade counts 建制村 per unit and derives histories."""
+    from sqlalchemy import create_engine
+
+    path = tmp_path / "v1.sqlite"
+    engine = create_engine(f"sqlite:///{path}")
+    schema._upgrade(engine, "0001")
+    units = [("64", "宁夏回族自治区", 1, None, None), ("6402", "石嘴山市", 2, "64", None),
+             ("640221", "平罗县", 3, "6402", None), ("640221106", "陶乐镇", 4, "640221", None),
+             ("640221106001", "东街居委会", 5, "640221106", "居委会"),
+             ("640221106200", "王家庄村委会", 5, "640221106", "村委会"),
+             ("640221106201", "东园村委会", 5, "640221106", "村委会"),
+             ("640221106500", "良繁场生活区", 5, "640221106", "类似村委会")]
+    with engine.begin() as conn:
+        for code, name, level, parent, cls in units:
+            conn.exec_driver_sql("INSERT INTO division (code, name, level, parent_code, village_class, edition) "
+                                 "VALUES (?, ?, ?, ?, ?, 2023)", (code, name, level, parent, cls))
+        stations = [("640221106200-01", "640221106200", "甲", "村邮站+快递超市", "operating", "2024-03", None),
+                    ("640221106201-01", "640221106201", "乙", "综合服务站", "closed", "2023", "2025-01-31"),
+                    ("640221106201-02", "640221106201", "丙", "快递超市", "operating", None, None)]
+        for code, village, name, stype, status, opened, closed in stations:
+            conn.exec_driver_sql(
+                "INSERT INTO station (code, village_code, name, name_key, station_type, status, opened, closed_on, "
+                "recorded_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '2025-06-01')",
+                (code, village, name, name, stype, status, opened, closed))
+    engine.dispose()
+    with Registry.open(path) as reg, reg.engine.connect() as conn:
+        assert (reg.schema.from_revision, reg.schema.to_revision) == ("0001", schema.SCHEMA_HEAD)
+        counts = conn.exec_driver_sql("SELECT code, villages, villages_like FROM division WHERE level < 5 "
+                                      "ORDER BY code").all()
+        assert counts == [("64", 2, 1), ("6402", 2, 1), ("640221", 2, 1), ("640221106", 2, 1)]
+        events = conn.exec_driver_sql("SELECT station_code, kind, effective_on, known, new_type FROM station_event "
+                                      "ORDER BY id").all()
+        assert events == [("640221106200-01", "opened", "2024-03-31", "2024-03", "村邮站+快递超市"),
+                          ("640221106201-01", "opened", "2023-12-31", "2023", "综合服务站"),
+                          ("640221106201-01", "closed", "2025-01-31", "2025-01-31", None),
+                          ("640221106201-02", "opened", "2025-06-01", None, "快递超市")]
+        covers = conn.exec_driver_sql("SELECT village_code, start_on, end_on FROM village_cover ORDER BY 1").all()
+        assert covers == [("640221106200", "2024-03-31", None), ("640221106201", "2023-12-31", "2025-02-01")]
+        assert conn.exec_driver_sql("SELECT status_since FROM station WHERE code = '640221106201-01'").scalar() \
+            == "2025-01-31"

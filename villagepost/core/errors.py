@@ -25,6 +25,10 @@ class KnownError(Exception):
         """The message in `lang` ("zh" or "en")."""
         return tr(self.key, lang, self.params)
 
+    def extra(self, lang: str = DEFAULT_LANG) -> dict[str, Any]:
+        """Structured extras for `--json` output and the window (e.g. every wrong field); none by default."""
+        return {}
+
 
 class Cancelled(KnownError):
     """The user cancelled a long operation; whatever it was doing has been rolled back."""

@@ -101,6 +101,7 @@ class ValueKind(StrEnum):
     FIELD_TOO_LONG = "field_too_long"
     UNKNOWN_COOP = "unknown_coop"
     COORD_FORMAT = "coord_format"
+    NUMBER_FORMAT = "number_format"
 
 
 class ValueProblem(Exception):

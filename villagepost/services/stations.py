@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from villagepost.core.stations import StationStatus, stored_items
 from villagepost.services.registry import Registry
 from villagepost.storage import station_queries
 from villagepost.storage.models import Station
@@ -28,11 +29,18 @@ class StationRow:
     phone: str | None
     operator: str | None
     recorded_on: str
+    services: list[str]
+    brands: list[str]
+    floor_area: float | None
+    #: 日期缺失: no opening date, so coverage counts it only from `recorded_on` (the county should fill it in)
+    date_missing: bool
 
     @classmethod
     def of(cls, st: Station) -> StationRow:
         return cls(st.code, st.village_code, st.name, st.station_type, st.status, st.coop, st.lon, st.lat,
-                   st.opened, st.contact, st.phone, st.operator, st.recorded_on.isoformat())
+                   st.opened, st.contact, st.phone, st.operator, st.recorded_on.isoformat(), stored_items(st.services),
+                   stored_items(st.brands), st.floor_area,
+                   st.opened is None and st.status != StationStatus.PLANNED.value)
 
 
 def count_stations(reg: Registry) -> int:
