@@ -228,7 +228,7 @@ def test_a_refused_sort_says_why_and_keeps_the_order(
     wait_loaded(qtbot, tab)
     before = column(tab, CODE)
     tab.view.horizontalHeader().setSortIndicator(COUNT, Qt.SortOrder.AscendingOrder)
-    qtbot.waitUntil(lambda: tab.message_label.isVisible(), timeout=5000)
+    qtbot.waitUntil(tab.message_label.isVisible, timeout=5000)
     assert tab.message_label.text().startswith("共有 182 行，按“站点数”排序需要逐行计算，太慢。")
     assert (tab.model.sort_column, tab.view.horizontalHeader().sortIndicatorSection()) == (CODE, CODE)
     assert column(tab, CODE) == before
