@@ -1,4 +1,4 @@
-"""Save screenshots of the window and the first-start dialog, offscreen, for a person to look at.
+"""Save screenshots of the window, its tabs and dialogs, offscreen, for a person to look at.
 
     .venv/bin/python tests/gui/screenshots.py OUTPUT_FOLDER [--size 1366x768]
 
@@ -19,17 +19,20 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QCoreApplication, QElapsedTimer, QSettings
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from villagepost.core.actor import Actor
 from villagepost.gui import fonts
 from villagepost.gui.main_window import MainWindow
 from villagepost.gui.settings import Settings
-from villagepost.services import divisions
+from villagepost.gui.stations_tab import OPENED
+from villagepost.gui.table_tab import TableTab
+from villagepost.services import divisions, imports
 from villagepost.services.registry import Registry
 
 ACTOR = Actor(name="screenshot")
+ROSTER = Path(__file__).resolve().parents[1] / "rosters" / "data" / "A01_pingluo_clean.xlsx"
 
 
 def wait_until(condition: Callable[[], bool], timeout_ms: int = 20000) -> None:
@@ -55,6 +58,33 @@ def save(widget: QWidget, path: Path) -> None:
     if not widget.grab().save(str(path)):
         raise OSError(f"could not write {path}")
     print(f"{path}  {widget.width()}×{widget.height()}")
+
+
+def wait_table(tab: TableTab) -> None:
+    wait_until(lambda: tab.model.complete and not tab.model.loading)
+
+
+def tables_views(work: Path, output: Path, width: int, height: int) -> None:
+    """The 村庄 and 站点 tabs on 平罗县 with the example roster A01 imported (88 stations, 7 without a date)."""
+    pingluo = Registry.open(work / "pingluo.sqlite", actor=ACTOR)
+    divisions.load(pingluo, ["640221"])
+    imports.import_roster(pingluo, ROSTER)
+    window = MainWindow(pingluo, settings=Settings())
+    window.resize(width, height)
+    window.show()
+    wait_until(lambda: window.started)
+    window.go_to("640221100")
+    window.tabs.setCurrentWidget(window.villages_tab)
+    wait_table(window.villages_tab)
+    save(window, output / "villages_tab_township.png")
+    window.go_to("640221")
+    window.tabs.setCurrentWidget(window.stations_tab)
+    wait_table(window.stations_tab)
+    window.stations_tab.view.sortByColumn(OPENED, Qt.SortOrder.AscendingOrder)
+    wait_until(lambda: window.stations_tab.model.sort_column == OPENED)
+    wait_table(window.stations_tab)
+    save(window, output / "stations_tab_county_by_date.png")
+    window.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     window.resize(1024, 600)
     save(window, args.output / "main_window_province_1024x600.png")
     window.close()
+
+    tables_views(work, args.output, width, height)
 
     empty = Registry.open(work / "empty.sqlite", actor=ACTOR)
     first = MainWindow(empty, settings=Settings())

@@ -46,7 +46,7 @@ def station_columns() -> tuple[Column, ...]:
     return (
         Column("code", translate("StationsTab", "站点编码"), 8),
         Column("name", translate("StationsTab", "站点名称"), 9),
-        Column("type", translate("StationsTab", "类型"), 6),
+        Column("type", translate("StationsTab", "类型"), 7),
         Column("status", translate("StationsTab", "状态"), 3),
         Column("coop", translate("StationsTab", "合作模式"), 5),
         Column("village", translate("StationsTab", "所在村"), 8),

@@ -38,7 +38,7 @@ def village_columns() -> tuple[Column, ...]:
         Column("class", translate("VillagesTab", "类别"), 4),
         Column("township", translate("VillagesTab", "乡镇（街道）"), 7),
         Column("county", translate("VillagesTab", "县（区）"), 6, sortable=False),
-        Column("covered", translate("VillagesTab", "今日覆盖"), 6),
+        Column("covered", translate("VillagesTab", "今日覆盖"), 9),
         Column("stations", translate("VillagesTab", "站点数"), 4, right=True),
         Column("station_names", translate("VillagesTab", "站点"), 10, sortable=False),
     )
@@ -79,7 +79,7 @@ class VillageSource(TableSource[VillageFilter, VillageRow]):
                 return translate("VillagesTab", "未覆盖")
             if row.cover_date_missing:
                 return translate("VillagesTab", "已覆盖（日期缺失）")
-            return translate("VillagesTab", "已覆盖（{date} 起）").format(date=row.covered_since.isoformat())
+            return translate("VillagesTab", "已覆盖 {date}").format(date=row.covered_since.isoformat())
         if column == COUNT:
             return str(len(row.stations))
         if column == STATIONS:
@@ -98,6 +98,8 @@ class VillageSource(TableSource[VillageFilter, VillageRow]):
             return "\n".join(row.stations)
         if column == COVERED and row.cover_date_missing:
             return translate("VillagesTab", "覆盖该村的站点没有填写建成日期，覆盖从登记之日算起；请补填日期。")
+        if column == COVERED and row.covered_since is not None:
+            return translate("VillagesTab", "自 {date} 起由综合服务站覆盖").format(date=row.covered_since.isoformat())
         return None
 
 
