@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from villagepost import __version__
 from villagepost.core.actor import Actor
@@ -38,6 +39,7 @@ from villagepost.gui.division_tree import CODE_COLUMN, NAME_COLUMN, DivisionTree
 from villagepost.gui.ops import BackgroundOp, OpContext, TaskManager
 from villagepost.gui.search_box import SearchBox
 from villagepost.gui.settings import Settings
+from villagepost.gui.station_commands import StationUndo
 from villagepost.gui.stations_tab import StationsTab
 from villagepost.gui.unit_details import UnitDetailsPanel
 from villagepost.gui.villages_tab import VillagesTab
@@ -49,6 +51,7 @@ from villagepost.services.tables import StationHit
 
 if TYPE_CHECKING:
     from villagepost.gui.first_start import FirstStartDialog
+    from villagepost.gui.station_editor import StationEditor
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +118,11 @@ class MainWindow(QMainWindow):
 
         self.villages_tab = VillagesTab(registry, self.taskman, lang=lang, parent=self)
         self.stations_tab = StationsTab(registry, self.taskman, lang=lang, parent=self)
+        self.stations_tab.station_activated.connect(self.open_station)
+        self.villages_tab.village_activated.connect(self.show_village_stations)
+        self.station_undo = StationUndo(self, self.taskman, lambda: self.registry, lang=lang)
+        self.station_undo.station_changed.connect(self._station_changed)
+        self.editors: dict[str, StationEditor] = {}
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
@@ -162,6 +170,29 @@ class MainWindow(QMainWindow):
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.quit_action.triggered.connect(self.close)
         file_menu.addAction(self.quit_action)
+
+        edit_menu = self.menuBar().addMenu(self.tr("编辑(&E)"))
+        self.undo_action = QAction(self.tr("撤销(&U)"), self)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.triggered.connect(self.station_undo.undo)
+        self.redo_action = QAction(self.tr("重做(&R)"), self)
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.redo_action.triggered.connect(self.station_undo.redo)
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        stack = self.station_undo.stack
+        stack.indexChanged.connect(self._update_undo_actions)
+        self._update_undo_actions()
+
+        station_menu = self.menuBar().addMenu(self.tr("站点(&S)"))
+        self.add_station_action = QAction(self.tr("新增站点(&N)…"), self)
+        self.add_station_action.setShortcut(QKeySequence.StandardKey.New)
+        self.add_station_action.triggered.connect(self.add_station)
+        self.open_station_action = QAction(self.tr("打开所选站点(&E)…"), self)
+        self.open_station_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.open_station_action.triggered.connect(self._open_current_station)
+        station_menu.addAction(self.add_station_action)
+        station_menu.addAction(self.open_station_action)
 
         help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
         self.about_action = QAction(self.tr("关于村邮通(&A)"), self)
@@ -344,6 +375,74 @@ class MainWindow(QMainWindow):
         self.stations_tab.set_scope(hit.village_code)
         return self.stations_tab.select_id(hit.id)
 
+    # --- stations ------------------------------------------------------------------------------
+    def _update_undo_actions(self, *_args: object) -> None:
+        stack = self.station_undo.stack
+        if not isValid(stack):  # the stack emits while it is destroyed with the window
+            return
+        self.undo_action.setEnabled(stack.canUndo())
+        self.redo_action.setEnabled(stack.canRedo())
+        self.undo_action.setText(self.tr("撤销 {what}(&U)").format(what=stack.undoText()) if stack.canUndo()
+                                 else self.tr("撤销(&U)"))
+        self.redo_action.setText(self.tr("重做 {what}(&R)").format(what=stack.redoText()) if stack.canRedo()
+                                 else self.tr("重做(&R)"))
+
+    def open_station(self, code: str) -> StationEditor:
+        """The editor of station `code` (an open one comes to the front)."""
+        from villagepost.gui.station_editor import StationEditor
+
+        editor = self.editors.get(code)
+        if editor is None:
+            editor = StationEditor(self, self.taskman, self.registry, self.station_undo, code=code, lang=self.lang)
+            editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            editor.destroyed.connect(lambda _o=None, c=code: self.editors.pop(c, None))
+            self.editors[code] = editor
+        editor.show()
+        editor.raise_()
+        editor.activateWindow()
+        return editor
+
+    def _open_current_station(self) -> None:
+        code = self.stations_tab.current_code()
+        if code is None:
+            self.statusBar().showMessage(self.tr("请先在“站点”页中选择一个站点。"), 5000)
+            return
+        self.open_station(code)
+
+    def add_station(self) -> StationEditor | None:
+        """A new station in the village selected in the tree (or in the 村庄 page)."""
+        from villagepost.core.divisions import Level
+        from villagepost.gui.division_tree import LEVEL_ROLE
+        from villagepost.gui.station_editor import StationEditor
+
+        index = self.tree.currentIndex()
+        village: str | None = None
+        name = ""
+        if index.isValid() and index.data(LEVEL_ROLE) == Level.VILLAGE:
+            village, name = self.model.code_at(index), str(index.data())
+        elif self.tabs.currentWidget() is self.villages_tab and self.villages_tab.current_row() is not None:
+            row = self.villages_tab.current_row()
+            assert row is not None
+            village, name = row.code, row.name
+        if village is None:
+            QMessageBox.information(self, self.tr("新增站点"),
+                                    self.tr("请先在左侧目录（或“村庄”页）中选择站点所在的村。"))
+            return None
+        editor = StationEditor(self, self.taskman, self.registry, self.station_undo, village_code=village,
+                               village_name=name, lang=self.lang)
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        editor.show()
+        return editor
+
+    def show_village_stations(self, code: str) -> None:
+        """A village double-clicked in 村庄: select it in the tree and show its stations."""
+        if self.go_to(code):
+            self.tabs.setCurrentWidget(self.stations_tab)
+
+    def _station_changed(self, _code: str) -> None:
+        self.villages_tab.mark_stale()
+        self.stations_tab.mark_stale()
+
     # --- loading and opening -------------------------------------------------------------------
     def open_load_dialog(self, *, first_start: bool) -> FirstStartDialog:
         """The scope picker (window-modal, non-blocking); on success the tree shows what was loaded."""
@@ -393,6 +492,9 @@ class MainWindow(QMainWindow):
         self._details_code = None
         for tab in (self.villages_tab, self.stations_tab):
             tab.set_registry(registry)
+        for editor in list(self.editors.values()):
+            editor.close()
+        self.station_undo.stack.clear()  # its commands name the old registry's stations
         # Closed on the worker, after any job still queued against it.
         self.taskman.run(old.close, lambda _f: None)
         self._show_registry()

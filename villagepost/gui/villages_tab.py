@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QModelIndex, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QWidget
 
@@ -125,6 +125,9 @@ def cover_choices() -> list[tuple[str, bool | None]]:
 class VillagesTab(TableTab):
     """村庄: filter by name / pinyin initials / code, class and covered status; sort by any sortable column."""
 
+    #: a village was activated (double-click or Enter): its code
+    village_activated = Signal(str)
+
     def __init__(self, registry: Registry, taskman: TaskManager, *, lang: str = DEFAULT_LANG,
                  parent: QWidget | None = None) -> None:
         self.source = VillageSource(registry)
@@ -147,6 +150,8 @@ class VillagesTab(TableTab):
         self.cover_filter.currentIndexChanged.connect(lambda _i: self.apply_filters())
         self.filters.addWidget(self.class_filter)
         self.filters.addWidget(self.cover_filter)
+        self.village_model = model
+        self.view.activated.connect(self._activated)
 
     def current_query(self) -> VillageFilter:
         return VillageFilter(scope=self.scope, text=self.text_filter.text().strip(),
@@ -155,3 +160,12 @@ class VillagesTab(TableTab):
 
     def count_text(self, total: int) -> str:
         return translate("VillagesTab", "共 {n} 个村级单位").format(n=f"{total:,}")
+
+    def current_row(self) -> VillageRow | None:
+        index = self.view.currentIndex()
+        return self.village_model.row_data(index.row()) if index.isValid() else None
+
+    def _activated(self, index: QModelIndex) -> None:
+        row = self.village_model.row_data(index.row())
+        if row is not None:
+            self.village_activated.emit(row.code)

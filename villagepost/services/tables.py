@@ -16,6 +16,7 @@ from villagepost.core.errors import KnownError
 from villagepost.services import table_messages  # noqa: F401  (registers the message keys)
 from villagepost.services.registry import Registry
 from villagepost.storage import table_queries as tq
+from villagepost.storage.errors import translated
 from villagepost.storage.table_queries import (
     IdArray,
     StationFilter,
@@ -61,7 +62,7 @@ def village_ids(reg: Registry, f: VillageFilter, sort: str = "code", *, descendi
                 limit: int | None = None, rows: int | None = None, column: str = "") -> IdArray:
     """Village ids (12-digit codes as integers) in order; `rows` (the count, when known) bounds computed sorts."""
     f = _dated(f)
-    with reg.connection() as conn:
+    with translated(reg.label), tq.lean_connection(reg.engine) as conn:
         if sort in tq.VILLAGE_BOUNDED_SORTS or sort not in tq.VILLAGE_SORTS:
             total = rows if rows is not None else tq.village_count(conn, f)
             check_sort(sort, total, bounded=tq.VILLAGE_BOUNDED_SORTS, known=tq.VILLAGE_SORTS, column=column)
@@ -83,7 +84,7 @@ def station_count(reg: Registry, f: StationFilter) -> int:
 
 def station_ids(reg: Registry, f: StationFilter, sort: str = "code", *, descending: bool = False,
                 limit: int | None = None, rows: int | None = None, column: str = "") -> IdArray:
-    with reg.connection() as conn:
+    with translated(reg.label), tq.lean_connection(reg.engine) as conn:
         if sort not in tq.STATION_SORTS:
             check_sort(sort, rows or 0, bounded=tq.STATION_BOUNDED_SORTS, known=tq.STATION_SORTS, column=column)
         return tq.station_ids(conn, f, sort, descending=descending, limit=limit)

@@ -37,6 +37,7 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     Connection,
+    Engine,
     Select,
     and_,
     case,
@@ -75,27 +76,32 @@ def fold_query(text: str) -> str:
 
 
 @contextmanager
-def lean_sqlite(conn: Connection) -> Iterator[None]:
-    """On SQLite, run a big sort with an 8 MiB page cache and its sorter spilling to a temporary file.
+def lean_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection in one read transaction for id lists: on SQLite, an 8 MiB page cache and sorts that spill
+    to a temporary file.
 
-    The engine gives every connection a 64 MiB cache and in-memory temp storage, right for imports;
-    but the window holds up to three connections (GUI thread, reader lane, worker), and sorting the
-    620k village-level units under those settings took 127 MB more and 1.35 s, against 26 MB and
-    0.78 s with these (measured with sqlite3 on the national registry). The connection goes back to
-    the pool with its settings restored.
+    The engine gives every connection a 64 MiB cache and in-memory temp storage, right for imports; but
+    the window holds up to three connections (GUI thread, reader lane, worker), and sorting the 620k
+    village-level units under those settings took 127 MB more and 1.35 s, against 26 MB and 0.78 s with
+    these (measured with sqlite3 on the national registry). SQLite refuses to change temp storage inside
+    a transaction once it has used it, so the settings are made on the driver connection before the
+    transaction begins, and restored after it ends, before the connection goes back to the pool.
     """
-    if conn.dialect.name != "sqlite":
-        yield
-        return
-    cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
-    temp = conn.exec_driver_sql("PRAGMA temp_store").scalar()
-    conn.exec_driver_sql(f"PRAGMA cache_size = {LEAN_CACHE_KIB}")
-    conn.exec_driver_sql("PRAGMA temp_store = FILE")
-    try:
-        yield
-    finally:
-        conn.exec_driver_sql(f"PRAGMA cache_size = {int(cache or 0)}")
-        conn.exec_driver_sql(f"PRAGMA temp_store = {int(temp or 0)}")
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection if conn.dialect.name == "sqlite" else None
+        saved: tuple[int, int] | None = None
+        if raw is not None:
+            saved = (int(raw.execute("PRAGMA cache_size").fetchone()[0]),
+                     int(raw.execute("PRAGMA temp_store").fetchone()[0]))
+            raw.execute(f"PRAGMA cache_size = {LEAN_CACHE_KIB}")
+            raw.execute("PRAGMA temp_store = FILE")
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            if raw is not None and saved is not None:
+                raw.execute(f"PRAGMA cache_size = {saved[0]}")
+                raw.execute(f"PRAGMA temp_store = {saved[1]}")
 
 
 def fetch_ids(conn: Connection, stmt: Select[Any]) -> IdArray:
@@ -104,12 +110,11 @@ def fetch_ids(conn: Connection, stmt: Select[Any]) -> IdArray:
     Read in chunks, so no list of 620k Python tuples (~55 MB) ever exists at once.
     """
     parts: list[IdArray] = []
-    with lean_sqlite(conn):
-        result = conn.execute(stmt)
-        cursor = result.cursor  # CursorResult.cursor: the DBAPI cursor
-        while rows := cursor.fetchmany(FETCH_CHUNK):
-            parts.append(np.fromiter(map(itemgetter(0), rows), dtype=np.int64, count=len(rows)))
-        result.close()
+    result = conn.execute(stmt)
+    cursor = result.cursor  # CursorResult.cursor: the DBAPI cursor
+    while rows := cursor.fetchmany(FETCH_CHUNK):
+        parts.append(np.fromiter(map(itemgetter(0), rows), dtype=np.int64, count=len(rows)))
+    result.close()
     if not parts:
         return np.empty(0, dtype=np.int64)
     return parts[0] if len(parts) == 1 else np.concatenate(parts)
