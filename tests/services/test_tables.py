@@ -242,3 +242,16 @@ def test_find_stations(county: Registry) -> None:
     some = tables.find_stations(county, "村邮站", limit=5)
     assert len(some) == 5 and all("村邮站" in h.name for h in some)
     assert tables.find_stations(county, "   ") == []
+
+
+def test_id_lists_on_a_connection_that_used_temp_storage(sqlite_registry: Callable[..., Registry]) -> None:
+    """SQLite refuses to change temp storage inside a transaction once it has used it: the pragmas are
+    set before the transaction, and the connection goes back to the pool as it came."""
+    reg = sqlite_registry(COUNTY)
+    with reg.connection() as conn:  # the pool's one connection opens its temp database
+        conn.exec_driver_sql("CREATE TEMP TABLE scratch (a INTEGER)")
+        conn.exec_driver_sql("INSERT INTO scratch VALUES (1)")
+    assert len(tables.village_ids(reg, VillageFilter(scope=COUNTY), "name")) == 182
+    with reg.connection() as conn:
+        assert conn.exec_driver_sql("PRAGMA temp_store").scalar() == 2  # MEMORY, as the engine set it
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -65536

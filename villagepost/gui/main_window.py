@@ -43,7 +43,7 @@ from villagepost.gui.station_commands import StationUndo
 from villagepost.gui.stations_tab import StationsTab
 from villagepost.gui.unit_details import UnitDetailsPanel
 from villagepost.gui.villages_tab import VillagesTab
-from villagepost.gui.window_sizing import settle_layout
+from villagepost.gui.window_sizing import bring_to_front, settle_layout
 from villagepost.services import divisions, tables
 from villagepost.services.divisions import UnitHit, UnitInfo
 from villagepost.services.registry import Registry
@@ -397,9 +397,10 @@ class MainWindow(QMainWindow):
             editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             editor.destroyed.connect(lambda _o=None, c=code: self.editors.pop(c, None))
             self.editors[code] = editor
-        editor.show()
-        editor.raise_()
-        editor.activateWindow()
+        if editor.isVisible():
+            bring_to_front(editor)
+        else:
+            editor.show()
         return editor
 
     def _open_current_station(self) -> None:

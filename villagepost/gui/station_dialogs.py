@@ -28,6 +28,7 @@ from villagepost.core.errors import Cancelled, KnownError
 from villagepost.core.messages import DEFAULT_LANG
 from villagepost.core.stations import StationStatus, StationType
 from villagepost.gui.ops import BackgroundOp, OpContext, TaskManager, default_failure
+from villagepost.gui.window_sizing import settle_layout
 from villagepost.services import tables
 from villagepost.services.registry import Registry
 from villagepost.services.station_checks import StationInvalid
@@ -79,6 +80,11 @@ class _RunningDialog(QDialog):
 
     def job(self) -> Callable[[OpContext], int]:
         raise NotImplementedError
+
+    def setVisible(self, visible: bool) -> None:  # noqa: N802 (Qt override)
+        if visible:
+            settle_layout(self)
+        super().setVisible(visible)
 
     def submit(self) -> None:
         self.error.hide()

@@ -53,6 +53,7 @@ from villagepost.gui.ops import BackgroundOp, OpContext, TaskManager, default_fa
 from villagepost.gui.station_commands import EditCommand, EventCommand, StationUndo
 from villagepost.gui.station_dialogs import DATE_HINT, EventDialog, MergeDialog, error_text, event_texts
 from villagepost.gui.stations_tab import status_text
+from villagepost.gui.window_sizing import settle_layout
 from villagepost.services import station_ops
 from villagepost.services.registry import Registry
 from villagepost.services.station_checks import StationInvalid
@@ -191,6 +192,7 @@ class StationEditor(QDialog):
         self.village_code = village_code or ""
         self.details: StationDetails | None = None
         self.busy = False
+        self._leaving = False
         self._shown: dict[str, Any] = {}
         self.setObjectName("stationEditor")
         self.setStyleSheet(INVALID_STYLE)
@@ -695,11 +697,19 @@ class StationEditor(QDialog):
         return answer == QMessageBox.StandardButton.Discard
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
-        if not self.confirm_leave():
+        if not self._leaving and not self.confirm_leave():
             event.ignore()
             return
+        self._leaving = True  # QDialog.closeEvent calls reject(): do not ask twice
         super().closeEvent(event)
 
     def reject(self) -> None:
-        if self.confirm_leave():
+        if self._leaving or self.confirm_leave():
+            self._leaving = True
             super().reject()
+
+    def setVisible(self, visible: bool) -> None:  # noqa: N802 (Qt override)
+        if visible:
+            settle_layout(self)
+            self._leaving = False
+        super().setVisible(visible)
