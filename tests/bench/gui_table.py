@@ -371,13 +371,13 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
 
     if args.child:
-        db = str(args.db)
-        result = {"ours": lambda: child_ours(db, work), "qsql": lambda: child_qsql(db),
-                  "load_all": lambda: child_load_all(db), "floor": lambda: sql_floor(db)}[args.child]()
+        path = str(args.db)
+        result = {"ours": lambda: child_ours(path, work), "qsql": lambda: child_qsql(path),
+                  "load_all": lambda: child_load_all(path), "floor": lambda: sql_floor(path)}[args.child]()
         print(json.dumps(result), flush=True)
         os._exit(0)  # skip interpreter teardown: PySide6's QtSql objects can crash it, after the numbers are out
 
-    db = args.db or _prepare(work, args.stations)
+    db: Path = args.db or _prepare(work, args.stations)
     runs: dict[str, list[dict[str, float]]] = {"ours": [], "floor": [], "qsql": [], "load_all": []}
     kinds = ["ours", "floor"] if args.no_peers else ["ours", "floor", "qsql", "load_all"]
     for kind in kinds:

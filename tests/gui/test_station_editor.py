@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
 from tests.rosters.roster_fixtures import DATA
@@ -51,6 +51,12 @@ def wait_saved(qtbot: QtBot, editor: StationEditor) -> None:
     qtbot.waitUntil(lambda: not editor.busy and editor.error.isVisible(), timeout=5000)
 
 
+def entry(editor: StationEditor, row: int) -> QTreeWidgetItem:
+    item = editor.history.topLevelItem(row)
+    assert item is not None
+    return item
+
+
 def wait_replayed(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: not window.station_undo.busy and not window.taskman.busy, timeout=5000)
 
@@ -65,7 +71,7 @@ def test_the_editor_shows_every_stored_field(qtbot: QtBot, window: MainWindow) -
     assert editor.type_combo.currentText() == "村邮站" and editor.coop_combo.currentText() == "邮快合作"
     assert editor.services.ticked() == [] and editor.brands.ticked() == [] and editor.served.codes() == []
     assert editor.changes() == {}
-    history = [[editor.history.topLevelItem(0).text(c) for c in range(4)]]
+    history = [[entry(editor, 0).text(c) for c in range(4)]]
     assert history == [["1", "2022-09-09", "开通", "村邮站"]]
     assert not editor.type_date.isVisibleTo(editor)
 
@@ -148,7 +154,7 @@ def test_clearing_the_opening_date_makes_it_missing(qtbot: QtBot, window: MainWi
     stored = station_ops.station_details(pingluo, HEPING)
     assert stored.opened is None and stored.date_missing
     assert "建成日期缺失" in editor.subtitle.text()
-    assert editor.history.topLevelItem(0).text(1) == "日期缺失"
+    assert entry(editor, 0).text(1) == "日期缺失"
     window.station_undo.undo()
     wait_replayed(qtbot, window)
     assert station_ops.station_details(pingluo, HEPING).opened == "2022-09-09"
@@ -205,7 +211,7 @@ def test_merge_dialog_makes_a_combined_station_and_undo_reverts_it(
     on_day = VillageFilter(scope="640221100201", covered=True, on=dt.date(2024, 6, 30))
     assert tables.village_count(pingluo, on_day) == 1
     qtbot.waitUntil(lambda: editor.history.topLevelItemCount() == 2, timeout=5000)
-    assert editor.history.topLevelItem(1).text(4) == f"并入：{QIANJIN}"
+    assert entry(editor, 1).text(4) == f"并入：{QIANJIN}"
     window.station_undo.undo()
     wait_replayed(qtbot, window)
     assert station_ops.station_details(pingluo, HEPING).station_type == "村邮站"
@@ -217,12 +223,12 @@ def test_undoing_a_history_entry_from_the_list(qtbot: QtBot, window: MainWindow,
     event = station_ops.suspend_station(pingluo, HEPING, "2025-01-10")
     editor = open_editor(qtbot, window, HEPING)
     assert editor.details is not None and editor.details.status == "suspended"
-    editor.history.setCurrentItem(editor.history.topLevelItem(1))
+    editor.history.setCurrentItem(entry(editor, 1))
     assert editor.selected_event() == event
     editor.undo_selected_event()
     wait_replayed(qtbot, window)
     qtbot.waitUntil(lambda: editor.details is not None and editor.details.status == "operating", timeout=5000)
-    assert editor.history.topLevelItem(1).text(4) == f"已被 #{event + 1} 撤销"
+    assert entry(editor, 1).text(4) == f"已被 #{event + 1} 撤销"
     window.station_undo.undo()  # undo the undo: suspended again, one more event
     wait_replayed(qtbot, window)
     again = station_ops.station_details(pingluo, HEPING)

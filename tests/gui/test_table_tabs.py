@@ -21,7 +21,7 @@ from villagepost.gui.table_tab import TableTab
 from villagepost.gui.villages_tab import CODE, COUNT, COVERED, NAME, STATIONS, TOWNSHIP, VillageSource
 from villagepost.services import imports, tables
 from villagepost.services.registry import Registry
-from villagepost.services.tables import IdArray, VillageFilter
+from villagepost.services.tables import IdArray, VillageFilter, VillageRow
 from villagepost.storage.models import Division
 
 pytestmark = pytest.mark.gui
@@ -187,7 +187,7 @@ def test_a_big_query_shows_its_first_and_last_page_before_the_full_list(
     monkeypatch.setattr(table_model, "PAGE", 20)
     window = make_window(pingluo)
     source = GatedSource(pingluo)
-    model: LazyTableModel[VillageFilter, object] = LazyTableModel(source, window.taskman, VillageFilter())
+    model: LazyTableModel[VillageFilter, VillageRow] = LazyTableModel(source, window.taskman, VillageFilter())
     model.setParent(window)
     model.sort(NAME, Qt.SortOrder.AscendingOrder)
     model.reload()
