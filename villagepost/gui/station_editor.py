@@ -193,6 +193,7 @@ class StationEditor(QDialog):
         self.details: StationDetails | None = None
         self.busy = False
         self._leaving = False
+        self._own_change = False
         self._shown: dict[str, Any] = {}
         self.setObjectName("stationEditor")
         self.setStyleSheet(INVALID_STYLE)
@@ -379,6 +380,8 @@ class StationEditor(QDialog):
          .run_in_background())
 
     def _station_changed(self, code: str) -> None:
+        if self._own_change:
+            return  # our own save: its answer is already shown, with its message
         if self.code is not None and (code == self.code or self._involves(code)):
             self.reload()
 
@@ -422,7 +425,6 @@ class StationEditor(QDialog):
         self._shown = self._values()
         self._type_changed()
         self._show_history(details.history)
-        self._clear_marks()
         closed = details.status == StationStatus.CLOSED.value
         operating = details.status == StationStatus.OPERATING.value
         self.suspend_button.setEnabled(operating)
@@ -529,8 +531,8 @@ class StationEditor(QDialog):
                 if "station_type" in changes and type_event is None:
                     after.update({"station_type": changes["station_type"]})  # the service recorded no event
                 text = self.tr("修改站点 {name}").format(name=details.name)
-                self.undo_runner.push(EditCommand(self.undo_runner, details.code, text, before=before, after=after,
-                                                     type_event=type_event))
+                self._push(EditCommand(self.undo_runner, details.code, text, before=before, after=after,
+                                       type_event=type_event))
                 self.saved.emit(details.code)
                 self._info(self.tr("已保存。"))
             else:
@@ -560,11 +562,23 @@ class StationEditor(QDialog):
                 button.show()
             self.show_details(details)
             # Not on the undo stack: a station, once recorded, is closed rather than deleted.
-            self.undo_runner.station_changed.emit(details.code)
+            self._own_change = True
+            try:
+                self.undo_runner.station_changed.emit(details.code)
+            finally:
+                self._own_change = False
             self.saved.emit(details.code)
             self._info(self.tr("已新增站点 {code}。").format(code=details.code))
 
         self._run(job, added)
+
+    def _push(self, command: EditCommand) -> None:
+        """Record our saved edit on the undo stack without reloading what the save has just shown."""
+        self._own_change = True
+        try:
+            self.undo_runner.push(command)
+        finally:
+            self._own_change = False
 
     def _run(self, job: Any, on_success: Any) -> None:
         self.busy = True
@@ -667,7 +681,7 @@ class StationEditor(QDialog):
 
         def undone(undo_id: int) -> None:
             text = self.tr("撤销历史记录 #{id}").format(id=event_id)
-            self.undo_runner.push(EventCommand(self.undo_runner, code, text, undo_id))
+            self.undo_runner.push(EventCommand(self.undo_runner, code, text, undo_id))  # reloads us
 
         self._run(job, undone)
 
