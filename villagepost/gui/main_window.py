@@ -51,6 +51,7 @@ from villagepost.services.tables import StationHit
 
 if TYPE_CHECKING:
     from villagepost.gui.first_start import FirstStartDialog
+    from villagepost.gui.import_wizard import ImportWizard
     from villagepost.gui.station_editor import StationEditor
 
 log = logging.getLogger(__name__)
@@ -123,6 +124,7 @@ class MainWindow(QMainWindow):
         self.station_undo = StationUndo(self, self.taskman, lambda: self.registry, lang=lang)
         self.station_undo.station_changed.connect(self._station_changed)
         self.editors: dict[str, StationEditor] = {}
+        self.import_wizard: ImportWizard | None = None
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
@@ -164,6 +166,10 @@ class MainWindow(QMainWindow):
         self.load_action = QAction(self.tr("载入区划代码(&L)…"), self)
         self.load_action.triggered.connect(lambda: self.open_load_dialog(first_start=False))
         file_menu.addAction(self.load_action)
+        self.import_action = QAction(self.tr("导入花名册(&I)…"), self)
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.triggered.connect(self.open_import_wizard)
+        file_menu.addAction(self.import_action)
         file_menu.addSeparator()
         self.quit_action = QAction(self.tr("退出(&X)"), self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -434,6 +440,33 @@ class MainWindow(QMainWindow):
         editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         editor.show()
         return editor
+
+    def open_import_wizard(self) -> ImportWizard:
+        """The roster import wizard (one at a time; an open one comes to the front)."""
+        from villagepost.gui.import_wizard import ImportWizard
+
+        if self.import_wizard is not None:
+            bring_to_front(self.import_wizard)
+            return self.import_wizard
+        wizard = ImportWizard(self, self.taskman, self.registry, self.settings, lang=self.lang)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.imported.connect(self._imported)
+        wizard.destroyed.connect(self._import_wizard_gone)
+        self.import_wizard = wizard
+        wizard.show()
+        return wizard
+
+    def _import_wizard_gone(self) -> None:
+        self.import_wizard = None
+
+    def _imported(self, report: object) -> None:
+        from villagepost.services.imports import ImportReport
+
+        assert isinstance(report, ImportReport)
+        self.statusBar().showMessage(report.message(self.lang), 15000)
+        self.villages_tab.mark_stale()
+        self.stations_tab.mark_stale()
+        self.station_undo.stack.clear()  # an import may have changed the stations its commands name
 
     def show_village_stations(self, code: str) -> None:
         """A village double-clicked in 村庄: select it in the tree and show its stations."""
