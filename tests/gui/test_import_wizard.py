@@ -54,8 +54,10 @@ def test_a_clean_roster_goes_through_every_page(
     mapping = page.mapping()
     assert sorted(mapping) == sorted(expected["fields"])
     assert page.combos["code"].currentText() == f"{column_letter(mapping['code'])} 区划代码"
-    assert page.preview.rowCount() == 20 and page.preview.item(1, mapping["code"]).text() == "640221100200"
-    assert page.preview.horizontalHeaderItem(mapping["code"]).text() == f"{column_letter(mapping['code'])}\n区划代码"
+    cell, header = page.preview.item(1, mapping["code"]), page.preview.horizontalHeaderItem(mapping["code"])
+    assert cell is not None and header is not None
+    assert page.preview.rowCount() == 20 and cell.text() == "640221100200"
+    assert header.text() == f"{column_letter(mapping['code'])}\n区划代码"
 
     next_page(qtbot, wizard, CHECK_PAGE)
     wait_idle(qtbot, wizard)
