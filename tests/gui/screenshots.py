@@ -84,7 +84,69 @@ def tables_views(work: Path, output: Path, width: int, height: int) -> None:
     wait_until(lambda: window.stations_tab.model.sort_column == OPENED)
     wait_table(window.stations_tab)
     save(window, output / "stations_tab_county_by_date.png")
+    editor_views(window, output)
+    wizard_views(window, output)
     window.close()
+
+
+def editor_views(window: MainWindow, output: Path) -> None:
+    """The station editor (fields, refusals, history) and its merge and close dialogs."""
+    editor = window.open_station("640221100201-01")
+    wait_until(lambda: editor.details is not None)
+    save(editor, output / "station_editor.png")
+    editor.edits["phone"].setText("12345")
+    editor.edits["lon"].setText("200")
+    editor.save()
+    wait_until(lambda: not editor.busy and editor.error.isVisible())
+    save(editor, output / "station_editor_refused.png")
+    editor.edits["phone"].setText("13912345678")
+    editor.edits["lon"].setText("106.438139")
+    editor.type_combo.setCurrentIndex(editor.type_combo.findData("村邮站+快递超市"))
+    editor.type_date.setText("2024-05")
+    editor.save()
+    wait_until(lambda: not editor.busy and editor.error.text() == "已保存。")
+    editor.pages.setCurrentIndex(2)
+    save(editor, output / "station_editor_history.png")
+    merge = editor.open_merge()
+    assert merge is not None
+    wait_until(lambda: merge.loaded)
+    merge.check("640221100206-01")
+    save(merge, output / "merge_dialog.png")
+    merge.reject()
+    close = editor.open_event("close")
+    assert close is not None
+    close.date_edit.setText("2099-01-01")
+    close.submit()
+    wait_until(close.error.isVisible)
+    save(close, output / "close_dialog_refused.png")
+    close.reject()
+    editor._shown = editor._values()  # nothing unsaved: close without asking
+    editor.close()
+
+
+def wizard_views(window: MainWindow, output: Path) -> None:
+    """The import wizard's pages on roster C09 (mixed errors) for 中宁县, then its summary."""
+    window.registry.actor = ACTOR
+    divisions.load(window.registry, ["640521"])
+    wizard = window.open_import_wizard()
+    wizard.file_page.path_edit.setText(str(ROSTER.with_name("C09_mixed_errors.xlsx")))
+    save(wizard, output / "import_1_file.png")
+    wizard.next()
+    wait_until(lambda: wizard.currentId() == 1)
+    save(wizard, output / "import_2_mapping.png")
+    wizard.next()
+    wait_until(lambda: wizard.currentId() == 2 and not wizard.running)
+    save(wizard, output / "import_3_check.png")
+    check = wizard.check_page
+    check.show_row(check.errors.index(1, 0))
+    wait_until(lambda: check.row_dialog is not None)
+    assert check.row_dialog is not None
+    save(check.row_dialog, output / "import_3_row_dialog.png")
+    check.row_dialog.close()
+    wizard.next()
+    wait_until(lambda: wizard.currentId() == 3 and not wizard.running)
+    save(wizard, output / "import_4_result.png")
+    wizard.close()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -208,8 +208,8 @@ class _Page(QWizardPage):
         self.message.setObjectName("pageMessage")
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-    def say(self, text: str, *, error: bool = False, ok: bool = False) -> None:
-        color = "#b00020" if error else "#1b7a2e" if ok else "palette(text)"
+    def say(self, text: str, *, error: bool = False, ok: bool = False, partial: bool = False) -> None:
+        color = "#b00020" if error else "#1b7a2e" if ok else "#b36b00" if partial else "palette(text)"
         self.message.setStyleSheet(f"color: {color};")
         self.message.setText(text)
         self.message.setVisible(bool(text))
@@ -299,9 +299,12 @@ class MappingPage(_Page):
         self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.preview.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.preview.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        side = QVBoxLayout()
+        side.addLayout(grid)
+        side.addStretch(1)
         body = QHBoxLayout()
         body.addWidget(self.preview, 3)
-        body.addLayout(grid, 2)
+        body.addLayout(side, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(body, 1)
@@ -440,7 +443,7 @@ class CheckPage(_Page):
     def _checked(self, report: ImportReport) -> None:
         self.errors.set_report(report)
         bad = report.status in ("rejected", "no_data")
-        self.say(report.message(self.w.lang), error=bad, ok=report.status == "ok")
+        self.say(report.message(self.w.lang), error=bad, ok=report.status == "ok", partial=report.status == "partial")
         self.report_button.setEnabled(bool(report.errors) and report.sheet is not None)
         self.completeChanged.emit()
 
@@ -501,7 +504,8 @@ class ResultPage(_Page):
         self.w.commit(self._imported, self._not_imported, strict=self.w.check_page.strict.isChecked())
 
     def _imported(self, report: ImportReport) -> None:
-        self.say(report.message(self.w.lang), ok=report.status == "ok", error=report.status == "rejected")
+        self.say(report.message(self.w.lang), ok=report.status == "ok", error=report.status == "rejected",
+                 partial=report.status == "partial")
         n = report.counts()
         self.counts.setText(self.tr(
             "读取 {rows_read} 行；导入 {villages_imported} 个村，其中站点 {stations_imported} 个"
