@@ -19,6 +19,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: a
     bk = dsub.add_parser("backup", parents=[common], help="把 SQLite 数据库完整复制一份 / copy the database")
     bk.add_argument("out", type=Path)
     bk.set_defaults(handler=cmd_backup)
+    from villagepost.commands.coverage import cmd_setting
+
+    st = dsub.add_parser("setting", parents=[common], help="登记册统计口径设置 / registry settings")
+    st.add_argument("name", choices=["include-village-like"],
+                    help="include-village-like：建制村总数是否计入类似村委会（500–599）/ count 500–599 as 建制村")
+    st.add_argument("value", nargs="?", metavar="on|off", help="不写则显示当前值 / omit to show the current value")
+    st.set_defaults(handler=cmd_setting)
 
 
 def cmd_info(args: argparse.Namespace, ctx: Context) -> int:

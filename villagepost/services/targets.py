@@ -1,0 +1,172 @@
+"""Targets of a scope (issue 5 item 4, DOMAIN.md §4): a coverage rate or a count of stations of a type,
+a value and a deadline; several per scope (85% by 2024-12-31, 100% by 2025-12-31).
+
+One target per (scope, measure, station type, deadline): setting the same one again updates its value
+and note, so a county correcting "85%" to "90%" does not end up with two lines on its chart. The day it
+was first set (`created_on`) is kept: the lag line of each township starts there.
+
+A township without targets of its own is paced against the nearest ancestor's (`targets_for`): a
+county's "100% by 2025" is every township's target too, unless the township was given its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from villagepost.core.divisions import Level, ancestors_of
+from villagepost.core.errors import KnownError
+from villagepost.core.pacing import Measure, Target
+from villagepost.core.stations import StationType
+from villagepost.services.coverage import NATION_LEVEL, scope_unit
+from villagepost.services.registry import Registry
+from villagepost.storage.models import Division
+from villagepost.storage.models import Target as TargetModel
+from villagepost.storage.queries import prefix_filter
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """A stored target as lists, the pacing report and the window show it."""
+
+    id: int
+    scope: str
+    scope_name: str
+    measure: Measure
+    #: a rate 0..1 (coverage_rate) or a number of stations (station_count)
+    value: float
+    deadline: dt.date
+    station_type: str | None
+    created_on: dt.date
+    note: str | None
+
+    def core(self, scope: str | None = None) -> Target:
+        """The `core.pacing.Target` (for `scope` when it is inherited by a unit below)."""
+        return Target(scope if scope is not None else self.scope, self.measure, self.value, self.deadline,
+                      None if self.station_type is None else StationType(self.station_type), self.created_on)
+
+    def describe(self, lang: str = "zh") -> str:
+        """'2025-12-31 前覆盖率达到 100.0%' / 'coverage 100.0% by 2025-12-31' for lists and messages."""
+        day = self.deadline.isoformat()
+        if self.measure is Measure.COVERAGE_RATE:
+            pct = f"{self.value * 100:.1f}%"
+            return f"coverage {pct} by {day}" if lang == "en" else f"{day} 前覆盖率达到 {pct}"
+        n = f"{self.value:g}"
+        return (f"{n} stations of type {self.station_type} by {day}" if lang == "en"
+                else f"{day} 前{self.station_type}达到 {n} 个")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "scope": self.scope, "scope_name": self.scope_name, "measure": self.measure.value,
+                "value": self.value, "deadline": self.deadline.isoformat(), "station_type": self.station_type,
+                "created_on": self.created_on.isoformat(), "note": self.note}
+
+
+def _row(t: TargetModel, name: str) -> TargetRow:
+    return TargetRow(t.id, t.scope, name, Measure(t.measure), t.value, t.deadline, t.station_type, t.created_on,
+                     t.note)
+
+
+def check_value(measure: Measure, value: float, station_type: StationType | str | None) -> StationType | None:
+    """The refusals a user can cause, with the texts the CLI and the window show; returns the type."""
+    if measure is Measure.COVERAGE_RATE:
+        if not (isinstance(value, int | float) and math.isfinite(value) and 0 < value <= 1):
+            raise KnownError("target.rate_range", value=f"{value * 100:g}")
+        if station_type is not None:
+            raise KnownError("target.rate_with_type")
+        return None
+    if station_type is None:
+        raise KnownError("target.count_needs_type", types="、".join(t.value for t in StationType))
+    try:
+        stype = StationType(station_type)
+    except ValueError:
+        raise KnownError("target.type_unknown", value=str(station_type),
+                         types="、".join(t.value for t in StationType)) from None
+    if not (math.isfinite(value) and value >= 1 and value == int(value)):
+        raise KnownError("target.count_invalid", value=f"{value:g}")
+    return stype
+
+
+def set_target(reg: Registry, scope: str, measure: Measure, value: float, deadline: dt.date, *,
+               station_type: StationType | str | None = None, note: str | None = None,
+               today: dt.date | None = None) -> TargetRow:
+    """Record a target of `scope`; the same (scope, measure, type, deadline) again updates value and note."""
+    unit = scope_unit(reg, scope)
+    if unit.level == NATION_LEVEL or unit.level >= Level.VILLAGE:
+        raise KnownError("target.village_scope", scope=unit.code or unit.name)
+    if not reg.actor.may_touch(unit.code):
+        raise KnownError("target.out_of_scope", scope=unit.code, actor=reg.actor.name,
+                         scopes="、".join(reg.actor.scopes))
+    stype = check_value(measure, value, station_type)
+    type_value = None if stype is None else stype.value
+    note = note.strip() or None if note is not None else None
+    with reg.write() as s:
+        existing = s.execute(select(TargetModel).where(
+            TargetModel.scope == unit.code, TargetModel.measure == measure.value, TargetModel.deadline == deadline,
+            TargetModel.station_type.is_(None) if type_value is None else TargetModel.station_type == type_value,
+        )).scalar()
+        if existing is None:
+            existing = TargetModel(scope=unit.code, measure=measure.value, value=float(value), deadline=deadline,
+                                   station_type=type_value, created_on=today or dt.date.today(),
+                                   created_by=reg.actor.name, note=note)
+            s.add(existing)
+        else:
+            existing.value = float(value)
+            existing.note = note if note is not None else existing.note
+        s.flush()
+        return _row(existing, unit.name)
+
+
+def _names(s: Any, codes: set[str]) -> dict[str, str]:
+    if not codes:
+        return {}
+    return dict(s.execute(select(Division.code, Division.name).where(Division.code.in_(sorted(codes)))).all())
+
+
+def list_targets(reg: Registry, scope: str | None = None) -> list[TargetRow]:
+    """The targets of `scope` and of every unit below it (None or '' = all), by scope then deadline."""
+    code = "" if not scope else scope_unit(reg, scope).code
+    with reg.read() as s:
+        stmt = select(TargetModel)
+        if code:
+            stmt = stmt.where(prefix_filter(TargetModel.scope, code))
+        rows = list(s.scalars(stmt.order_by(TargetModel.scope, TargetModel.deadline, TargetModel.measure,
+                                            TargetModel.station_type, TargetModel.id)))
+        names = _names(s, {t.scope for t in rows})
+    return [_row(t, names.get(t.scope, "")) for t in rows]
+
+
+def remove_target(reg: Registry, target_id: int) -> None:
+    """Delete a target (a target is a plan, not history: a withdrawn plan leaves nothing to keep)."""
+    with reg.write() as s:
+        target = s.get(TargetModel, target_id)
+        if target is None:
+            raise KnownError("target.not_found", id=target_id)
+        if not reg.actor.may_touch(target.scope):
+            raise KnownError("target.out_of_scope", scope=target.scope, actor=reg.actor.name,
+                             scopes="、".join(reg.actor.scopes))
+        s.delete(target)
+
+
+def targets_for(reg: Registry, scope: str) -> tuple[list[TargetRow], str]:
+    """The targets `scope` is paced against, and whose they are: its own, else the nearest ancestor's.
+
+    Returns ([], the scope's code) when neither it nor any unit above it has a target.
+    """
+    unit = scope_unit(reg, scope)
+    if not unit.code:
+        return [], ""
+    chain = [unit.code, *reversed(ancestors_of(unit.code))]
+    with reg.read() as s:
+        rows = list(s.scalars(select(TargetModel).where(TargetModel.scope.in_(chain))
+                              .order_by(TargetModel.deadline, TargetModel.measure, TargetModel.station_type,
+                                        TargetModel.id)))
+        names = _names(s, {t.scope for t in rows})
+    for code in chain:
+        own = [_row(t, names.get(code, "")) for t in rows if t.scope == code]
+        if own:
+            return own, code
+    return [], unit.code
