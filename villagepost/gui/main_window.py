@@ -11,6 +11,7 @@ search, loads, opening another database) runs on the background worker (`ops.Tas
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,6 +53,7 @@ from villagepost.services.tables import StationHit
 if TYPE_CHECKING:
     from villagepost.gui.first_start import FirstStartDialog
     from villagepost.gui.import_wizard import ImportWizard
+    from villagepost.gui.settings_dialog import SettingsChange, SettingsDialog
     from villagepost.gui.station_editor import StationEditor
 
 log = logging.getLogger(__name__)
@@ -171,6 +173,12 @@ class MainWindow(QMainWindow):
         self.import_action.triggered.connect(self.open_import_wizard)
         file_menu.addAction(self.import_action)
         file_menu.addSeparator()
+        self.settings_action = QAction(self.tr("选项(&P)…"), self)
+        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.settings_action.triggered.connect(self.open_settings)
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
         self.quit_action = QAction(self.tr("退出(&X)"), self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -219,6 +227,11 @@ class MainWindow(QMainWindow):
         state = self.settings.get(opts.WINDOW_STATE)
         if not state.isEmpty():
             self.restoreState(state)
+        for tab, option in ((self.villages_tab, opts.VILLAGES_HEADER), (self.stations_tab, opts.STATIONS_HEADER)):
+            header_state = self.settings.get(option)
+            if not header_state.isEmpty():
+                tab.view.horizontalHeader().restoreState(header_state)  # widths, order and sort column
+        self.tabs.setCurrentIndex(min(self.settings.get(opts.CURRENT_TAB), self.tabs.count() - 1))
         splitter = self.settings.get(opts.SPLITTER_STATE)
         if splitter.isEmpty() or not self.splitter.restoreState(splitter):
             # The tables need the width; the tree's names and codes fit in 30% of a 1366-pixel screen.
@@ -441,6 +454,35 @@ class MainWindow(QMainWindow):
         editor.show()
         return editor
 
+    def open_settings(self) -> SettingsDialog:
+        """选项: this PC's preferences and the registry's 类似村委会 option (window-modal, non-blocking)."""
+        from villagepost.gui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self, self.taskman, self.registry, self.settings, lang=self.lang)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._settings_changed(dialog.apply()))
+        dialog.open()
+        return dialog
+
+    def _settings_changed(self, change: SettingsChange) -> None:
+        from villagepost.gui.settings_dialog import write_village_like
+        from villagepost.storage.location import default_db_path
+
+        if change.user_name is not None:
+            self.registry.actor = replace(self.registry.actor, name=change.user_name)
+            self._update_status()
+        if change.include_village_like is not None:
+            registry, on = self.registry, change.include_village_like
+            (BackgroundOp(self, self.taskman, lambda _ctx: write_village_like(registry, on), lang=self.lang)
+             .success(lambda _r: self.statusBar().showMessage(
+                 self.tr("已修改登记册设置：建制村总数{what}类似村委会。").format(
+                     what=self.tr("计入") if on else self.tr("不计入")), 8000))
+             .run_in_background())
+        if change.language is not None:
+            QMessageBox.information(self, self.tr("选项"), self.tr("界面语言将在下次启动村邮通时改变。"))
+        if change.database is not None:
+            self.open_database(change.database or str(default_db_path()))
+
     def open_import_wizard(self) -> ImportWizard:
         """The roster import wizard (one at a time; an open one comes to the front)."""
         from villagepost.gui.import_wizard import ImportWizard
@@ -553,6 +595,9 @@ class MainWindow(QMainWindow):
             self.settings.set(opts.WINDOW_GEOMETRY, QByteArray(self.saveGeometry()))
             self.settings.set(opts.WINDOW_STATE, QByteArray(self.saveState()))
             self.settings.set(opts.SPLITTER_STATE, QByteArray(self.splitter.saveState()))
+            self.settings.set(opts.CURRENT_TAB, self.tabs.currentIndex())
+            self.settings.set(opts.VILLAGES_HEADER, QByteArray(self.villages_tab.view.horizontalHeader().saveState()))
+            self.settings.set(opts.STATIONS_HEADER, QByteArray(self.stations_tab.view.horizontalHeader().saveState()))
             self.settings.sync()
             self.taskman.shutdown()  # a running load is cancelled and rolled back before we close
             self.registry.close()
