@@ -86,6 +86,10 @@ def tables_views(work: Path, output: Path, width: int, height: int) -> None:
     save(window, output / "stations_tab_county_by_date.png")
     editor_views(window, output)
     wizard_views(window, output)
+    settings = window.open_settings()
+    wait_until(settings.village_like.isEnabled)
+    save(settings, output / "settings_dialog.png")
+    settings.reject()
     window.close()
 
 
