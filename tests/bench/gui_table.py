@@ -102,7 +102,9 @@ def child_ours(db: str, work: Path) -> dict[str, float]:
     from PySide6.QtTest import QTest
 
     app = _app()
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "config"))
+    # a fresh settings folder per run: the window remembers its tab and sort order, which would change the run
+    config = tempfile.mkdtemp(prefix="config-", dir=work)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, config)
     from villagepost.gui.main_window import MainWindow
     from villagepost.gui.settings import Settings
     from villagepost.gui.villages_tab import CODE, NAME
@@ -167,6 +169,7 @@ def child_ours(db: str, work: Path) -> dict[str, float]:
     out["stations"] = float(stations.model.total)
     out["peak_mb"] = _peak_mb()
     window.close()
+    shutil.rmtree(config, ignore_errors=True)
     del app
     return out
 
