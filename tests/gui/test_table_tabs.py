@@ -280,3 +280,37 @@ def test_a_registry_switch_empties_the_scope(
         window._switch_registry(other)
     qtbot.waitUntil(lambda: tab.model.total == 0 and not tab.model.loading, timeout=5000)
     assert tab.scope is None and tab.count_label.text() == "共 0 个站点"
+
+
+def test_the_tree_shows_covered_and_total_villages_and_follows_changes(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], pingluo: Registry
+) -> None:
+    from villagepost.gui.division_tree import COVER_COLUMN, NAME_COLUMN
+    from villagepost.services import coverage, station_ops
+
+    window = make_window(pingluo)
+    county = window.model.index_for_code("640221")
+    report = coverage.coverage(pingluo, "6402")
+    expected = next(c for c in report.children if c.code == "640221")
+    cell = county.siblingAtColumn(COVER_COLUMN)
+    qtbot.waitUntil(lambda: cell.data() is not None, timeout=5000)
+    assert cell.data() == f"{expected.villages_covered}/{expected.villages_total}"
+    assert expected.villages_total == 144 and expected.villages_covered > 0
+    assert window.model.headerData(COVER_COLUMN, Qt.Orientation.Horizontal) == "覆盖"
+    window.go_to("640221100201")  # 和平村委会: its 村邮站 alone does not cover it
+    township = window.model.index_for_code("640221100")
+    heping = window.model.index_for_code("640221100201").siblingAtColumn(COVER_COLUMN)
+    qtbot.waitUntil(lambda: heping.data() is not None, timeout=5000)
+    assert heping.data() == "0/1"
+    residents = window.model.index_for_code("640221100001").siblingAtColumn(COVER_COLUMN)
+    assert residents.data() is None  # a 居委会 is not a 建制村: nothing to count
+    before = township.siblingAtColumn(COVER_COLUMN).data()
+    editor = window.open_station("640221100201-01")
+    qtbot.waitUntil(lambda: editor.details is not None, timeout=5000)
+    editor.type_combo.setCurrentIndex(editor.type_combo.findData("村邮站+快递超市"))
+    editor.save()
+    qtbot.waitUntil(lambda: heping.data() == "1/1", timeout=5000)
+    covered, total = (int(n) for n in before.split("/"))
+    qtbot.waitUntil(lambda: township.siblingAtColumn(COVER_COLUMN).data() == f"{covered + 1}/{total}", timeout=5000)
+    assert station_ops.station_details(pingluo, "640221100201-01").station_type == "村邮站+快递超市"
+    assert window.model.index_for_code("640221100201").siblingAtColumn(NAME_COLUMN).data() == "和平村委会"

@@ -11,6 +11,7 @@ search, loads, opening another database) runs on the background worker (`ops.Tas
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Future
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,9 +35,10 @@ from shiboken6 import isValid
 
 from villagepost import __version__
 from villagepost.core.actor import Actor
+from villagepost.core.errors import KnownError
 from villagepost.core.messages import DEFAULT_LANG, tr
 from villagepost.gui import settings as opts
-from villagepost.gui.division_tree import CODE_COLUMN, NAME_COLUMN, DivisionTreeModel
+from villagepost.gui.division_tree import CODE_COLUMN, COVER_COLUMN, NAME_COLUMN, DivisionTreeModel
 from villagepost.gui.ops import BackgroundOp, OpContext, TaskManager
 from villagepost.gui.search_box import SearchBox
 from villagepost.gui.settings import Settings
@@ -45,7 +47,7 @@ from villagepost.gui.stations_tab import StationsTab
 from villagepost.gui.unit_details import UnitDetailsPanel
 from villagepost.gui.villages_tab import VillagesTab
 from villagepost.gui.window_sizing import bring_to_front, settle_layout
-from villagepost.services import divisions, tables
+from villagepost.services import coverage, divisions, tables
 from villagepost.services.divisions import UnitHit, UnitInfo
 from villagepost.services.registry import Registry
 from villagepost.services.tables import StationHit
@@ -102,6 +104,9 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(NAME_COLUMN, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(CODE_COLUMN, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(CODE_COLUMN, self.fontMetrics().horizontalAdvance("000000000000") + 24)
+        header.setSectionResizeMode(COVER_COLUMN, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(COVER_COLUMN, self.fontMetrics().horizontalAdvance("487,144/487,144") + 16)
+        self.model.children_fetched.connect(self._request_covers)
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
 
         self.search = SearchBox(self)
@@ -473,10 +478,13 @@ class MainWindow(QMainWindow):
             self._update_status()
         if change.include_village_like is not None:
             registry, on = self.registry, change.include_village_like
+            def written(_result: object) -> None:
+                self.statusBar().showMessage(self.tr("已修改登记册设置：建制村总数{what}类似村委会。").format(
+                    what=self.tr("计入") if on else self.tr("不计入")), 8000)
+                self.refresh_covers()  # every total changed
+
             (BackgroundOp(self, self.taskman, lambda _ctx: write_village_like(registry, on), lang=self.lang)
-             .success(lambda _r: self.statusBar().showMessage(
-                 self.tr("已修改登记册设置：建制村总数{what}类似村委会。").format(
-                     what=self.tr("计入") if on else self.tr("不计入")), 8000))
+             .success(written)
              .run_in_background())
         if change.language is not None:
             QMessageBox.information(self, self.tr("选项"), self.tr("界面语言将在下次启动村邮通时改变。"))
@@ -508,6 +516,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(report.message(self.lang), 15000)
         self.villages_tab.mark_stale()
         self.stations_tab.mark_stale()
+        self.refresh_covers()
         self.station_undo.stack.clear()  # an import may have changed the stations its commands name
 
     def show_village_stations(self, code: str) -> None:
@@ -518,6 +527,33 @@ class MainWindow(QMainWindow):
     def _station_changed(self, _code: str) -> None:
         self.villages_tab.mark_stale()
         self.stations_tab.mark_stale()
+        self.refresh_covers()
+
+    def _request_covers(self, parent: str | None) -> None:
+        """Ask services.coverage for the covered/total 建制村 of `parent`'s children, on the reader thread."""
+        if self.taskman.closing:
+            return
+        registry = self.registry
+
+        def job() -> dict[str, tuple[int, int]]:
+            report = coverage.coverage(registry, parent or "")
+            return {c.code: (c.villages_covered, c.villages_total) for c in report.children}
+
+        def done(future: Future[dict[str, tuple[int, int]]]) -> None:
+            if future.cancelled() or self.taskman.closing or registry is not self.registry:
+                return
+            exc = future.exception()
+            if exc is None:
+                self.model.set_cover(parent, future.result())
+            elif not isinstance(exc, KnownError):  # a registry without units: nothing to show, not a bug
+                raise exc
+
+        self.taskman.run_read(job, done)
+
+    def refresh_covers(self) -> None:
+        """Stations changed: read the covers of every expanded level again."""
+        for parent in self.model.fetched_parents():
+            self._request_covers(parent)
 
     # --- loading and opening -------------------------------------------------------------------
     def open_load_dialog(self, *, first_start: bool) -> FirstStartDialog:
