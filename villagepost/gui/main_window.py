@@ -105,7 +105,8 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(CODE_COLUMN, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(CODE_COLUMN, self.fontMetrics().horizontalAdvance("000000000000") + 24)
         header.setSectionResizeMode(COVER_COLUMN, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(COVER_COLUMN, self.fontMetrics().horizontalAdvance("487,144/487,144") + 16)
+        # a province's figures fit; the country's (487,144/487,144) are elided, its tooltip has them whole
+        header.resizeSection(COVER_COLUMN, self.fontMetrics().horizontalAdvance("99,999/99,999") + 12)
         self.model.children_fetched.connect(self._request_covers)
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
 
@@ -142,8 +143,8 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.tabs)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 7)
+        self.splitter.setStretchFactor(0, 35)
+        self.splitter.setStretchFactor(1, 65)
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
 
@@ -239,8 +240,8 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(min(self.settings.get(opts.CURRENT_TAB), self.tabs.count() - 1))
         splitter = self.settings.get(opts.SPLITTER_STATE)
         if splitter.isEmpty() or not self.splitter.restoreState(splitter):
-            # The tables need the width; the tree's names and codes fit in 30% of a 1366-pixel screen.
-            self.splitter.setSizes([int(self.width() * 0.3), int(self.width() * 0.7)])
+            # The tables need the width; the tree's names, codes and covers fit in 35% of a 1366-pixel screen.
+            self.splitter.setSizes([int(self.width() * 0.35), int(self.width() * 0.65)])
 
     # --- start-up ------------------------------------------------------------------------------
     def setVisible(self, visible: bool) -> None:  # noqa: N802 (Qt override)
