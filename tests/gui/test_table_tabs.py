@@ -271,6 +271,9 @@ def test_a_registry_switch_empties_the_scope(
     qtbot: QtBot, make_window: Callable[..., MainWindow], pingluo: Registry, sqlite_registry: Callable[..., Registry],
 ) -> None:
     window = make_window(pingluo)
+    window.tabs.setCurrentWidget(window.villages_tab)
+    wait_loaded(qtbot, window.villages_tab)
+    assert window.villages_tab.model.total == 182
     tab: StationsTab = window.stations_tab
     window.tabs.setCurrentWidget(tab)
     wait_loaded(qtbot, tab)
@@ -280,6 +283,11 @@ def test_a_registry_switch_empties_the_scope(
         window._switch_registry(other)
     qtbot.waitUntil(lambda: tab.model.total == 0 and not tab.model.loading, timeout=5000)
     assert tab.scope is None and tab.count_label.text() == "共 0 个站点"
+    villages = window.villages_tab  # hidden during the switch: it reads the new registry when shown
+    window.tabs.setCurrentWidget(villages)
+    wait_loaded(qtbot, villages)
+    assert villages.model.total == len(village_units(other)) and villages.model.total != 182
+    assert all(code.startswith("640323") for code in column(villages, CODE))
 
 
 def test_the_tree_shows_covered_and_total_villages_and_follows_changes(

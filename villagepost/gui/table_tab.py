@@ -45,6 +45,7 @@ class TableTab(QWidget):
         self.model = model
         self.scope: str | None = None
         self._stale = True
+        self._data_changed = False
         self._pending_select: int | None = None
 
         self.filters = QHBoxLayout()
@@ -120,16 +121,14 @@ class TableTab(QWidget):
         self.mark_stale()
 
     def mark_stale(self) -> None:
-        """The data changed: re-read when next shown (now, if visible)."""
-        self._stale = True
+        """The data changed (an edit, an import, another database): re-read when next shown (now, if visible)."""
+        self._data_changed = True
         if self.isVisible():
-            self.model.refresh()
-            self._stale = False
-            self.count_label.setText(translate("TableTab", "正在读取…"))
+            self.apply_filters()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
-        if self._stale:
+        if self._stale or self._data_changed:
             self.apply_filters()
 
     def current_query(self) -> object:
@@ -140,10 +139,15 @@ class TableTab(QWidget):
         self._filter_timer.stop()
         self._stale = False
         query = self.current_query()
-        if query == self.model.query and self.model.generation > 0:
+        if self._data_changed:  # the same query may answer differently now: read it again, rows too
+            self._data_changed = False
+            self.model.query = query
+            self.model.refresh()
+        elif query == self.model.query and self.model.generation > 0:
             return
+        else:
+            self.model.set_query(query)
         self.count_label.setText(translate("TableTab", "正在读取…"))
-        self.model.set_query(query)
 
     # --- selection ------------------------------------------------------------------------------
     def selected_ids(self) -> list[int]:
