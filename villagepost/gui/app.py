@@ -22,7 +22,7 @@ from villagepost.core.actor import Actor
 from villagepost.core.errors import KnownError
 from villagepost.gui import crash, fonts
 from villagepost.gui import settings as opts
-from villagepost.gui.translations import install_qt_translations
+from villagepost.gui.translations import install_translations
 from villagepost.services.registry import Registry
 
 ENV_EXIT_AFTER_PAINT = "VILLAGEPOST_EXIT_AFTER_PAINT"
@@ -100,7 +100,7 @@ def run(db: str | None = None, lang: str = "zh") -> int:
     crash.install(lang)
     settings = opts.Settings()
     db, lang = window_choices(settings, db, lang)
-    install_qt_translations(app, lang)
+    install_translations(app, lang)
     try:
         registry = Registry.open(db, actor=Actor(name=settings.get(opts.USER_NAME)))
     except KnownError as exc:

@@ -51,7 +51,8 @@ from PySide6.QtWidgets import (
 )
 
 from villagepost.core.errors import Cancelled, KnownError
-from villagepost.core.messages import DEFAULT_LANG, tr
+from villagepost.core.messages import DEFAULT_LANG
+from villagepost.core.messages import tr as catalogue_text
 from villagepost.gui import settings as opts
 from villagepost.gui.ops import BackgroundOp, OpContext, TaskManager, default_failure
 from villagepost.gui.settings import Settings
@@ -596,7 +597,7 @@ class ImportWizard(QWizard):
                 default_failure(self, exc, self.lang)
 
         self.op = (BackgroundOp(self, self.taskman, job, lang=self.lang)
-                   .with_progress(label, cancellable=cancellable, describe=lambda key: tr(key, self.lang))
+                   .with_progress(label, cancellable=cancellable, describe=lambda key: catalogue_text(key, self.lang))
                    .success(succeeded)
                    .failure(failed))
         self.op.run_in_background()

@@ -35,7 +35,8 @@ from PySide6.QtWidgets import (
 )
 
 from villagepost.core.errors import KnownError
-from villagepost.core.messages import DEFAULT_LANG, tr
+from villagepost.core.messages import DEFAULT_LANG
+from villagepost.core.messages import tr as catalogue_text
 from villagepost.gui import settings as opts
 from villagepost.gui.ops import BackgroundOp, TaskManager
 from villagepost.gui.settings import Settings
@@ -204,7 +205,7 @@ class SettingsDialog(QDialog):
                 self._refuse(exc.message(self.lang))
                 return
             if self.server_radio.isChecked() and where.path is not None:
-                self._refuse(tr("db.bad_url", self.lang, {"db": database}))
+                self._refuse(catalogue_text("db.bad_url", self.lang, {"db": database}))
                 return
         self.accept()
 

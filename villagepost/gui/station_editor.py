@@ -77,15 +77,16 @@ def field_label(name: str, lang: str) -> str:
 
 
 def kind_text(kind: str) -> str:
+    """A history event's kind as the list shows it (its own context: 撤销 there is "undone", not "undo")."""
     return {
-        EventKind.PLANNED.value: translate("StationEditor", "筹建"),
-        EventKind.OPENED.value: translate("StationEditor", "开通"),
-        EventKind.MERGED.value: translate("StationEditor", "合并"),
-        EventKind.TYPE_CHANGED.value: translate("StationEditor", "类型变更"),
-        EventKind.SUSPENDED.value: translate("StationEditor", "暂停"),
-        EventKind.REOPENED.value: translate("StationEditor", "恢复运营"),
-        EventKind.CLOSED.value: translate("StationEditor", "关闭"),
-        EventKind.UNDONE.value: translate("StationEditor", "撤销"),
+        EventKind.PLANNED.value: translate("StationHistory", "筹建"),
+        EventKind.OPENED.value: translate("StationHistory", "开通"),
+        EventKind.MERGED.value: translate("StationHistory", "合并"),
+        EventKind.TYPE_CHANGED.value: translate("StationHistory", "类型变更"),
+        EventKind.SUSPENDED.value: translate("StationHistory", "暂停"),
+        EventKind.REOPENED.value: translate("StationHistory", "恢复运营"),
+        EventKind.CLOSED.value: translate("StationHistory", "关闭"),
+        EventKind.UNDONE.value: translate("StationHistory", "撤销"),
     }.get(kind, kind)
 
 
