@@ -73,7 +73,12 @@ INVALID_STYLE = "[invalid=\"true\"] { border: 1px solid #b00020; background: #ff
 def field_label(name: str, lang: str) -> str:
     """The field's name as the service's messages say it (so an error names the field the clerk sees)."""
     zh, en = FIELD_LABELS.get(name, (name, name))
-    return en if lang == "en" else zh
+    return en[:1].upper() + en[1:] if lang == "en" else zh
+
+
+def form_label(name: str, lang: str) -> str:
+    """A form row's caption: the field's name and the language's colon."""
+    return field_label(name, lang) + (":" if lang == "en" else "：")
 
 
 def kind_text(kind: str) -> str:
@@ -256,22 +261,22 @@ class StationEditor(QDialog):
 
         basic = QWidget(self)
         form = QFormLayout(basic)
-        form.addRow(field_label("name", lang) + "：", self.edits["name"])
-        form.addRow(field_label("station_type", lang) + "：", self.type_combo)
+        form.addRow(form_label("name", lang), self.edits["name"])
+        form.addRow(form_label("station_type", lang), self.type_combo)
         form.addRow(self.type_date_label, self.type_date)
-        form.addRow(field_label("coop", lang) + "：", self.coop_combo)
-        form.addRow(field_label("operator", lang) + "：", self.edits["operator"])
-        form.addRow(field_label("contact", lang) + "：", self.edits["contact"])
-        form.addRow(field_label("phone", lang) + "：", self.edits["phone"])
+        form.addRow(form_label("coop", lang), self.coop_combo)
+        form.addRow(form_label("operator", lang), self.edits["operator"])
+        form.addRow(form_label("contact", lang), self.edits["contact"])
+        form.addRow(form_label("phone", lang), self.edits["phone"])
         coords = QHBoxLayout()
         coords.addWidget(self.edits["lon"])
-        coords.addWidget(QLabel(field_label("lat", lang) + "：", basic))
+        coords.addWidget(QLabel(form_label("lat", lang), basic))
         coords.addWidget(self.edits["lat"])
-        form.addRow(field_label("lon", lang) + "：", coords)
-        form.addRow(field_label("opened", lang) + "：", self.edits["opened"])
+        form.addRow(form_label("lon", lang), coords)
+        form.addRow(form_label("opened", lang), self.edits["opened"])
         form.addRow("", self.planned)
-        form.addRow(field_label("floor_area", lang) + "：", self.edits["floor_area"])
-        form.addRow(field_label("notes", lang) + "：", self.notes)
+        form.addRow(form_label("floor_area", lang), self.edits["floor_area"])
+        form.addRow(form_label("notes", lang), self.notes)
         self.type_date_label.hide()
         self.type_date.hide()
 
