@@ -22,6 +22,7 @@ from typing import Any
 from villagepost.core.checklists import Checklist
 from villagepost.core.divisions import Level
 from villagepost.core.errors import Cancelled, KnownError
+from villagepost.core.files import publish
 from villagepost.core.stations import stored_items
 from villagepost.reports.checklist_pdf import Answers, ChecklistWriter, Sheet, StationFacts, full_title
 from villagepost.services import printing_messages as _messages  # noqa: F401  (registers the texts)
@@ -145,7 +146,7 @@ def _write_pdf(target: Path, sheets: Iterable[Sheet], *, printed_on: dt.date, ti
             for sheet in sheets:
                 writer.add(sheet)
             writer.close()
-            part.replace(target)
+            publish(part, target)
         except BaseException:
             part.unlink(missing_ok=True)
             raise
@@ -238,7 +239,7 @@ def print_summary(reg: Registry, scope: str, out: Path, *, on: dt.date | None = 
             part = target.with_name(f".{target.name}.part")
             try:
                 pages = write_summary_pdf(data, part, unit=by, printed_on=printed)
-                part.replace(target)
+                publish(part, target)
             finally:
                 part.unlink(missing_ok=True)
         else:
