@@ -169,7 +169,7 @@ def test_close_dialog_refuses_a_future_date_then_closes_and_undo_reopens(
     dialog.date_edit.setText("2099-01-01")
     dialog.submit()
     qtbot.waitUntil(dialog.error.isVisible, timeout=5000)
-    assert dialog.error.text() == f"日期：日期“2099-01-01”（2099-01-01）晚于今天（{TODAY}）"
+    assert dialog.error.text() == f"日期“2099-01-01”（2099-01-01）晚于今天（{TODAY}）"
     assert dialog.isVisible()
     dialog.date_edit.setText("2025-03-31")
     dialog.note_edit.setText("店主外出务工")
