@@ -465,215 +465,235 @@ Please send this file to support. You can go on working, or quit and open Villag
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="92"/>
+        <location filename="../../villagepost/gui/main_window.py" line="93"/>
         <source>村邮通 VillagePost</source>
         <extracomment>Size on first start when no geometry is saved; fits a 1366×768 laptop with its taskbar. An explicit minimum, above what the content ever needs: the search list appearing must not change the window&apos;s size constraints (no jump, no size renegotiation with the window manager). emitted once, right after the window&apos;s first paint has been flushed emitted when the tree shows the registry (after start(), a load, or opening another database) emitted with a UnitInfo when the details panel shows a unit</extracomment>
         <translation>VillagePost 村邮通</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="139"/>
+        <location filename="../../villagepost/gui/main_window.py" line="140"/>
         <source>概况</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="140"/>
+        <location filename="../../villagepost/gui/main_window.py" line="141"/>
         <source>村庄</source>
         <translation>Villages</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="141"/>
+        <location filename="../../villagepost/gui/main_window.py" line="142"/>
         <source>站点</source>
         <translation>Stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="169"/>
+        <location filename="../../villagepost/gui/main_window.py" line="170"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="170"/>
+        <location filename="../../villagepost/gui/main_window.py" line="171"/>
         <source>打开数据库(&amp;O)…</source>
         <translation>&amp;Open database…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="174"/>
+        <location filename="../../villagepost/gui/main_window.py" line="175"/>
         <source>载入区划代码(&amp;L)…</source>
         <translation>&amp;Load division codes…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="177"/>
+        <location filename="../../villagepost/gui/main_window.py" line="178"/>
         <source>导入花名册(&amp;I)…</source>
         <translation>&amp;Import roster…</translation>
     </message>
     <message>
         <location filename="../../villagepost/gui/main_window.py" line="182"/>
+        <source>导出(&amp;E)</source>
+        <translation>&amp;Export</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="183"/>
+        <source>登记表（所选范围）(&amp;R)…</source>
+        <translation>&amp;Registry (selected scope)…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="188"/>
+        <source>乡镇填报模板（所选乡镇）(&amp;T)…</source>
+        <translation>Township fill-in &amp;template (selected township)…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="193"/>
+        <source>备份数据库(&amp;B)…</source>
+        <translation>&amp;Back up the database…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="198"/>
         <source>选项(&amp;P)…</source>
         <translation>&amp;Preferences…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="188"/>
+        <location filename="../../villagepost/gui/main_window.py" line="204"/>
         <source>退出(&amp;X)</source>
         <translation>E&amp;xit</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="194"/>
+        <location filename="../../villagepost/gui/main_window.py" line="210"/>
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="195"/>
-        <location filename="../../villagepost/gui/main_window.py" line="411"/>
+        <location filename="../../villagepost/gui/main_window.py" line="211"/>
+        <location filename="../../villagepost/gui/main_window.py" line="427"/>
         <source>撤销(&amp;U)</source>
         <translation>&amp;Undo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="198"/>
-        <location filename="../../villagepost/gui/main_window.py" line="413"/>
+        <location filename="../../villagepost/gui/main_window.py" line="214"/>
+        <location filename="../../villagepost/gui/main_window.py" line="429"/>
         <source>重做(&amp;R)</source>
         <translation>&amp;Redo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="207"/>
+        <location filename="../../villagepost/gui/main_window.py" line="223"/>
         <source>站点(&amp;S)</source>
         <translation>&amp;Stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="208"/>
+        <location filename="../../villagepost/gui/main_window.py" line="224"/>
         <source>新增站点(&amp;N)…</source>
         <translation>&amp;New station…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="211"/>
+        <location filename="../../villagepost/gui/main_window.py" line="227"/>
         <source>打开所选站点(&amp;E)…</source>
         <translation>&amp;Edit selected station…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="217"/>
+        <location filename="../../villagepost/gui/main_window.py" line="233"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="218"/>
+        <location filename="../../villagepost/gui/main_window.py" line="234"/>
         <source>关于村邮通(&amp;A)</source>
         <translation>&amp;About VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="308"/>
+        <location filename="../../villagepost/gui/main_window.py" line="324"/>
         <source>村邮通</source>
         <translation>VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="325"/>
+        <location filename="../../villagepost/gui/main_window.py" line="341"/>
         <source>尚未载入区划代码</source>
         <translation>no division codes loaded</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="325"/>
+        <location filename="../../villagepost/gui/main_window.py" line="341"/>
         <source>正在打开…</source>
         <translation>opening…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="327"/>
+        <location filename="../../villagepost/gui/main_window.py" line="343"/>
         <source>全国</source>
         <translation>the whole country</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="328"/>
+        <location filename="../../villagepost/gui/main_window.py" line="344"/>
         <source>{count} 个省级单位</source>
         <translation>{count} provinces</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="331"/>
+        <location filename="../../villagepost/gui/main_window.py" line="347"/>
         <source>数据库：{db}</source>
         <translation>Database: {db}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="333"/>
+        <location filename="../../villagepost/gui/main_window.py" line="349"/>
         <source>范围：{scope}</source>
         <translation>Scope: {scope}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="334"/>
+        <location filename="../../villagepost/gui/main_window.py" line="350"/>
         <source>用户：{name}</source>
         <translation>User: {name}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="341"/>
+        <location filename="../../villagepost/gui/main_window.py" line="357"/>
         <source>目录中没有代码为 {code} 的单位</source>
         <translation>No unit with the code {code} in the tree</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="410"/>
+        <location filename="../../villagepost/gui/main_window.py" line="426"/>
         <source>撤销 {what}(&amp;U)</source>
         <translation>&amp;Undo {what}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="412"/>
+        <location filename="../../villagepost/gui/main_window.py" line="428"/>
         <source>重做 {what}(&amp;R)</source>
         <translation>&amp;Redo {what}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="434"/>
+        <location filename="../../villagepost/gui/main_window.py" line="450"/>
         <source>请先在“站点”页中选择一个站点。</source>
         <translation>Select a station on the Stations page first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="454"/>
+        <location filename="../../villagepost/gui/main_window.py" line="470"/>
         <source>新增站点</source>
         <translation>New station</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="455"/>
+        <location filename="../../villagepost/gui/main_window.py" line="471"/>
         <source>请先在左侧目录（或“村庄”页）中选择站点所在的村。</source>
         <translation>Select the station&apos;s village in the tree on the left (or on the Villages page) first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="483"/>
+        <location filename="../../villagepost/gui/main_window.py" line="499"/>
         <source>已修改登记册设置：建制村总数{what}类似村委会。</source>
         <translation>Registry setting changed: village-committee-like units are {what} the administrative village total.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="484"/>
+        <location filename="../../villagepost/gui/main_window.py" line="500"/>
         <source>计入</source>
         <translation>counted in</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="484"/>
+        <location filename="../../villagepost/gui/main_window.py" line="500"/>
         <source>不计入</source>
         <translation>not counted in</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="491"/>
+        <location filename="../../villagepost/gui/main_window.py" line="507"/>
         <source>选项</source>
         <translation>Preferences</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="491"/>
+        <location filename="../../villagepost/gui/main_window.py" line="507"/>
         <source>界面语言将在下次启动村邮通时改变。</source>
         <translation>The language changes the next time VillagePost starts.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="579"/>
+        <location filename="../../villagepost/gui/main_window.py" line="595"/>
         <source>区划代码已载入。</source>
         <translation>Division codes loaded.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="586"/>
+        <location filename="../../villagepost/gui/main_window.py" line="602"/>
         <source>打开数据库</source>
         <translation>Open database</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="587"/>
+        <location filename="../../villagepost/gui/main_window.py" line="603"/>
         <source>村邮通数据库 (*.sqlite *.sqlite3 *.db);;所有文件 (*)</source>
         <translation>VillagePost databases (*.sqlite *.sqlite3 *.db);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="619"/>
+        <location filename="../../villagepost/gui/main_window.py" line="635"/>
         <source>&lt;h3&gt;村邮通 VillagePost {version}&lt;/h3&gt;&lt;p&gt;县级交通运输部门的农村寄递物流站点登记、合并进度与覆盖率管理工具。&lt;/p&gt;&lt;p&gt;区划代码：国家统计局 2023 年统计用区划代码和城乡划分代码。&lt;br&gt;界面字体：文泉驿微米黑（Apache-2.0 许可）。&lt;/p&gt;</source>
         <translation>&lt;h3&gt;VillagePost 村邮通 {version}&lt;/h3&gt;&lt;p&gt;Registry of rural delivery stations, their merger pace and village coverage for county transport bureaus.&lt;/p&gt;&lt;p&gt;Division codes: National Bureau of Statistics, 2023 statistical division and urban-rural codes.&lt;br&gt;Interface font: WenQuanYi Micro Hei (Apache-2.0 licence).&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="626"/>
+        <location filename="../../villagepost/gui/main_window.py" line="642"/>
         <source>关于村邮通</source>
         <translation>About VillagePost</translation>
     </message>
@@ -823,17 +843,17 @@ Please send this file to support. You can go on working, or quit and open Villag
 <context>
     <name>ServedList</name>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="135"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="140"/>
         <source>12位村级区划代码</source>
         <translation>12-digit village code</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="136"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="141"/>
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="137"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="142"/>
         <source>移除所选</source>
         <translation>Remove selected</translation>
     </message>
@@ -972,240 +992,240 @@ Please send this file to support. You can go on working, or quit and open Villag
 <context>
     <name>StationEditor</name>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="206"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="211"/>
         <source>新增站点 — {village}</source>
         <extracomment>a station was saved or added (argument: its code) details were (re)loaded and shown</extracomment>
         <translation>New station — {village}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="232"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="237"/>
         <source>{hint}；不知道可留空（日期缺失）</source>
         <translation>{hint}; leave empty if unknown (date missing)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="233"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="238"/>
         <source>如 106.438139 或 106°26′17″</source>
         <translation>e.g. 106.438139 or 106°26′17″</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="234"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="239"/>
         <source>如 38.905924</source>
         <translation>e.g. 38.905924</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="235"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="240"/>
         <source>手机11位或固话 0952-7053794</source>
         <translation>11-digit mobile or landline 0952-7053794</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="238"/>
-        <location filename="../../villagepost/gui/station_editor.py" line="248"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="243"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="253"/>
         <source>（未填）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="245"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="250"/>
         <source>类型变更日期：</source>
         <translation>Type changed on:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="254"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="259"/>
         <source>筹建中（尚未开通，没有开通日期）</source>
         <translation>Planned (not open yet, no opening date)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="290"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="295"/>
         <source>{label}（站点所在村以外）</source>
         <translation>{label} (besides the station&apos;s own village)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="296"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="301"/>
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="296"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="301"/>
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="296"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="301"/>
         <source>事件</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="296"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="301"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="297"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="302"/>
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="297"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="302"/>
         <source>记录人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="297"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="302"/>
         <source>登记日期</source>
         <translation>Recorded</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="304"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="309"/>
         <source>撤销所选记录</source>
         <translation>Undo selected entry</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="306"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="311"/>
         <source>记录一条“撤销”，所选记录保留在历史中；可以再撤销。</source>
         <translation>Records an &quot;undone&quot; entry; the selected entry stays in the history. This can be undone too.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="314"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="319"/>
         <source>基本信息</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="315"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="320"/>
         <source>服务、品牌与服务村</source>
         <translation>Services, brands and villages served</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="316"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="321"/>
         <source>历史记录</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="318"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="323"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="322"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="327"/>
         <source>合并…</source>
         <translation>Merge…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="330"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="335"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="332"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="337"/>
         <source>重做</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="334"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="339"/>
         <source>关闭窗口</source>
         <translation>Close window</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="394"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="399"/>
         <source>新增站点</source>
         <translation>New station</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="395"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="400"/>
         <source>所在村：{village}</source>
         <translation>Village: {village}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="405"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="410"/>
         <source>站点 {name}（{code}）</source>
         <translation>Station {name} ({code})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="410"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="415"/>
         <source>{status}（自 {date}）</source>
         <translation>{status} (since {date})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="411"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="416"/>
         <source>&#x3000;建成日期缺失，覆盖从登记之日 {date} 算起</source>
         <translation>  No opening date: coverage counts from the recording day {date}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="413"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="418"/>
         <source>{path}&#x3000;状态：{status}{missing}</source>
         <translation>{path}  Status: {status}{missing}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="451"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="456"/>
         <source>并入：{codes}</source>
         <translation>Joined by: {codes}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="453"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="458"/>
         <source>并入站点 {code}</source>
         <translation>Joined station {code}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="455"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="460"/>
         <source>撤销 #{id}</source>
         <translation>Undoes #{id}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="457"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="462"/>
         <source>已被 #{id} 撤销</source>
         <translation>Undone by #{id}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="460"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="465"/>
         <source>日期缺失</source>
         <translation>Date missing</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="512"/>
-        <location filename="../../villagepost/gui/station_editor.py" line="540"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="517"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="545"/>
         <source>没有修改。</source>
         <translation>Nothing changed.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="534"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="539"/>
         <source>修改站点 {name}</source>
         <translation>Edit station {name}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="538"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="543"/>
         <source>已保存。</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="572"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="577"/>
         <source>已新增站点 {code}。</source>
         <translation>Station {code} added.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="659"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="664"/>
         <source>合并站点</source>
         <translation>Merge stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="666"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="671"/>
         <source>{action} {code}</source>
         <translation>{action} {code}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="676"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="681"/>
         <source>请先在历史记录中选择一条。</source>
         <translation>Select an entry of the history first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="684"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="689"/>
         <source>撤销历史记录 #{id}</source>
         <translation>Undo history entry #{id}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="706"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="711"/>
         <source>村邮通</source>
         <translation>VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="706"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="711"/>
         <source>站点的修改还没有保存。要保存吗？</source>
         <translation>The station&apos;s changes are not saved. Save them?</translation>
     </message>
@@ -1213,42 +1233,42 @@ Please send this file to support. You can go on working, or quit and open Villag
 <context>
     <name>StationHistory</name>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="82"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="87"/>
         <source>筹建</source>
         <translation>Planned</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="83"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="88"/>
         <source>开通</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="84"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="89"/>
         <source>合并</source>
         <translation>Merged</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="85"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="90"/>
         <source>类型变更</source>
         <translation>Type changed</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="86"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="91"/>
         <source>暂停</source>
         <translation>Suspended</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="87"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="92"/>
         <source>恢复运营</source>
         <translation>Reopened</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="88"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="93"/>
         <source>关闭</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="89"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="94"/>
         <source>撤销</source>
         <translation>Undone</translation>
     </message>
@@ -1675,6 +1695,66 @@ You can:
         <location filename="../../villagepost/gui/app.py" line="79"/>
         <source>村邮通 — 无法打开数据库</source>
         <translation>VillagePost — cannot open the database</translation>
+    </message>
+</context>
+<context>
+    <name>file_actions</name>
+    <message>
+        <location filename="../../villagepost/gui/file_actions.py" line="41"/>
+        <source>村邮通</source>
+        <extracomment>(parent, caption, suggested file name, filter) -&gt; chosen path or None</extracomment>
+        <translation>VillagePost</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/file_actions.py" line="53"/>
+        <source>导出登记表</source>
+        <translation>Export the registry</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/file_actions.py" line="54"/>
+        <location filename="../../villagepost/gui/file_actions.py" line="76"/>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/file_actions.py" line="62"/>
+        <source>正在导出登记表…</source>
+        <translation>Exporting the registry…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/file_actions.py" line="45"/>
+        <source>已导出到：{path}</source>
+        <translation>Exported to: {path}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/file_actions.py" line="75"/>
+        <source>导出乡镇填报模板</source>
+        <translation>Export a township&apos;s fill-in template</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/file_actions.py" line="80"/>
+        <source>正在导出填报模板…</source>
+        <translation>Exporting the template…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/file_actions.py" line="90"/>
+        <source>备份数据库</source>
+        <translation>Back up the database</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/file_actions.py" line="91"/>
+        <source>SQLite 数据库 (*.sqlite)</source>
+        <translation>SQLite database (*.sqlite)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/file_actions.py" line="95"/>
+        <source>正在备份…</source>
+        <translation>Backing up…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/file_actions.py" line="96"/>
+        <source>已备份到：{path}</source>
+        <translation>Backed up to: {path}</translation>
     </message>
 </context>
 <context>

@@ -37,6 +37,7 @@ from villagepost import __version__
 from villagepost.core.actor import Actor
 from villagepost.core.errors import KnownError
 from villagepost.core.messages import DEFAULT_LANG, tr
+from villagepost.gui import file_actions
 from villagepost.gui import settings as opts
 from villagepost.gui.division_tree import CODE_COLUMN, COVER_COLUMN, NAME_COLUMN, DivisionTreeModel
 from villagepost.gui.ops import BackgroundOp, OpContext, TaskManager
@@ -178,6 +179,21 @@ class MainWindow(QMainWindow):
         self.import_action.setShortcut(QKeySequence("Ctrl+I"))
         self.import_action.triggered.connect(self.open_import_wizard)
         file_menu.addAction(self.import_action)
+        export_menu = file_menu.addMenu(self.tr("导出(&E)"))
+        self.export_registry_action = QAction(self.tr("登记表（所选范围）(&R)…"), self)
+        self.export_registry_action.triggered.connect(
+            lambda: file_actions.export_registry(self, self.taskman, self.registry, self.selected_code(),
+                                                 lang=self.lang))
+        export_menu.addAction(self.export_registry_action)
+        self.export_template_action = QAction(self.tr("乡镇填报模板（所选乡镇）(&T)…"), self)
+        self.export_template_action.triggered.connect(
+            lambda: file_actions.export_template(self, self.taskman, self.registry, self.selected_code(),
+                                                 lang=self.lang))
+        export_menu.addAction(self.export_template_action)
+        self.backup_action = QAction(self.tr("备份数据库(&B)…"), self)
+        self.backup_action.triggered.connect(
+            lambda: file_actions.backup(self, self.taskman, self.registry, lang=self.lang))
+        file_menu.addAction(self.backup_action)
         file_menu.addSeparator()
         self.settings_action = QAction(self.tr("选项(&P)…"), self)
         self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
