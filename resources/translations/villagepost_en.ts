@@ -35,6 +35,245 @@
     </message>
 </context>
 <context>
+    <name>ChecklistEditor</name>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="97"/>
+        <source>本省</source>
+        <extracomment>a category&apos;s name before the current edit (a blank name is refused and the old one restored)</extracomment>
+        <translation>this province</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="97"/>
+        <source>本市</source>
+        <translation>this city</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="99"/>
+        <source>{unit}自己的检查表。</source>
+        <translation>The own checklist of {unit}.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="100"/>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="104"/>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="106"/>
+        <source>本县</source>
+        <translation>this county</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="102"/>
+        <source>沿用{name}（{code}）的检查表；保存后成为{unit}自己的检查表。</source>
+        <translation>Inherits the checklist of {name} ({code}); saving makes it the own checklist of {unit}.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="105"/>
+        <source>使用程序自带的默认检查表；保存后成为{unit}自己的检查表。</source>
+        <translation>Uses the default checklist shipped with the program; saving makes it the own checklist of {unit}.</translation>
+    </message>
+</context>
+<context>
+    <name>ChecklistEditorDialog</name>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="142"/>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="484"/>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="657"/>
+        <source>检查表模板</source>
+        <extracomment>emitted after the template was read (at start, after saving, resetting and importing) emitted with the stored Checklist after a save or an import</extracomment>
+        <translation>Checklist template</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="151"/>
+        <source>正在读取检查表…</source>
+        <translation>Reading the checklist…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="163"/>
+        <source>序号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="163"/>
+        <source>类别 / 检查内容（双击修改）</source>
+        <translation>Category / item (double-click to edit)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="180"/>
+        <source>添加类别</source>
+        <translation>Add category</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="181"/>
+        <source>添加项目</source>
+        <translation>Add item</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="183"/>
+        <source>修改文字</source>
+        <translation>Edit text</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="185"/>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="187"/>
+        <source>上移</source>
+        <translation>Move up</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="189"/>
+        <source>下移</source>
+        <translation>Move down</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="195"/>
+        <source>移到该类别</source>
+        <translation>Move to this category</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="204"/>
+        <source>移到类别：</source>
+        <translation>Move to category:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="209"/>
+        <source>从 Excel 导入…</source>
+        <translation>Import from Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="210"/>
+        <source>导出到 Excel…</source>
+        <translation>Export to Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="211"/>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="502"/>
+        <source>恢复为上级或默认检查表</source>
+        <translation>Revert to the inherited or default checklist</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="212"/>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="215"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="218"/>
+        <source>标题：</source>
+        <translation>Title:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="258"/>
+        <source>{name}（{code}）的检查表</source>
+        <translation>Checklist of {name} ({code})</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="345"/>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="360"/>
+        <source>新类别</source>
+        <translation>New category</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="384"/>
+        <source>删除类别</source>
+        <translation>Delete category</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="385"/>
+        <source>删除类别“{name}”及其下的 {count} 个检查项目？</source>
+        <translation>Delete the category “{name}” and its {count} items?</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="465"/>
+        <source>类别名称不能为空，已恢复原来的名称。</source>
+        <translation>A category needs a name; the previous name was restored.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="484"/>
+        <source>（未保存）</source>
+        <translation> (not saved)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="503"/>
+        <source>放弃修改</source>
+        <translation>Discard changes</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="514"/>
+        <source>已保存：{title}，共 {count} 项。</source>
+        <translation>Saved: {title}, {count} items.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="549"/>
+        <source>恢复检查表</source>
+        <translation>Revert the checklist</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="550"/>
+        <source>删除{name}自己的检查表，改用上级或默认检查表？已有的检查记录不受影响。</source>
+        <translation>Remove the own checklist of {name} and use the inherited or default one? Recorded inspections are not affected.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="558"/>
+        <source>已删除自己的检查表，现在：{origin}</source>
+        <translation>Removed the own checklist. Now: {origin}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="566"/>
+        <source>从 Excel 导入</source>
+        <translation>Import from Excel</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="566"/>
+        <source>导入的检查表将替换当前未保存的修改。继续吗？</source>
+        <translation>The imported checklist replaces the unsaved changes. Continue?</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="569"/>
+        <source>选择检查表工作簿</source>
+        <translation>Choose the checklist workbook</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="582"/>
+        <source>已从 {file} 导入并保存：{title}，共 {count} 项。</source>
+        <translation>Imported from {file} and saved: {title}, {count} items.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="588"/>
+        <source>没有导入：{reason}</source>
+        <translation>Not imported: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="599"/>
+        <source>导出到 Excel</source>
+        <translation>Export to Excel</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="599"/>
+        <source>检查表有未保存的修改，导出前需要先保存。现在保存吗？</source>
+        <translation>The checklist has unsaved changes, which must be saved before exporting. Save now?</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="605"/>
+        <source>导出检查表</source>
+        <translation>Export the checklist</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="618"/>
+        <source>已导出到 {path}（{count} 项）。</source>
+        <translation>Exported to {path} ({count} items).</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="657"/>
+        <source>检查表的修改还没有保存。要保存吗？</source>
+        <translation>The changes to the checklist are not saved yet. Save them?</translation>
+    </message>
+</context>
+<context>
     <name>CrashDialog</name>
     <message>
         <location filename="../../villagepost/gui/crash_dialog.py" line="19"/>
@@ -181,6 +420,20 @@ Please send this file to support. You can go on working, or quit and open Villag
         <location filename="../../villagepost/gui/import_wizard.py" line="245"/>
         <source>Excel 花名册 (*.xlsx *.xlsm *.xls);;所有文件 (*)</source>
         <translation>Excel rosters (*.xlsx *.xlsm *.xls);;All files (*)</translation>
+    </message>
+</context>
+<context>
+    <name>FilePrompts</name>
+    <message>
+        <location filename="../../villagepost/gui/file_prompts.py" line="28"/>
+        <source>PDF 文件 (*.pdf)</source>
+        <extracomment>opens a written file in the program the system uses for it lupdate finds `translate(&quot;context&quot;, &quot;text&quot;)` calls; a wrapper function would hide them.</extracomment>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/file_prompts.py" line="32"/>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel workbooks (*.xlsx)</translation>
     </message>
 </context>
 <context>
@@ -460,6 +713,281 @@ Please send this file to support. You can go on working, or quit and open Villag
         <location filename="../../villagepost/gui/import_wizard.py" line="674"/>
         <source>正在保存错误报告…</source>
         <translation>Saving the error report…</translation>
+    </message>
+</context>
+<context>
+    <name>InspectionDialog</name>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="118"/>
+        <source>备注</source>
+        <translation>Remark</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="152"/>
+        <source>登记检查结果</source>
+        <extracomment>emitted once the station and its checklist are shown emitted with the new inspection&apos;s id after it was stored</extracomment>
+        <translation>Record an inspection</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="154"/>
+        <source>正在读取站点和检查表…</source>
+        <translation>Reading the station and its checklist…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="173"/>
+        <source>必填，多人用顿号隔开</source>
+        <translation>Required; separate several names with 、</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="176"/>
+        <source>在检查表上签字的站点负责人</source>
+        <translation>The station&apos;s person who signed the checklist</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="182"/>
+        <source>检查日期：</source>
+        <translation>Date:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="184"/>
+        <source>检查人：</source>
+        <translation>Inspector:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="186"/>
+        <source>站点负责人：</source>
+        <translation>Station contact:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="204"/>
+        <source>其余未填项目设为“是”</source>
+        <translation>Answer “Yes” for the rest</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="217"/>
+        <source>检查意见：发现的问题、整改要求和期限</source>
+        <translation>Opinion: the problems found, what must be corrected and by when</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="222"/>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="227"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="241"/>
+        <source>检查意见：</source>
+        <translation>Opinion:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="259"/>
+        <source>{name}（{code}）</source>
+        <translation>{name} ({code})</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="260"/>
+        <source>{path}&#x3000;{type}&#x3000;{status}
+检查表：{title}（{count} 项）</source>
+        <translation>{path}   {type}   {status}
+Checklist: {title} ({count} items)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="261"/>
+        <source>类型未填</source>
+        <translation>type not given</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="292"/>
+        <source>无法登记检查</source>
+        <translation>Cannot record an inspection</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="313"/>
+        <source>是 {p} 项&#x3000;否 {f} 项&#x3000;不适用 {n} 项&#x3000;未填 {u} 项</source>
+        <translation>Yes {p}   No {f}   N/A {n}   Unanswered {u}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="376"/>
+        <source>有 {n} 个检查项目没有填写结果（是/否/不适用），已用红色标出：第 {numbers} 项。</source>
+        <translation>{n} items have no answer (Yes/No/N/A), marked in red: items {numbers}.</translation>
+    </message>
+</context>
+<context>
+    <name>InspectionsPanel</name>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="420"/>
+        <source>从未检查</source>
+        <translation>never inspected</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="421"/>
+        <source>超过检查周期</source>
+        <translation>interval passed</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="422"/>
+        <source>不合格项待复查</source>
+        <translation>failed items to re-check</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="427"/>
+        <source>检查日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="428"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="438"/>
+        <source>站点编码</source>
+        <translation>Station code</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="429"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="439"/>
+        <source>站点名称</source>
+        <translation>Station name</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="430"/>
+        <source>检查人</source>
+        <translation>Inspector</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="431"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="442"/>
+        <source>不合格项</source>
+        <translation>Failed</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="432"/>
+        <source>记录号</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="440"/>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="441"/>
+        <source>上次检查</source>
+        <translation>Last inspected</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="444"/>
+        <source>应检日期</source>
+        <translation>Due on</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="445"/>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="484"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="577"/>
+        <source>请在左侧选择一个地区。</source>
+        <extracomment>emitted after the list shows the answer of the latest query emitted with the id of an inspection that was recorded from the panel</extracomment>
+        <translation>Choose an area on the left.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="491"/>
+        <source>全部检查记录</source>
+        <translation>All inspections</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="492"/>
+        <source>有不合格项的检查</source>
+        <translation>Inspections with failed items</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="493"/>
+        <source>待检查的站点</source>
+        <translation>Stations due for inspection</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="499"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="504"/>
+        <source> 个月</source>
+        <translation> months</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="510"/>
+        <source>检查周期：</source>
+        <translation>Interval:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="512"/>
+        <source>不合格复查：</source>
+        <translation>Re-check after a failure:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="538"/>
+        <source>新建检查…</source>
+        <translation>New inspection…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="540"/>
+        <source>查看/打印</source>
+        <translation>View/print</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="542"/>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="543"/>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="548"/>
+        <source>显示：</source>
+        <translation>Show:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="632"/>
+        <source>{scope}的站点检查</source>
+        <translation>Station inspections of {scope}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="634"/>
+        <source>共 {n} 条检查记录</source>
+        <translation>{n} inspections</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="634"/>
+        <source>{n} 条检查记录有不合格项</source>
+        <translation>{n} inspections with failed items</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="635"/>
+        <source>{n} 个运营或暂停中的站点待检查</source>
+        <translation>{n} operating or suspended stations due for inspection</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="656"/>
+        <source>请先在列表中选择一个站点</source>
+        <translation>Choose a station in the list first</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="713"/>
+        <source>正在生成检查记录…</source>
+        <translation>Writing the inspection record…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="723"/>
+        <source>删除检查记录</source>
+        <translation>Delete inspection</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="724"/>
+        <source>删除 {date} 对“{name}”的检查记录（记录号 {id}）？删除后不能恢复。</source>
+        <translation>Delete the inspection of “{name}” on {date} (record {id})? This cannot be undone.</translation>
     </message>
 </context>
 <context>
@@ -772,6 +1300,169 @@ Please send this file to support. You can go on working, or quit and open Villag
         <location filename="../../villagepost/gui/station_dialogs.py" line="208"/>
         <source>本乡镇没有其他可并入的站点</source>
         <translation>No other station of this township can join</translation>
+    </message>
+</context>
+<context>
+    <name>PrintChecklistsDialog</name>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="299"/>
+        <source>打印站点检查表</source>
+        <translation>Print station checklists</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="301"/>
+        <source>站点检查表（预先填好站点信息）</source>
+        <translation>Station checklists (station details filled in)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="303"/>
+        <source>空白检查表（一份，现场手填）</source>
+        <translation>A blank checklist (one, filled in by hand)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="305"/>
+        <source>合成一个 PDF 文件</source>
+        <translation>One PDF file</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="307"/>
+        <source>每个站点一个 PDF 文件（保存到一个文件夹）</source>
+        <translation>One PDF file per station (in a folder)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="324"/>
+        <source>内容：</source>
+        <translation>Content:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="325"/>
+        <source>文件：</source>
+        <translation>Files:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="326"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="377"/>
+        <source>保存为：</source>
+        <translation>Save as:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="332"/>
+        <source>打印所选的 {n} 个站点的检查表</source>
+        <translation>Print the checklists of the {n} selected stations</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="335"/>
+        <source>正在读取…</source>
+        <translation>Reading…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="345"/>
+        <source>打印{scope}内运营和暂停中的站点的检查表</source>
+        <translation>Print the checklists of the operating and suspended stations of {scope}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="355"/>
+        <source>所选{n}个站点</source>
+        <translation>{n} selected stations </translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="377"/>
+        <source>保存到文件夹：</source>
+        <translation>Save in folder:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="385"/>
+        <source>选择保存检查表的文件夹</source>
+        <translation>Choose the folder for the checklists</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="387"/>
+        <source>保存检查表</source>
+        <translation>Save the checklists</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="411"/>
+        <source>已生成空白检查表（{pages} 页）：{where}</source>
+        <translation>Blank checklist written ({pages} pages): {where}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="412"/>
+        <source>已打印 {sheets} 份检查表，共 {pages} 页：{where}</source>
+        <translation>Printed {sheets} checklists, {pages} pages: {where}</translation>
+    </message>
+</context>
+<context>
+    <name>PrintSummaryDialog</name>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="430"/>
+        <source>打印覆盖率汇总表</source>
+        <extracomment>the levels a summary can list, as the combo box names them</extracomment>
+        <translation>Print the coverage summary</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="441"/>
+        <source>下一级单位</source>
+        <translation>Units one level down</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="444"/>
+        <source>PDF（打印、开会用）</source>
+        <translation>PDF (to print, for meetings)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="446"/>
+        <source>Excel 工作簿（.xlsx，转报数据用）</source>
+        <translation>Excel workbook (.xlsx, to pass the numbers on)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="459"/>
+        <source>统计日期：</source>
+        <translation>On date:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="460"/>
+        <source>列出：</source>
+        <translation>List:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="461"/>
+        <source>制表单位：</source>
+        <translation>Prepared by:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="462"/>
+        <source>格式：</source>
+        <translation>Format:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="463"/>
+        <source>保存为：</source>
+        <translation>Save as:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="467"/>
+        <source>正在读取…</source>
+        <translation>Reading…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="477"/>
+        <source>{scope}建制村覆盖率汇总表</source>
+        <translation>Coverage summary of the administrative villages of {scope}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="496"/>
+        <source>保存覆盖率汇总表</source>
+        <translation>Save the coverage summary</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="517"/>
+        <source>已生成覆盖率汇总表（{pages} 页）：{where}</source>
+        <translation>Coverage summary written ({pages} pages): {where}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="519"/>
+        <source>已生成覆盖率汇总表：{where}</source>
+        <translation>Coverage summary written: {where}</translation>
     </message>
 </context>
 <context>
@@ -1654,6 +2345,60 @@ Load your county&apos;s (or province&apos;s, or the country&apos;s) statistical 
         <location filename="../../villagepost/gui/villages_tab.py" line="162"/>
         <source>共 {n} 个村级单位</source>
         <translation>{n} village-level units</translation>
+    </message>
+</context>
+<context>
+    <name>_PrintDialog</name>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="133"/>
+        <source>浏览…</source>
+        <extracomment>emitted with the PrintResult when a print has finished emitted when the dialog has read the scope&apos;s name and can print (a selection of stations needs no read) where suggested output goes: the last folder used, then the folder of what the clerk chose or typed</extracomment>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="139"/>
+        <source>完成后打开</source>
+        <translation>Open when done</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="148"/>
+        <source>打印</source>
+        <translation>Print</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="152"/>
+        <source>打开</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="157"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="213"/>
+        <source>请先选择保存位置。</source>
+        <translation>Choose where to save first.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="216"/>
+        <source>正在打印…</source>
+        <translation>Printing…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="221"/>
+        <source>已完成</source>
+        <translation>done</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="244"/>
+        <source>已取消。已完成的文件保留在文件夹中，其余没有生成。</source>
+        <translation>Cancelled. The files already finished stay in the folder; the others were not written.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="245"/>
+        <source>已取消，没有生成文件。</source>
+        <translation>Cancelled; no file was written.</translation>
     </message>
 </context>
 <context>

@@ -12,7 +12,8 @@ import pytest
 from form_fixtures import CHENGGUAN, HEPING, PINGLUO, TODAY, Opened, ScriptedPrompts, pingluo
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from villagepost.core.divisions import Level
@@ -24,6 +25,7 @@ from villagepost.gui.print_dialogs import (
     print_checklists_dialog,
     print_summary_dialog,
 )
+from villagepost.gui.translations import install_translations
 from villagepost.services.registry import Registry
 
 pytestmark = pytest.mark.gui
@@ -236,3 +238,17 @@ def test_summary_cancelled_before_it_runs_leaves_no_file(
     release.set()
     qtbot.waitUntil(lambda: dialog.op is None, timeout=30000)
     assert dialog.status.text() == "已取消，没有生成文件。" and list(out.parent.iterdir()) == []
+
+
+def test_an_english_print_dialog(qtbot: QtBot, qapp: QApplication, window: Window, reg: Registry) -> None:
+    translators = install_translations(qapp, "en")
+    try:
+        dialog = PrintChecklistsDialog(window, reg, station_codes=[HEPING], lang="en", opener=Opened(), today=TODAY)
+        qtbot.addWidget(dialog)
+        assert dialog.windowTitle() == "Print station checklists"
+        assert dialog.heading.text() == "Print the checklists of the 1 selected stations"
+        assert (dialog.browse_button.text(), dialog.print_button.text()) == ("Browse…", "Print")  # the base's texts
+        assert Path(dialog.path_edit.text()).name == f"{HEPING}检查表.pdf"
+    finally:
+        for translator in translators:
+            QCoreApplication.removeTranslator(translator)

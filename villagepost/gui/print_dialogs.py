@@ -54,6 +54,8 @@ from villagepost.services.printing import PrintResult
 from villagepost.services.registry import Registry
 
 translate = QCoreApplication.translate
+#: the printing service's note on characters the font lacks (a name, so lupdate does not take it for a text)
+MISSING_CHARACTERS = "print.missing_chars"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -227,7 +229,7 @@ class _PrintDialog(SettledDialog):
         self.print_result = result
         text = self.done_text(result)
         if result.missing:
-            text += "\n" + tr("print.missing_chars", self.lang,
+            text += "\n" + tr(MISSING_CHARACTERS, self.lang,
                               {"chars": "、".join(f"{c}（U+{ord(c):04X}）" for c in result.missing)})
         self.status.setText(text)
         self.open_button.setEnabled(True)
