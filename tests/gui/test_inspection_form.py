@@ -5,6 +5,7 @@ fields, the lists and filters of a scope, printing a record, deleting one."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from villagepost.core.checklists import Result, default_checklist
+from villagepost.gui import crash
+from villagepost.gui.form_parts import alive
 from villagepost.gui.inspection_form import ALL, DUE, FAILED, InspectionDialog, InspectionsPanel
 from villagepost.gui.ops import TaskManager
 from villagepost.services import inspections as svc
@@ -268,3 +271,18 @@ def test_panel_new_view_and_delete(qtbot: QtBot, panel: InspectionsPanel, reg: R
     assert asked == [f"删除 2026-05-20 对“新利村快递综合服务站”的检查记录（记录号 {earlier}）？删除后不能恢复。"]
     assert [r.id for r in svc.list_inspections(reg, PINGLUO)] == [new_id]
     assert [r[5] for r in shown(panel)] == [str(new_id)]
+
+
+def test_a_form_closed_while_it_reads_drops_the_answer(qtbot: QtBot, panel: InspectionsPanel,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    crashes: list[BaseException] = []
+    monkeypatch.setattr(crash, "handle_exception", lambda _t, exc, _tb: crashes.append(exc))
+    release = threading.Event()
+    panel.taskman.run(lambda: release.wait(30), lambda _f: None)  # the form's read waits behind this
+    form = panel.new_inspection(HEPING)
+    assert form is not None and panel.dialog is form
+    form.reject()  # the clerk closes it at once; WA_DeleteOnClose deletes it
+    qtbot.waitUntil(lambda: not alive(form), timeout=5000)
+    release.set()
+    qtbot.waitUntil(lambda: not panel.taskman.busy, timeout=10000)
+    assert crashes == [] and panel.dialog is None

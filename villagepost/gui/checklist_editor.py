@@ -42,7 +42,7 @@ from villagepost.core.divisions import CODE_LENGTHS, Level
 from villagepost.core.errors import Cancelled, KnownError
 from villagepost.core.messages import DEFAULT_LANG
 from villagepost.gui.file_prompts import FilePrompts, default_folder, xlsx_filter
-from villagepost.gui.form_parts import ErrorLabel, SettledDialog
+from villagepost.gui.form_parts import ErrorLabel, SettledDialog, alive
 from villagepost.gui.ops import BackgroundOp, OpContext, TaskManager, default_failure
 from villagepost.reports.checklist_pdf import chinese_number
 from villagepost.services import checklists as svc
@@ -631,6 +631,8 @@ class ChecklistEditorDialog(SettledDialog):
 
         def finish(callback: Callable[[Any], None]) -> Callable[[Any], None]:
             def run(value: Any) -> None:
+                if not alive(self):
+                    return
                 self.busy = False
                 self._update_buttons()
                 callback(value)

@@ -4,10 +4,17 @@ under a field where a refusal from a service is shown in the clerk's language.""
 from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QLabel, QLayout, QWidget
+from shiboken6 import Shiboken
 
 from villagepost.gui.window_sizing import settle_layout
 
 ERROR_STYLE = "color: #b00020;"
+
+
+def alive(widget: QWidget) -> bool:
+    """Whether `widget` still exists: a dialog closed with WA_DeleteOnClose while the worker read for it is
+    gone when the answer arrives, and the answer is then dropped instead of touching deleted widgets."""
+    return Shiboken.isValid(widget)
 
 
 class SettledDialog(QDialog):

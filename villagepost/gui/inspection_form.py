@@ -54,7 +54,7 @@ from villagepost.core.errors import Cancelled, KnownError
 from villagepost.core.messages import DEFAULT_LANG
 from villagepost.core.stations import STATUS_ZH, StationStatus
 from villagepost.gui.file_prompts import Opener, open_in_system_viewer
-from villagepost.gui.form_parts import ErrorLabel, SettledDialog
+from villagepost.gui.form_parts import ErrorLabel, SettledDialog, alive
 from villagepost.gui.list_model import Column, RowListModel
 from villagepost.gui.ops import BackgroundOp, OpContext, TaskManager, default_failure
 from villagepost.reports.checklist_pdf import chinese_number
@@ -253,6 +253,8 @@ class InspectionDialog(SettledDialog):
 
     # --- showing ---------------------------------------------------------------------------------------
     def _show(self, data: FormData) -> None:
+        if not alive(self):
+            return
         self.data = data
         st = data.station
         status = _status(st.status)
@@ -287,6 +289,8 @@ class InspectionDialog(SettledDialog):
         self.loaded.emit()
 
     def _load_failed(self, exc: BaseException) -> None:
+        if not alive(self):
+            return
         self.busy = False
         if isinstance(exc, KnownError) and not isinstance(exc, Cancelled):
             self.heading.setText(self.tr("无法登记检查"))
@@ -343,12 +347,16 @@ class InspectionDialog(SettledDialog):
          .run_in_background())
 
     def _saved(self, inspection_id: int) -> None:
+        if not alive(self):
+            return
         self._set_busy(False)
         self.inspection_id = inspection_id
         self.recorded.emit(inspection_id)
         self.accept()
 
     def _refused(self, exc: BaseException) -> None:
+        if not alive(self):
+            return
         self._set_busy(False)
         if not isinstance(exc, KnownError) or isinstance(exc, Cancelled):
             default_failure(self, exc, self.lang)

@@ -46,7 +46,7 @@ from villagepost.gui.file_prompts import (
     pdf_filter,
     xlsx_filter,
 )
-from villagepost.gui.form_parts import ErrorLabel, SettledDialog
+from villagepost.gui.form_parts import ErrorLabel, SettledDialog, alive
 from villagepost.gui.ops import BackgroundOp, OpContext, TaskManager, default_failure
 from villagepost.services import printing
 from villagepost.services.divisions import parse_scope, require_unit
@@ -224,6 +224,8 @@ class _PrintDialog(SettledDialog):
         return self.op.run_in_background()
 
     def _printed(self, result: PrintResult) -> None:
+        if not alive(self):
+            return
         self.op = None
         self._set_busy(False)
         self.print_result = result
@@ -238,6 +240,8 @@ class _PrintDialog(SettledDialog):
             self.open_result()
 
     def _failed(self, exc: BaseException) -> None:
+        if not alive(self):
+            return
         self.op = None
         self._set_busy(False)
         if isinstance(exc, Cancelled):
@@ -341,6 +345,8 @@ class PrintChecklistsDialog(_PrintDialog):
              .run_in_background())
 
     def _scope_read(self, scope: ScopeName) -> None:
+        if not alive(self):
+            return
         self.scope_name = scope
         self.heading.setText(self.tr("打印{scope}内运营和暂停中的站点的检查表").format(scope=scope.label))
         self._suggest()
@@ -473,6 +479,8 @@ class PrintSummaryDialog(_PrintDialog):
          .run_in_background())
 
     def _scope_read(self, scope: ScopeName) -> None:
+        if not alive(self):
+            return
         self.scope_name = scope
         self.heading.setText(self.tr("{scope}建制村覆盖率汇总表").format(scope=scope.label))
         self.unit.setPlaceholderText(printing.default_unit(scope.name, scope.level))
