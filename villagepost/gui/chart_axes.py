@@ -45,6 +45,7 @@ class CategoryAxis(pg.AxisItem):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("bottom", **kwargs)
+        self.setStyle(tickLength=0)  # the names stand under their bars; tick marks would cross them
         self.labels: list[str] = []
         #: how the names were last written: "horizontal" or "vertical", and every how-many-th was named
         self.layout_mode = "horizontal"

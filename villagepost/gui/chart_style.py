@@ -14,15 +14,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QImage, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 from villagepost.core.errors import KnownError
 from villagepost.gui import dashboard_messages as _messages  # noqa: F401  (registers the texts)
 from villagepost.gui import fonts
-
-translate = QCoreApplication.translate
 
 #: bar colours: at or above the nearest target, below it, and no target to compare with
 COLOUR_MET = QColor("#2e7d32")
@@ -83,6 +81,7 @@ def locked_plot(parent: QWidget | None, axis_items: dict[str, pg.AxisItem]) -> p
     item.setMouseEnabled(x=False, y=False)
     item.vb.setMouseEnabled(x=False, y=False)
     item.showGrid(x=False, y=True, alpha=COLOUR_GRID_ALPHA)
+    item.setContentsMargins(4, 4, 16, 4)  # the right-hand axis' last characters stay inside the image
     tick_font = chart_font()
     for name in ("left", "bottom"):
         axis = item.getAxis(name)
@@ -109,22 +108,25 @@ def set_axis_label(widget: pg.PlotWidget, name: str, text: str) -> None:
 def export_png(widget: pg.PlotWidget, path: Path, width: int = EXPORT_WIDTH) -> Path:
     """Write the chart as a PNG `width` pixels wide (height in the on-screen proportion); returns the path.
 
-    The plot item's part of the scene is rendered straight into a QImage, scaled as a whole (text grows
-    with the lines, so the PNG looks like the screen, only sharper). pyqtgraph's ImageExporter does
-    the same with more options we do not need and, in 0.13/0.14, a float/int size bug on some
-    widths. A file that cannot be written is a KnownError (read-only folder, full disk): the user
+    The plot item's part of the scene is rendered into a QImage whose device pixel ratio makes it
+    `width` pixels wide: the PNG looks like the screen, only sharper. pyqtgraph's ImageExporter
+    scales the painter instead, which leaves its legends and text labels (items that ignore
+    transformations) at screen size in a big image. A file that cannot be written is a KnownError (read-only folder, full disk): the user
     picks another place.
     """
     source = widget.getPlotItem().sceneBoundingRect()
     if source.width() < 1 or source.height() < 1:
         raise KnownError("dashboard.export_empty")
-    height = max(1, round(width * source.height() / source.width()))
-    image = QImage(width, height, QImage.Format.Format_ARGB32)
+    # Drawn at the on-screen size onto an image with a higher pixel ratio: every item, including those
+    # pyqtgraph keeps unscaled (legends, text labels), grows by the same factor.
+    ratio = width / source.width()
+    image = QImage(round(source.width() * ratio), round(source.height() * ratio), QImage.Format.Format_ARGB32)
+    image.setDevicePixelRatio(ratio)
     image.fill(QColor("white"))
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-    widget.scene().render(painter, image.rect().toRectF(), source)
+    widget.scene().render(painter, QRectF(0, 0, source.width(), source.height()), source)
     painter.end()
     if not image.save(str(path), "PNG"):
         raise KnownError("dashboard.export_failed", path=str(path))

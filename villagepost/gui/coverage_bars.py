@@ -2,8 +2,9 @@
 
 Each bar is one unit's rate (covered 建制村 / 建制村, in %). A bar is green when the unit is at or above
 the reference target (the next coverage deadline; `DashboardData.reference_target`), orange when it is
-below, blue when the scope has no coverage target at all. Target lines are dashed red; targets whose
-deadline has passed are grey, so the eye goes to what is still to be done.
+below, blue when the scope has no coverage target at all. Target lines are dashed red, named on the
+right-hand axis (value and deadline); targets whose deadline has passed are grey, so the eye goes to
+what is still to be done.
 
 Clicking a bar — anywhere in its column, so a 0% unit can be clicked too — or its name emits
 `unit_clicked(code)`: the dashboard passes it on as a drill-down. Hovering shows the unit's figures.
@@ -31,6 +32,8 @@ translate = QCoreApplication.translate
 BAR_WIDTH = 0.7
 #: top of the rate axis: a little above 100% so the 100% line and the labels on full bars stay inside
 Y_MAX = 112.0
+#: the x range holds at least this many bar slots
+MIN_SLOTS = 4
 _STATE_COLOURS = {"met": style.COLOUR_MET, "below": style.COLOUR_BELOW, "none": style.COLOUR_NEUTRAL}
 
 
@@ -60,6 +63,12 @@ class CoverageBarChart(QWidget):
         self.bars: pg.BarGraphItem | None = None
         self.value_labels: list[pg.TextItem] = []
         self.target_lines: list[pg.InfiniteLine] = []
+        #: the right-hand axis' target names: (rate in %, text)
+        self.target_ticks: list[tuple[float, str]] = []
+        right = self.plot.getPlotItem().getAxis("right")
+        right.setPen(style.pen(style.COLOUR_TARGET))
+        right.setTextPen(style.pen(style.COLOUR_TARGET))
+        right.setTickFont(style.chart_font())
         self._hover: int | None = None
         scene = self.plot.scene()
         scene.sigMouseClicked.connect(self._clicked)
@@ -93,22 +102,33 @@ class CoverageBarChart(QWidget):
                 label.setPos(i, u.rate * 100)
                 item.addItem(label)
                 self.value_labels.append(label)
+        self._target_axis(targets, on)
+        pad = max(0.0, (MIN_SLOTS - n) / 2)  # one or two bars stay bar-shaped, not walls across the chart
+        item.setXRange(-0.6 - pad, max(n, 1) - 0.4 + pad, padding=0)
+        item.setYRange(0, Y_MAX, padding=0)
+        self._place_value_labels()
+
+    def _target_axis(self, targets: Sequence[TargetRow], on: dt.date) -> None:
+        """A dashed line per target across the bars, named on the right-hand axis — outside the bars, so
+        a name never hides a bar's top or its rate."""
+        item = self.plot.getPlotItem()
+        ticks = []
         for row in targets:
             past = row.deadline < on
             colour = style.COLOUR_TARGET_PAST if past else style.COLOUR_TARGET
-            text = (translate("CoverageBarChart", "目标 {rate}（{day}，已过）") if past
-                    else translate("CoverageBarChart", "目标 {rate}（{day}）")).format(
-                rate=f"{row.value * 100:g}%", day=row.deadline.isoformat())
             line = pg.InfiniteLine(pos=row.value * 100, angle=0, movable=False,
-                                   pen=style.pen(colour, 1.5, Qt.PenStyle.DashLine),
-                                   label=text, labelOpts={"position": 0.99, "color": colour, "anchors": [(1, 1), (1, 1)]})
-            line.label.setFont(style.chart_font())
+                                   pen=style.pen(colour, 1.5, Qt.PenStyle.DashLine))
             line.setZValue(10)
             item.addItem(line)
             self.target_lines.append(line)
-        item.setXRange(-0.6, max(n, 1) - 0.4, padding=0)
-        item.setYRange(0, Y_MAX, padding=0)
-        self._place_value_labels()
+            text = (translate("CoverageBarChart", "{rate} 已过期") if past
+                    else translate("CoverageBarChart", "{rate} {day}")).format(
+                rate=f"{row.value * 100:g}%", day=row.deadline.isoformat())
+            ticks.append((row.value * 100, text))
+        self.target_ticks = ticks
+        right = item.getAxis("right")
+        right.setTicks([ticks])
+        item.showAxis("right", show=bool(ticks))
 
     def _place_value_labels(self) -> None:
         """Rate labels on the bars only when each fits its bar's width (tooltips carry them otherwise)."""

@@ -146,32 +146,24 @@ class DashboardTab(QWidget):
 
         self.bars = CoverageBarChart(body)
         self.bars.unit_clicked.connect(self.drill_down)
-        self.bars_box, self.bars_legend, self.bars_export = self._chart_box(
-            body, self.tr("下级单位覆盖率"), self.bars, "bars")
+        self.bars_box, self.bars_legend, self.bars_export = self._chart_box(body, self.bars, "bars")
         column.addWidget(self.bars_box)
 
         self.curve = PacingChart(body)
-        self.curve_box, self.curve_legend, self.curve_export = self._chart_box(
-            body, self.tr("进度曲线"), self.curve, "curve")
+        self.curve_box, self.curve_legend, self.curve_export = self._chart_box(body, self.curve, "curve")
         column.addWidget(self.curve_box)
 
         self.pace_tree = PaceTree(body)
         self.pace_tree.unit_activated.connect(self.drill_down)
-        self.pace_tree.setMinimumHeight(220)
-        pace_box = QGroupBox(self.tr("目标与进度"), body)
-        QVBoxLayout(pace_box).addWidget(self.pace_tree)
+        self.pace_tree.setMinimumHeight(240)
+        self.pace_box = QGroupBox(self.tr("目标与进度"), body)
+        QVBoxLayout(self.pace_box).addWidget(self.pace_tree)
+        column.addWidget(self.pace_box)
         self.counts = StationCountsTable(body)
         counts_box = QGroupBox(self.tr("站点数（按类型、状态）"), body)
-        counts_layout = QVBoxLayout(counts_box)
-        counts_layout.addWidget(self.counts)
-        counts_layout.addStretch(1)
-        self.lower = QSplitter(Qt.Orientation.Horizontal, body)
-        self.lower.addWidget(pace_box)
-        self.lower.addWidget(counts_box)
-        self.lower.setStretchFactor(0, 3)
-        self.lower.setStretchFactor(1, 2)
-        self.lower.setChildrenCollapsible(False)
-        column.addWidget(self.lower)
+        QVBoxLayout(counts_box).addWidget(self.counts)
+        column.addWidget(counts_box)
+        column.addStretch(1)  # a village shows less: the rest stays at the top, not spread out
 
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
@@ -185,8 +177,10 @@ class DashboardTab(QWidget):
         layout.addWidget(self.scroll, 1)
         self._update_actions()
 
-    def _chart_box(self, parent: QWidget, title: str, chart: QWidget, name: str) -> tuple[QGroupBox, QLabel, QPushButton]:
-        box = QGroupBox(title, parent)
+    def _chart_box(self, parent: QWidget, chart: QWidget, name: str) -> tuple[QGroupBox, QLabel, QPushButton]:
+        """A frame holding a chart (its title is inside the plot, so exported images carry it), a line
+        saying how to read it, and its export button."""
+        box = QGroupBox(parent)
         box.setObjectName(f"{name}Box")
         legend = QLabel(box)
         legend.setObjectName(f"{name}Legend")
@@ -300,8 +294,6 @@ class DashboardTab(QWidget):
         caption = children_caption(r.children_level)
         reference = data.reference_target()
         units = data.bar_units()
-        self.bars_box.setTitle(self.tr("{children}建制村覆盖率").format(children=caption) if caption
-                               else self.tr("下级单位覆盖率"))
         self.bars_box.setVisible(not data.is_village)
         self.bars.show_units(units, [row for row, _p in data.coverage_paces()], reference, data.on,
                              self.tr("{unit} {children}建制村覆盖率  {day}").format(unit=r.name, children=caption,
@@ -309,17 +301,18 @@ class DashboardTab(QWidget):
         legend = [self._bar_legend(reference)]
         empty = data.units_without_villages()
         if empty:
-            legend.append(self.tr("另有 {n} 个单位没有建制村（如只有居委会的街道），未画出：{names}").format(
+            legend.append(self.tr("另有 {n} 个单位没有建制村（如只有居委会的街道），未画出：{names}。").format(
                 n=len(empty), names="、".join(u.name for u in empty[:6]) + ("等" if len(empty) > 6 else "")))
         if units:
             legend.append(self.tr("点击柱子查看该单位。"))
-        self.bars_legend.setText(" ".join(legend))
+        self.bars_legend.setText("".join(legend))
 
         self.curve_box.setVisible(data.pacing is not None)
         if data.pacing is not None:
             self.curve.show_report(data.pacing, self.tr("{unit} 建制村覆盖率进度  截至 {day}").format(
                 unit=r.name, day=day))
             self.curve_legend.setText(self._curve_legend(data))
+        self.pace_box.setVisible(data.pacing is not None)
         self.pace_tree.show_report(data.pacing)
         self.counts.show_counts(data)
         self._update_actions()
@@ -327,7 +320,7 @@ class DashboardTab(QWidget):
     def _bar_legend(self, reference: TargetRow | None) -> str:
         if reference is None:
             return self.tr("还没有覆盖率目标：柱子为蓝色。设定目标后，达到目标的为绿色，未达到的为橙色。")
-        return self.tr("绿色：已达到目标 {rate}（{day}）；橙色：未达到；虚线：各覆盖率目标。").format(
+        return self.tr("绿色：已达到目标 {rate}（{day}）；橙色：未达到；虚线：各覆盖率目标（右侧标注）。").format(
             rate=f"{reference.value * 100:g}%", day=reference.deadline.isoformat())
 
     def _curve_legend(self, data: DashboardData) -> str:

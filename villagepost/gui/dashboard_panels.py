@@ -304,7 +304,7 @@ class StationCountsTable(QTableWidget):
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.fontMetrics().height() + 6)
         height = header.height() + (len(grid.types) + 1) * rows.defaultSectionSize() + 2 * self.frameWidth() + 2
-        self.setMinimumHeight(min(height, 260))
+        self.setFixedHeight(height)  # a few rows: all shown, no scroll bar, no empty space
 
     def text_at(self, row: int, column: int) -> str:
         item = self.item(row, column)

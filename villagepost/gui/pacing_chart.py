@@ -56,7 +56,8 @@ class PacingChart(QWidget):
         self.plot.setMinimumHeight(260)
         style.set_axis_label(self.plot, "left", translate("PacingChart", "覆盖率（%）"))
         self.plot.getPlotItem().getAxis("left").setTicks([[(v, f"{v}%") for v in range(0, 101, 20)]])
-        self.legend = self.plot.getPlotItem().addLegend(offset=(8, 8), labelTextSize=None)
+        self.legend = self.plot.getPlotItem().addLegend(
+            offset=(8, 8), labelTextSize=f"{style.chart_font().pointSizeF():.1f}pt", labelTextColor=style.COLOUR_AXIS)
         self.legend.setBrush(QBrush(style.QColor(255, 255, 255, 220)))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -121,7 +122,7 @@ class PacingChart(QWidget):
                 self._add(stars)
             for day, value, was in self.milestones:
                 colour = style.COLOUR_TARGET_PAST if was else style.COLOUR_TARGET
-                self._text(f"{value:g}%", colour, (0.5, 1.3), (_x(day), value))
+                self._text(f"{value:g}%", colour, (1.25, 0.5), (_x(day), value))  # left of the star
 
         last_deadline = max([d for d, _v, _p in self.milestones] + [today])
         horizon = add_months(last_deadline, 1)
@@ -144,22 +145,22 @@ class PacingChart(QWidget):
                 self._add(line)
                 self.note = translate("PacingChart", "按此进度 {day} 全部覆盖").format(
                     day=pace.projected_full.isoformat())
-                self._text(self.note, style.COLOUR_PROJECTION, (1.0, 1.2), (_x(end), value))
-            if pace.projected_full is None:
-                self._text(self.note, style.COLOUR_PROJECTION, (0.0, 1.2), (_x(today), start))
 
         today_line = pg.InfiniteLine(pos=_x(today), angle=90, movable=False,
                                      pen=style.pen(style.COLOUR_TODAY, 1, Qt.PenStyle.DotLine),
                                      label=translate("PacingChart", "截至 {day}").format(day=today.isoformat()),
-                                     labelOpts={"position": 0.04, "color": style.COLOUR_TODAY,
-                                                "anchors": [(1.05, 1), (1.05, 1)]})
+                                     labelOpts={"position": 0.97, "color": style.COLOUR_TODAY,
+                                                "anchors": [(1.05, 0), (1.05, 0)]})
         today_line.label.setFont(style.chart_font())
         self._add(today_line)
         self._legend_fonts()
 
         first = report.curve[0].month_end if report.curve else today
         item = self.plot.getPlotItem()
-        item.setXRange(_x(first) - _MARGIN_DAYS, _x(horizon) + _MARGIN_DAYS, padding=0)
+        right_edge = _x(horizon) + _MARGIN_DAYS
+        item.setXRange(_x(first) - _MARGIN_DAYS, right_edge, padding=0)
+        if self.note:  # bottom right: below a rising projection, where the chart is empty
+            self._text(self.note, style.COLOUR_PROJECTION, (1.0, 1.0), (right_edge, 2.0))
         item.setYRange(0, Y_MAX, padding=0)
 
     def _moved(self, scene_pos: QPointF) -> None:

@@ -150,10 +150,14 @@ class TargetsDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         char = self.fontMetrics().horizontalAdvance("村")
-        for column, chars in enumerate((3, 9, 8, 5, 6, 6)):
+        for column, chars in enumerate((3, 13, 9, 5, 6, 6)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, chars * char + 16)
         header.setStretchLastSection(True)
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.setMinimumHeight(rows.defaultSectionSize() * 6 + header.height())
         self.table.itemSelectionChanged.connect(self._selection_changed)
 
         # -- the form ---------------------------------------------------------------------------------
@@ -161,8 +165,8 @@ class TargetsDialog(QDialog):
         self.form_error = self._error_label(form_box, "formError")
         self.measure = QComboBox(form_box)
         self.measure.setObjectName("targetMeasure")
-        self.measure.addItem(self.tr("覆盖率（建制村覆盖比例）"), Measure.COVERAGE_RATE)
-        self.measure.addItem(self.tr("站点数（某类站点的个数）"), Measure.STATION_COUNT)
+        self.measure.addItem(self.tr("覆盖率（建制村覆盖比例）"), Measure.COVERAGE_RATE.value)
+        self.measure.addItem(self.tr("站点数（某类站点的个数）"), Measure.STATION_COUNT.value)
         self.station_type = QComboBox(form_box)
         self.station_type.setObjectName("targetType")
         self.station_type.addItem(self.tr("（请选择站点类型）"), None)
@@ -221,7 +225,7 @@ class TargetsDialog(QDialog):
         layout.addWidget(form_box)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
-        self.resize(char * 52, char * 36)
+        self.resize(char * 68, char * 48)  # 816×576 with a 12 px font: fits 1366×768 with the taskbar
 
         self.measure.currentIndexChanged.connect(self._measure_changed)
         for signal in (self.measure.currentIndexChanged, self.station_type.currentIndexChanged,
@@ -262,6 +266,8 @@ class TargetsDialog(QDialog):
         select = None
         for r, (row, own) in enumerate(self.rows):
             owner = self.tr("本级") if own else self.tr("上级：{unit}").format(unit=f"{row.scope_name}（{row.scope}）")
+            if not own and row.measure is Measure.STATION_COUNT:
+                owner += self.tr("，不沿用")  # services.pacing inherits coverage targets only
             cells = [f"#{row.id}", owner, measure_text(row), value_text(row), row.deadline.isoformat(),
                      row.created_on.isoformat(), row.note or ""]
             for c, text in enumerate(cells):
@@ -291,8 +297,9 @@ class TargetsDialog(QDialog):
             return text
         if lists.inherited:
             owner = lists.inherited[0]
-            return self.tr("本级还没有自己的目标：进度沿用上级 {unit} 的覆盖率目标（灰色斜体，只能在上级修改）。"
-                           "在下方新增后，改按本级目标计算。").format(unit=f"{owner.scope_name}（{owner.scope}）")
+            return self.tr("本级还没有自己的目标：进度沿用上级 {unit} 的覆盖率目标（灰色斜体，只能在上级修改；"
+                           "站点数目标只算上级本身，不沿用）。在下方新增后，改按本级目标计算。").format(
+                unit=f"{owner.scope_name}（{owner.scope}）")
         return self.tr("本级和上级都还没有目标。在下方填写指标、目标值和截止日期后点“新增目标”。")
 
     # --- selection and form --------------------------------------------------------------------------
@@ -324,7 +331,7 @@ class TargetsDialog(QDialog):
         self._update_buttons()
 
     def _fill(self, row: TargetRow) -> None:
-        self.measure.setCurrentIndex(self.measure.findData(row.measure))
+        self.measure.setCurrentIndex(self.measure.findData(row.measure.value))
         self._measure_changed()
         if row.measure is Measure.COVERAGE_RATE:
             self.value.setValue(row.value * 100)
@@ -349,7 +356,7 @@ class TargetsDialog(QDialog):
         self._clear_errors()
 
     def _measure_changed(self) -> None:
-        rate = self.measure.currentData() is Measure.COVERAGE_RATE
+        rate = self.current_measure() is Measure.COVERAGE_RATE
         self.station_type.setEnabled(not rate)
         if rate:
             self.station_type.setCurrentIndex(0)
@@ -361,9 +368,11 @@ class TargetsDialog(QDialog):
             self.value.setRange(0, 1_000_000)
             self.value.setSuffix(self.tr(" 个"))
 
+    def current_measure(self) -> Measure:
+        return Measure(self.measure.currentData())
+
     def form_values(self) -> TargetForm:
-        measure = self.measure.currentData()
-        assert isinstance(measure, Measure)
+        measure = self.current_measure()
         value = self.value.value()
         return TargetForm(measure, value / 100 if measure is Measure.COVERAGE_RATE else float(value),
                           self.deadline.date().toPython(), self.station_type.currentData(), self.note.text())
