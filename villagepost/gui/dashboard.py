@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QDate, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QShowEvent
+from PySide6.QtGui import QFont, QFontMetrics, QShowEvent
 from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QSplitter,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -109,6 +109,7 @@ class DashboardTab(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.35)
         font.setBold(True)
         self.title.setFont(font)
+        self._fix_line(self.title)
         self.date_edit = QDateEdit(self)
         self.date_edit.setObjectName("dashboardDate")
         self.date_edit.setCalendarPopup(True)
@@ -135,7 +136,7 @@ class DashboardTab(QWidget):
 
         self.status = QLabel(self)
         self.status.setObjectName("dashboardStatus")
-        self.status.setWordWrap(True)
+        self._fix_line(self.status)
 
         # -- body -------------------------------------------------------------------------------
         body = QWidget(self)
@@ -176,6 +177,15 @@ class DashboardTab(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.scroll, 1)
         self._update_actions()
+
+    @staticmethod
+    def _fix_line(label: QLabel) -> None:
+        """One line of fixed height whose width follows the window: a new text (a long unit name, an
+        error, an export path) never changes the window's size constraints — which would make the
+        platform renegotiate the window's size (on the offscreen platform: a Qt warning)."""
+        label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        label.setFixedHeight(QFontMetrics(label.font()).height() + 4)
+        label.setWordWrap(False)
 
     def _chart_box(self, parent: QWidget, chart: QWidget, name: str) -> tuple[QGroupBox, QLabel, QPushButton]:
         """A frame holding a chart (its title is inside the plot, so exported images carry it), a line
@@ -275,6 +285,7 @@ class DashboardTab(QWidget):
         if isinstance(exc, KnownError):
             self.status.setStyleSheet("color: #b00020;")
             self.status.setText(exc.message(self.lang))
+            self.status.setToolTip(exc.message(self.lang))
             self.loaded.emit()
             return
         self.status.setText("")

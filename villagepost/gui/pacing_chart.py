@@ -146,13 +146,12 @@ class PacingChart(QWidget):
                 self.note = translate("PacingChart", "按此进度 {day} 全部覆盖").format(
                     day=pace.projected_full.isoformat())
 
+        # the day's name at the top, right of the line (the legend sits top left, milestones further right)
         today_line = pg.InfiniteLine(pos=_x(today), angle=90, movable=False,
-                                     pen=style.pen(style.COLOUR_TODAY, 1, Qt.PenStyle.DotLine),
-                                     label=translate("PacingChart", "截至 {day}").format(day=today.isoformat()),
-                                     labelOpts={"position": 0.97, "color": style.COLOUR_TODAY,
-                                                "anchors": [(1.05, 0), (1.05, 0)]})
-        today_line.label.setFont(style.chart_font())
+                                     pen=style.pen(style.COLOUR_TODAY, 1, Qt.PenStyle.DotLine))
         self._add(today_line)
+        self._text(translate("PacingChart", "截至 {day}").format(day=today.isoformat()), style.COLOUR_TODAY,
+                   (1.05, 0.0), (_x(today), Y_MAX - 1))
         self._legend_fonts()
 
         first = report.curve[0].month_end if report.curve else today

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -39,6 +40,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -51,6 +53,7 @@ from villagepost.core.messages import DEFAULT_LANG, tr
 from villagepost.core.pacing import Measure
 from villagepost.core.stations import StationType
 from villagepost.gui.ops import BackgroundOp, TaskManager, default_failure
+from villagepost.gui.window_sizing import settle_layout
 from villagepost.services import targets as tgt
 from villagepost.services.registry import Registry
 from villagepost.services.targets import TargetRow
@@ -219,11 +222,22 @@ class TargetsDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
         buttons.rejected.connect(self.reject)
 
+        # Everything but the Close button sits in a scroll area: on a small screen (or with large fonts) the
+        # form scrolls instead of being cut, and lines appearing in it (refusals, the saved message) never
+        # change the dialog's own size constraints.
+        body = QWidget(self)
+        content = QVBoxLayout(body)
+        content.setContentsMargins(0, 0, 0, 0)
+        content.addWidget(self.intro)
+        content.addWidget(self.table, 1)
+        content.addWidget(form_box)
+        content.addWidget(self.message)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(form_box)
-        layout.addWidget(self.message)
+        layout.addWidget(scroll, 1)
         layout.addWidget(buttons)
         self.resize(char * 68, char * 48)  # 816×576 with a 12 px font: fits 1366×768 with the taskbar
 
@@ -234,6 +248,7 @@ class TargetsDialog(QDialog):
         #: asks the user to confirm removing a target (replaceable in tests)
         self.confirm: Callable[[str], bool] = self._confirm
         self.clear_form()
+        settle_layout(self)  # error lines appearing later must not renegotiate the dialog's size
         self.refresh()
 
     @staticmethod
