@@ -107,7 +107,7 @@ def show_scope(dash: DashboardTab, scope: str, day: dt.date | None = None) -> fl
 
 def shoot_dashboard(host: Host, out: Path, name: str) -> None:
     save(host, out / f"{name}.png")
-    body = host.dashboard.scroll.widget()
+    body = host.dashboard.scroll_area.widget()
     save(body, out / f"{name}_full.png")
 
 

@@ -16,7 +16,7 @@ import pytest
 from coverage_county import COUNTY, FENGDENG, HUANGHE, LIANGTIAN, MANCHENG, TODAY, build
 from PySide6.QtCore import QDate, QPointF, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from villagepost.core.messages import tr

@@ -187,7 +187,8 @@ def test_removing_asks_first(county: tuple[Registry, list[tgt.TargetRow]],
     dialog.confirm = confirm
     dialog.table.selectRow(1)
     dialog.remove_button.click()  # "no"
-    assert asked == [f"删除目标 #{t4.id}（2025-06-30 前综合服务站达到 5 个）？\n目标是计划，删除后不留记录；进度将不再对照它。"]
+    assert asked == [f"删除目标 #{t4.id}（2025-06-30 前综合服务站达到 5 个）？\n"
+                     "目标是计划，删除后不留记录；进度将不再对照它。"]
     assert not dialog.busy and len(tgt.list_targets(reg, COUNTY)) == 3
     with qtbot.waitSignal(dialog.targets_changed, timeout=10000):
         dialog.remove_button.click()  # "yes"
@@ -218,8 +219,8 @@ def test_refusals_are_shown_next_to_their_field(county: tuple[Registry, list[tgt
     dialog.value.setValue(3)
     dialog.add_button.click()
     wait(qtbot, dialog)
-    assert dialog.type_error.text() == ("站点数量目标要指定统计的站点类型（村邮站、快递超市、村邮站+快递超市、综合服务站、"
-                                        "乡镇综合服务站、县级共配中心、智能快件箱点）")
+    assert dialog.type_error.text() == ("站点数量目标要指定统计的站点类型（村邮站、快递超市、村邮站+快递超市、"
+                                        "综合服务站、乡镇综合服务站、县级共配中心、智能快件箱点）")
     dialog.station_type.setCurrentIndex(dialog.station_type.findText("综合服务站"))
     dialog.value.setValue(0)  # and none of them
     dialog.add_button.click()

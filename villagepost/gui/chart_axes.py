@@ -59,8 +59,8 @@ class CategoryAxis(pg.AxisItem):
         self.update()
 
     # --- ticks: one per category, no text of pyqtgraph's own ------------------------------------
-    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:  # noqa: N802
-        first, last = max(0, math.ceil(minVal)), min(len(self.labels) - 1, math.floor(maxVal))
+    def tickValues(self, min_val: float, max_val: float, size: float) -> list[tuple[float, list[float]]]:  # noqa: N802
+        first, last = max(0, math.ceil(min_val)), min(len(self.labels) - 1, math.floor(max_val))
         return [(1.0, [float(i) for i in range(first, last + 1)])]
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
@@ -121,7 +121,7 @@ class CategoryAxis(pg.AxisItem):
 
 
 def _first_of_month(ordinal: float) -> dt.date:
-    day = dt.date.fromordinal(max(1, int(math.floor(ordinal))))
+    day = dt.date.fromordinal(max(1, math.floor(ordinal)))
     return day.replace(day=1)
 
 
@@ -140,17 +140,17 @@ class MonthAxis(pg.AxisItem):
         super().__init__("bottom", **kwargs)
         self.step_months = 1
 
-    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:  # noqa: N802
-        if maxVal <= minVal or size <= 0:
+    def tickValues(self, min_val: float, max_val: float, size: float) -> list[tuple[float, list[float]]]:  # noqa: N802
+        if max_val <= min_val or size <= 0:
             return []
-        px_per_month = size / ((maxVal - minVal) / 30.44)
+        px_per_month = size / ((max_val - min_val) / 30.44)
         spacing = self.MIN_SPACING * max(1.0, self._font_scale())
         self.step_months = next((s for s in MONTH_STEPS if s * px_per_month >= spacing), MONTH_STEPS[-1])
-        day = _first_of_month(minVal)
-        if day.toordinal() < minVal:
+        day = _first_of_month(min_val)
+        if day.toordinal() < min_val:
             day = _add_months(day, 1)
         values: list[float] = []
-        while day.toordinal() <= maxVal:
+        while day.toordinal() <= max_val:
             index = day.year * 12 + day.month - 1
             if index % self.step_months == 0:
                 values.append(float(day.toordinal()))

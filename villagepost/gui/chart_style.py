@@ -46,9 +46,9 @@ def chart_families() -> list[str]:
     global _families
     if _families is None:
         registered = fonts.register_bundled_font()
-        primary = fonts.FONT_FAMILY if fonts.FONT_FAMILY in registered else (registered[:1] or [None])[0]
-        app_families = [f for f in QGuiApplication.font().families() if f and f != primary]
-        _families = ([primary] if primary else []) + app_families
+        primary = [fonts.FONT_FAMILY] if fonts.FONT_FAMILY in registered else registered[:1]
+        app_families = [f for f in QGuiApplication.font().families() if f and f not in primary]
+        _families = primary + app_families
     return _families
 
 
@@ -111,7 +111,8 @@ def export_png(widget: pg.PlotWidget, path: Path, width: int = EXPORT_WIDTH) -> 
     The plot item's part of the scene is rendered into a QImage whose device pixel ratio makes it
     `width` pixels wide: the PNG looks like the screen, only sharper. pyqtgraph's ImageExporter
     scales the painter instead, which leaves its legends and text labels (items that ignore
-    transformations) at screen size in a big image. A file that cannot be written is a KnownError (read-only folder, full disk): the user
+    transformations) at screen size in a big image. A file that cannot be written is a KnownError
+    (read-only folder, full disk): the user
     picks another place.
     """
     source = widget.getPlotItem().sceneBoundingRect()
@@ -128,6 +129,6 @@ def export_png(widget: pg.PlotWidget, path: Path, width: int = EXPORT_WIDTH) -> 
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
     widget.scene().render(painter, QRectF(0, 0, source.width(), source.height()), source)
     painter.end()
-    if not image.save(str(path), "PNG"):
+    if not image.save(str(path), "PNG"):  # type: ignore[call-overload]  # the stubs say bytes; PySide takes str
         raise KnownError("dashboard.export_failed", path=str(path))
     return path

@@ -114,7 +114,7 @@ def count_grid(counts: list[cov.StationCount]) -> CountGrid:
         key = (c.station_type, c.status)
         cells[key] = cells.get(key, 0) + c.count
     present = {t for t, _s in cells}
-    order = [t.value for t in StationType if t.value in present]
+    order: list[str | None] = [t.value for t in StationType if t.value in present]
     order += sorted(t for t in present if t is not None and t not in order)
     if None in present:
         order.append(None)

@@ -126,9 +126,9 @@ def pace_lines(row: TargetRow, p: Pace) -> list[str]:
     coverage = row.measure is Measure.COVERAGE_RATE
     out: list[str] = []
     if coverage:
-        out.append(translate("PaceTree", "已完成 {done} 个（{rate}），目标 {goal} 个，差距 {gap} 个（{points} 个百分点）")
-                   .format(done=num(p.achieved), rate=pct(p.achieved_rate or 0), goal=p.goal, gap=p.gap,
-                           points=f"{(p.gap_points or 0):.1f}"))
+        text = translate("PaceTree", "已完成 {done} 个（{rate}），目标 {goal} 个，差距 {gap} 个（{points} 个百分点）")
+        out.append(text.format(done=num(p.achieved), rate=pct(p.achieved_rate or 0), goal=p.goal, gap=p.gap,
+                               points=f"{(p.gap_points or 0):.1f}"))
     else:
         out.append(translate("PaceTree", "已有 {done} 个{type}，目标 {goal} 个，差距 {gap} 个").format(
             done=num(p.achieved), type=row.station_type or "", goal=p.goal, gap=p.gap))
@@ -146,9 +146,11 @@ def pace_lines(row: TargetRow, p: Pace) -> list[str]:
     if p.projected_full is None:
         out.append(trailing + translate("PaceTree", "；按当前进度无法实现"))
     elif coverage:
-        out.append(trailing + translate("PaceTree", "；按此进度 {day} 全部覆盖").format(day=p.projected_full.isoformat()))
+        out.append(trailing + translate("PaceTree", "；按此进度 {day} 全部覆盖").format(
+            day=p.projected_full.isoformat()))
     else:
-        out.append(trailing + translate("PaceTree", "；按此进度 {day} 达到目标").format(day=p.projected_full.isoformat()))
+        out.append(trailing + translate("PaceTree", "；按此进度 {day} 达到目标").format(
+            day=p.projected_full.isoformat()))
     return out
 
 
@@ -203,9 +205,8 @@ class PaceTree(QTreeWidget):
         bold = QFont(self.font())
         bold.setBold(True)
         for row, p in report.paces:
-            head = QTreeWidgetItem(self, [f"#{row.id}  {row.describe()}"
-                                          + (self.tr("（沿用{owner}）").format(owner=unit_text(row.scope_name, row.scope))
-                                             if inherited else "")])
+            owner = self.tr("（沿用{owner}）").format(owner=unit_text(row.scope_name, row.scope)) if inherited else ""
+            head = QTreeWidgetItem(self, [f"#{row.id}  {row.describe()}{owner}"])
             head.setFirstColumnSpanned(True)
             head.setFont(0, bold)
             if row.note:
@@ -242,7 +243,10 @@ class PaceTree(QTreeWidget):
         out: list[str] = []
         for i in range(head.childCount()):
             group = head.child(i)
-            out.extend(str(group.child(j).data(0, CODE_ROLE)) for j in range(group.childCount()))
+            for j in range(group.childCount() if group is not None else 0):
+                item = group.child(j) if group is not None else None
+                if item is not None:
+                    out.append(str(item.data(0, CODE_ROLE)))
         return out
 
 

@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -100,6 +100,10 @@ class TargetForm:
     deadline: dt.date
     station_type: str | None
     note: str
+
+
+def _pydate(day: QDate) -> dt.date:
+    return dt.date(day.year(), day.month(), day.day())
 
 
 def measure_text(row: TargetRow) -> str:
@@ -390,7 +394,7 @@ class TargetsDialog(QDialog):
         measure = self.current_measure()
         value = self.value.value()
         return TargetForm(measure, value / 100 if measure is Measure.COVERAGE_RATE else float(value),
-                          self.deadline.date().toPython(), self.station_type.currentData(), self.note.text())
+                          _pydate(self.deadline.date()), self.station_type.currentData(), self.note.text())
 
     def _clear_errors(self) -> None:
         for label in (self.form_error, self.type_error, self.value_error):
@@ -464,8 +468,8 @@ class TargetsDialog(QDialog):
         if chosen is None or not chosen[1]:
             return
         row = chosen[0]
-        if not self.confirm(self.tr("删除目标 #{id}（{text}）？\n目标是计划，删除后不留记录；进度将不再对照它。").format(
-                id=row.id, text=row.describe(self.lang))):
+        question = self.tr("删除目标 #{id}（{text}）？\n目标是计划，删除后不留记录；进度将不再对照它。")
+        if not self.confirm(question.format(id=row.id, text=row.describe(self.lang))):
             return
         registry = self.registry
 
