@@ -379,6 +379,17 @@ def test_dates_after_today_cannot_be_picked(county: tuple[Registry, list[tgt.Tar
     assert dash.date_edit.date() == QDate(2025, 1, 1)
 
 
+def test_provinces_are_named_by_their_short_names() -> None:
+    def unit(name: str, level: int) -> cov.UnitCoverage:
+        return cov.UnitCoverage("00", name, level, 1, 0)
+
+    names = ["北京市", "内蒙古自治区", "黑龙江省", "广西壮族自治区", "西藏自治区", "宁夏回族自治区", "新疆维吾尔自治区"]
+    assert [dashboard_data.bar_label(unit(n, 1)) for n in names] == [
+        "北京", "内蒙古", "黑龙江", "广西", "西藏", "宁夏", "新疆"]
+    assert dashboard_data.bar_label(unit("平罗县", 3)) == "平罗县"  # below a province: the official name
+    assert dashboard_data.bar_label(unit("丰登镇", 4)) == "丰登镇"
+
+
 def test_names_go_top_down_when_they_do_not_fit(county: tuple[Registry, list[tgt.TargetRow]], qtbot: QtBot) -> None:
     reg, (t1, *_rest) = county
     units = [u for u in cov.coverage(reg, COUNTY, on=TODAY).children if u.villages_total]

@@ -15,7 +15,7 @@ from villagepost.core.actor import Actor
 from villagepost.core.errors import KnownError
 from villagepost.core.pacing import Measure
 from villagepost.gui.ops import TaskManager
-from villagepost.gui.targets_editor import COLUMNS, TargetsDialog
+from villagepost.gui.targets_editor import TargetsDialog
 from villagepost.services import targets as tgt
 from villagepost.services.registry import Registry
 
@@ -71,7 +71,8 @@ def test_own_targets_are_listed_and_editable(county: tuple[Registry, list[tgt.Ta
     reg, (t1, t2, t4) = county
     dialog = open_dialog(reg, COUNTY, "金凤区")
     assert dialog.windowTitle() == "目标 — 金凤区（640106）"
-    assert [dialog.table.horizontalHeaderItem(c).text() for c in range(len(COLUMNS))] == list(COLUMNS)
+    assert [dialog.table.horizontalHeaderItem(c).text() for c in range(dialog.table.columnCount())] == [
+        "编号", "所属", "指标", "目标值", "截止日期", "设定于", "备注"]
     assert table(dialog) == [  # by deadline, as services.targets.targets_for gives them
         [f"#{t1.id}", "本级", "覆盖率", "85%", "2024-12-31", "2024-01-15", "东昌府区同款"],
         [f"#{t4.id}", "本级", "站点数：综合服务站", "5 个", "2025-06-30", "2024-01-15", ""],

@@ -25,7 +25,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFontMetricsF, QPainter
 
 #: longest name written top-down before it is shortened with "…"
-MAX_VERTICAL_CHARS = 7
+MAX_VERTICAL_CHARS = 6
 #: space between horizontal names, pixels
 _GAP = 6
 #: month steps the time axis may use, smallest first

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from villagepost.gui import chart_style as style
 from villagepost.gui.chart_axes import CategoryAxis
-from villagepost.gui.dashboard_data import bar_state
+from villagepost.gui.dashboard_data import bar_label, bar_state
 from villagepost.services.coverage import UnitCoverage
 from villagepost.services.targets import TargetRow
 
@@ -51,7 +51,7 @@ class CoverageBarChart(QWidget):
         self.axis = CategoryAxis()
         self.plot = style.locked_plot(self, {"bottom": self.axis})
         self.plot.setObjectName("coverageBars")
-        self.plot.setMinimumHeight(260)
+        self.plot.setMinimumHeight(300)  # room for the bars when the names below them run top-down
         style.set_axis_label(self.plot, "left", translate("CoverageBarChart", "覆盖率（%）"))
         self.plot.getPlotItem().getAxis("left").setTicks([[(v, f"{v}%") for v in range(0, 101, 20)]])
         layout = QVBoxLayout(self)
@@ -88,7 +88,7 @@ class CoverageBarChart(QWidget):
         self.states = [bar_state(u.rate, reference) for u in self.units]
         self.value_labels, self.target_lines, self.bars = [], [], None
         style.set_title(self.plot, title)
-        self.axis.set_labels([u.name for u in self.units])
+        self.axis.set_labels([bar_label(u) for u in self.units])
         n = len(self.units)
         if n:
             brushes = [QBrush(_STATE_COLOURS[s]) for s in self.states]

@@ -156,7 +156,6 @@ class DashboardTab(QWidget):
 
         self.pace_tree = PaceTree(body)
         self.pace_tree.unit_activated.connect(self.drill_down)
-        self.pace_tree.setMinimumHeight(240)
         self.pace_box = QGroupBox(self.tr("目标与进度"), body)
         QVBoxLayout(self.pace_box).addWidget(self.pace_tree)
         column.addWidget(self.pace_box)
@@ -325,6 +324,8 @@ class DashboardTab(QWidget):
             self.curve_legend.setText(self._curve_legend(data))
         self.pace_box.setVisible(data.pacing is not None)
         self.pace_tree.show_report(data.pacing)
+        # room for a few targets with their lagging units; one line when there is nothing to list
+        self.pace_tree.setMinimumHeight(260 if data.pacing is not None and data.pacing.paces else 80)
         self.counts.show_counts(data)
         self._update_actions()
 

@@ -66,6 +66,20 @@ class DashboardData:
         return [u for u in self.coverage.children if u.villages_total == 0]
 
 
+#: what a province's name ends with, longest first; the rest is its usual short name (新疆, 广西, 北京)
+_PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
+
+
+def bar_label(unit: cov.UnitCoverage) -> str:
+    """The name under a unit's bar: a province by its usual short name (内蒙古, 宁夏), which 31 narrow bars
+    can carry; other units by their official name (the tooltip always has the full name and code)."""
+    if unit.level == Level.PROVINCE:
+        for suffix in _PROVINCE_SUFFIXES:
+            if unit.name.endswith(suffix) and len(unit.name) > len(suffix) + 1:
+                return unit.name[: -len(suffix)]
+    return unit.name
+
+
 def load_dashboard(reg: Registry, scope: str, on: dt.date) -> DashboardData:
     """Coverage with the children one level down, the pacing report and the station counts of `scope` on
     `on` ('' = the whole country). Runs on the worker: three reads, each one a few indexed queries."""

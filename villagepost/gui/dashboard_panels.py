@@ -277,10 +277,10 @@ class StationCountsTable(QTableWidget):
         for r, stype in enumerate(grid.types):
             self.setItem(r, 0, QTableWidgetItem(stype or self.tr("（未填类型）")))
             for c, status in enumerate(STATUS_COLUMNS, start=1):
-                cell = QTableWidgetItem(str(grid.cell(stype, status)))
+                cell = QTableWidgetItem(f"{grid.cell(stype, status):,}")
                 cell.setTextAlignment(right)
                 self.setItem(r, c, cell)
-            total = QTableWidgetItem(str(grid.row_total(stype)))
+            total = QTableWidgetItem(f"{grid.row_total(stype):,}")
             total.setTextAlignment(right)
             self.setItem(r, len(columns) - 1, total)
         last = len(grid.types)
@@ -288,10 +288,10 @@ class StationCountsTable(QTableWidget):
         bold.setBold(True)
         self.setItem(last, 0, QTableWidgetItem(self.tr("合计")))
         for c, status in enumerate(STATUS_COLUMNS, start=1):
-            cell = QTableWidgetItem(str(grid.column_total(status)))
+            cell = QTableWidgetItem(f"{grid.column_total(status):,}")
             cell.setTextAlignment(right)
             self.setItem(last, c, cell)
-        cell = QTableWidgetItem(str(grid.total))
+        cell = QTableWidgetItem(f"{grid.total:,}")
         cell.setTextAlignment(right)
         self.setItem(last, len(columns) - 1, cell)
         for c in range(len(columns)):
@@ -300,10 +300,9 @@ class StationCountsTable(QTableWidget):
                 item.setFont(bold)
         header = self.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        char = self.fontMetrics().horizontalAdvance("村")
         for c in range(1, len(columns)):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.Fixed)
-            header.resizeSection(c, char * 3 + 12)
+            header.resizeSection(c, self.fontMetrics().horizontalAdvance("000,000") + 12)
         rows = self.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.fontMetrics().height() + 6)
