@@ -13,6 +13,7 @@ import pytest
 
 from villagepost import __version__
 from villagepost.cli import main
+from villagepost.services.registry import Registry
 from villagepost.storage.schema import SCHEMA_HEAD
 
 Run = Callable[..., tuple[int, str, str]]
@@ -142,3 +143,15 @@ def test_version_string() -> None:
     proc = subprocess.run([sys.executable, "-m", "villagepost", "--version"], capture_output=True, text=True,
                           timeout=60, check=False)
     assert proc.stdout.strip() == f"villagepost {__version__}"
+
+
+def test_db_backup_makes_a_consistent_copy(run: Run, tmp_path: Path,
+                                           sqlite_registry: Callable[..., Registry]) -> None:
+    reg = sqlite_registry("640221")
+    db = str(reg.location.path)
+    reg.close()
+    out = tmp_path / "copy" / "backup.sqlite"
+    code, stdout, _ = run("--db", db, "--json", "db", "backup", str(out))
+    assert code == 0 and json.loads(stdout)["path"] == str(out)
+    code, stdout, _ = run("--db", str(out), "--json", "divisions", "show", "640221")
+    assert code == 0 and json.loads(stdout)["village_classes"]["村委会"] == 144

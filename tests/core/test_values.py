@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -238,3 +239,20 @@ def test_village_name_key(written: str, official: str) -> None:
 
 def test_village_name_key_keeps_distinct_names_apart() -> None:
     assert village_name_key("惠北村委会") != village_name_key("通惠村委会")
+
+
+def test_published_outputs_get_the_users_usual_permissions(tmp_path: Path) -> None:
+    import os
+    import tempfile
+
+    from villagepost.core.files import publish
+
+    fd, name = tempfile.mkstemp(dir=tmp_path)
+    os.close(fd)
+    old = os.umask(0o022)
+    try:
+        publish(Path(name), tmp_path / "out.pdf")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "out.pdf").stat().st_mode & 0o777 == 0o644
+    assert not Path(name).exists()

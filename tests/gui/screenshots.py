@@ -1,4 +1,4 @@
-"""Save screenshots of the window and the first-start dialog, offscreen, for a person to look at.
+"""Save screenshots of the window, its tabs and dialogs, offscreen, for a person to look at.
 
     .venv/bin/python tests/gui/screenshots.py OUTPUT_FOLDER [--size 1366x768]
 
@@ -19,17 +19,20 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QCoreApplication, QElapsedTimer, QSettings
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from villagepost.core.actor import Actor
 from villagepost.gui import fonts
 from villagepost.gui.main_window import MainWindow
 from villagepost.gui.settings import Settings
-from villagepost.services import divisions
+from villagepost.gui.stations_tab import OPENED
+from villagepost.gui.table_tab import TableTab
+from villagepost.services import divisions, imports
 from villagepost.services.registry import Registry
 
 ACTOR = Actor(name="screenshot")
+ROSTER = Path(__file__).resolve().parents[1] / "rosters" / "data" / "A01_pingluo_clean.xlsx"
 
 
 def wait_until(condition: Callable[[], bool], timeout_ms: int = 20000) -> None:
@@ -55,6 +58,99 @@ def save(widget: QWidget, path: Path) -> None:
     if not widget.grab().save(str(path)):
         raise OSError(f"could not write {path}")
     print(f"{path}  {widget.width()}×{widget.height()}")
+
+
+def wait_table(tab: TableTab) -> None:
+    wait_until(lambda: tab.model.complete and not tab.model.loading)
+
+
+def tables_views(work: Path, output: Path, width: int, height: int) -> None:
+    """The 村庄 and 站点 tabs on 平罗县 with the example roster A01 imported (88 stations, 7 without a date)."""
+    pingluo = Registry.open(work / "pingluo.sqlite", actor=ACTOR)
+    divisions.load(pingluo, ["640221"])
+    imports.import_roster(pingluo, ROSTER)
+    window = MainWindow(pingluo, settings=Settings())
+    window.resize(width, height)
+    window.show()
+    wait_until(lambda: window.started)
+    window.go_to("640221100")
+    window.tabs.setCurrentWidget(window.villages_tab)
+    wait_table(window.villages_tab)
+    save(window, output / "villages_tab_township.png")
+    window.go_to("640221")
+    window.tabs.setCurrentWidget(window.stations_tab)
+    wait_table(window.stations_tab)
+    window.stations_tab.view.sortByColumn(OPENED, Qt.SortOrder.AscendingOrder)
+    wait_until(lambda: window.stations_tab.model.sort_column == OPENED)
+    wait_table(window.stations_tab)
+    save(window, output / "stations_tab_county_by_date.png")
+    editor_views(window, output)
+    wizard_views(window, output)
+    settings = window.open_settings()
+    wait_until(settings.village_like.isEnabled)
+    save(settings, output / "settings_dialog.png")
+    settings.reject()
+    window.close()
+
+
+def editor_views(window: MainWindow, output: Path) -> None:
+    """The station editor (fields, refusals, history) and its merge and close dialogs."""
+    editor = window.open_station("640221100201-01")
+    wait_until(lambda: editor.details is not None)
+    save(editor, output / "station_editor.png")
+    editor.edits["phone"].setText("12345")
+    editor.edits["lon"].setText("200")
+    editor.save()
+    wait_until(lambda: not editor.busy and editor.error.isVisible())
+    save(editor, output / "station_editor_refused.png")
+    editor.edits["phone"].setText("13912345678")
+    editor.edits["lon"].setText("106.438139")
+    editor.type_combo.setCurrentIndex(editor.type_combo.findData("村邮站+快递超市"))
+    editor.type_date.setText("2024-05")
+    editor.save()
+    wait_until(lambda: not editor.busy and editor.error.text() == "已保存。")
+    editor.pages.setCurrentIndex(2)
+    save(editor, output / "station_editor_history.png")
+    merge = editor.open_merge()
+    assert merge is not None
+    wait_until(lambda: merge.loaded)
+    merge.check("640221100206-01")
+    save(merge, output / "merge_dialog.png")
+    merge.reject()
+    close = editor.open_event("close")
+    assert close is not None
+    close.date_edit.setText("2099-01-01")
+    close.submit()
+    wait_until(close.error.isVisible)
+    save(close, output / "close_dialog_refused.png")
+    close.reject()
+    editor._shown = editor._values()  # nothing unsaved: close without asking
+    editor.close()
+
+
+def wizard_views(window: MainWindow, output: Path) -> None:
+    """The import wizard's pages on roster C09 (mixed errors) for 中宁县, then its summary."""
+    window.registry.actor = ACTOR
+    divisions.load(window.registry, ["640521"])
+    wizard = window.open_import_wizard()
+    wizard.file_page.path_edit.setText(str(ROSTER.with_name("C09_mixed_errors.xlsx")))
+    save(wizard, output / "import_1_file.png")
+    wizard.next()
+    wait_until(lambda: wizard.currentId() == 1)
+    save(wizard, output / "import_2_mapping.png")
+    wizard.next()
+    wait_until(lambda: wizard.currentId() == 2 and not wizard.running)
+    save(wizard, output / "import_3_check.png")
+    check = wizard.check_page
+    check.show_row(check.errors.index(1, 0))
+    wait_until(lambda: check.row_dialog is not None)
+    assert check.row_dialog is not None
+    save(check.row_dialog, output / "import_3_row_dialog.png")
+    check.row_dialog.close()
+    wizard.next()
+    wait_until(lambda: wizard.currentId() == 3 and not wizard.running)
+    save(wizard, output / "import_4_result.png")
+    wizard.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
     window.resize(1024, 600)
     save(window, args.output / "main_window_province_1024x600.png")
     window.close()
+
+    tables_views(work, args.output, width, height)
 
     empty = Registry.open(work / "empty.sqlite", actor=ACTOR)
     first = MainWindow(empty, settings=Settings())

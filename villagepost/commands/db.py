@@ -6,9 +6,9 @@ import argparse
 from pathlib import Path
 
 from villagepost.commands.context import Context
-from villagepost.core.errors import KnownError
+from villagepost.services import maintenance
 from villagepost.storage.models import SETTING_EDITION
-from villagepost.storage.schema import SCHEMA_HEAD, backup_sqlite_to
+from villagepost.storage.schema import SCHEMA_HEAD
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
@@ -51,10 +51,7 @@ def cmd_info(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_backup(args: argparse.Namespace, ctx: Context) -> int:
-    reg = ctx.registry()
-    if reg.location.path is None:
-        raise KnownError("db.backup_server")
-    out = backup_sqlite_to(reg.location.path, args.out)
+    out = maintenance.backup(ctx.registry(), args.out)
     if ctx.as_json:
         ctx.emit_json({"status": "ok", "path": str(out)})
     else:

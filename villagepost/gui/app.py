@@ -22,9 +22,12 @@ from villagepost.core.actor import Actor
 from villagepost.core.errors import KnownError
 from villagepost.gui import crash, fonts
 from villagepost.gui import settings as opts
+from villagepost.gui.translations import install_translations
 from villagepost.services.registry import Registry
 
 ENV_EXIT_AFTER_PAINT = "VILLAGEPOST_EXIT_AFTER_PAINT"
+ENV_DB = "VILLAGEPOST_DB"
+ENV_LANG = "VILLAGEPOST_LANG"
 #: The line the start-up hook prints; the benchmark parses it.
 FIRST_PAINT_MARK = "VILLAGEPOST_FIRST_PAINT"
 EXIT_OK, EXIT_REFUSED = 0, 2
@@ -76,12 +79,28 @@ def show_open_error(exc: KnownError, lang: str) -> None:
     QMessageBox.critical(None, translate("app", "村邮通 — 无法打开数据库"), text)
 
 
+def window_choices(settings: opts.Settings, db: str | None, lang: str) -> tuple[str | None, str]:
+    """The database and language the window uses: the command line and the environment first, then 选项.
+
+    `--db` and VILLAGEPOST_DB win over the stored database; `--lang en` and VILLAGEPOST_LANG win over the
+    stored language (the CLI cannot tell an explicit `--lang zh` from its default, so a stored English
+    choice wins over that one).
+    """
+    if db is None and not os.environ.get(ENV_DB):
+        db = settings.get(opts.DATABASE) or None
+    if lang == "zh" and not os.environ.get(ENV_LANG):
+        lang = settings.get(opts.LANGUAGE)
+    return db, lang
+
+
 def run(db: str | None = None, lang: str = "zh") -> int:
     """Open the window on the registry `db` (None: $VILLAGEPOST_DB, else the per-user default)."""
     app = _application()
     fonts.install_application_font(app)
     crash.install(lang)
     settings = opts.Settings()
+    db, lang = window_choices(settings, db, lang)
+    install_translations(app, lang)
     try:
         registry = Registry.open(db, actor=Actor(name=settings.get(opts.USER_NAME)))
     except KnownError as exc:

@@ -8,6 +8,10 @@ runs on the GUI thread; everything slower (details, search, loads) goes through 
 
 The model starts empty and fetches nothing until `set_source` is called, which the window does after its
 first paint, so start-up never waits for the database.
+
+The 覆盖 column (covered/total 建制村 today) is not part of a fetch: the country by province is a scan of
+every cover (~0.1 s), so `children_fetched` tells the window, which asks services.coverage on its reader
+thread and hands the answer back with `set_cover`. Until then the column is empty.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from villagepost.core.divisions import ancestors_of
@@ -24,7 +28,8 @@ from villagepost.services.divisions import TreeNode
 #: code (None for the top level) -> the units directly below it, in code order
 ChildrenSource = Callable[[str | None], list[TreeNode]]
 
-NAME_COLUMN, CODE_COLUMN = 0, 1
+NAME_COLUMN, CODE_COLUMN, COVER_COLUMN = 0, 1, 2
+COLUMNS = 3
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 LEVEL_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -45,10 +50,15 @@ class _Node:
     row: int = 0
     children: list[_Node] | None = None
     by_code: dict[str, _Node] = field(default_factory=dict)
+    #: (covered, total) 建制村 today, once the window has asked
+    cover: tuple[int, int] | None = None
 
 
 class DivisionTreeModel(QAbstractItemModel):
-    """Columns 名称 and 代码; CODE_ROLE gives a unit's code, LEVEL_ROLE its level (1 province … 5 village)."""
+    """Columns 名称, 代码 and 覆盖; CODE_ROLE gives a unit's code, LEVEL_ROLE its level (1 province … 5 village)."""
+
+    #: the children of a unit (argument: its code, None for the top level) were fetched
+    children_fetched = Signal(object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -87,6 +97,38 @@ class DivisionTreeModel(QAbstractItemModel):
             node = child
         return self.createIndex(node.row, NAME_COLUMN, node)
 
+    def fetched_parents(self) -> list[str | None]:
+        """Codes of the units whose children are fetched (None: the top level), to refresh their covers."""
+        out: list[str | None] = []
+        stack = [self._root]
+        while stack:
+            node = stack.pop()
+            if node.children:
+                out.append(node.code)
+                stack.extend(node.children)
+        return out
+
+    def set_cover(self, parent: str | None, covers: dict[str, tuple[int, int]]) -> None:
+        """Show (covered, total) for the children of `parent` (units absent from `covers` show nothing)."""
+        node = self._root if parent is None else self._find(parent)
+        if node is None or not node.children:
+            return
+        for child in node.children:
+            child.cover = covers.get(child.code) if child.code is not None else None
+        parent_index = QModelIndex() if node is self._root else self.createIndex(node.row, 0, node)
+        self.dataChanged.emit(self.index(0, COVER_COLUMN, parent_index),
+                              self.index(len(node.children) - 1, COVER_COLUMN, parent_index))
+
+    def _find(self, code: str) -> _Node | None:
+        """A fetched unit by code (no fetching)."""
+        node = self._root
+        for step in [*ancestors_of(code), code]:
+            child = node.by_code.get(step)
+            if child is None:
+                return None
+            node = child
+        return node
+
     def top_level_codes(self) -> list[str]:
         """Codes of the fetched top level (for the status bar's scope)."""
         return [n.code for n in self._root.children or [] if n.code is not None]
@@ -101,7 +143,7 @@ class DivisionTreeModel(QAbstractItemModel):
 
     def index(self, row: int, column: int, parent: AnyIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
         node = self._node(parent)
-        if node.children is None or not (0 <= row < len(node.children)) or not (0 <= column < 2):
+        if node.children is None or not (0 <= row < len(node.children)) or not (0 <= column < COLUMNS):
             return QModelIndex()
         return self.createIndex(row, column, node.children[row])
 
@@ -120,7 +162,7 @@ class DivisionTreeModel(QAbstractItemModel):
         return 0 if children is None else len(children)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 2
+        return COLUMNS
 
     def hasChildren(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008, N802
         if parent.isValid() and parent.column() != NAME_COLUMN:
@@ -154,6 +196,7 @@ class DivisionTreeModel(QAbstractItemModel):
         node.children = kids
         node.by_code = {k.code: k for k in kids if k.code is not None}
         self.endInsertRows()
+        self.children_fetched.emit(node.code)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
@@ -162,7 +205,11 @@ class DivisionTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if index.column() == CODE_COLUMN:
                 return node.code
+            if index.column() == COVER_COLUMN:
+                return None if node.cover is None or node.cover[1] == 0 else f"{node.cover[0]:,}/{node.cover[1]:,}"
             return node.name + (self.tr("（已撤销）") if node.retired else "")
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == COVER_COLUMN:
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         if role == CODE_ROLE:
             return node.code
         if role == LEVEL_ROLE:
@@ -171,12 +218,16 @@ class DivisionTreeModel(QAbstractItemModel):
             return self._retired_brush
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == NAME_COLUMN:
             return f"{node.name}  {node.code}"
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == COVER_COLUMN and node.cover and node.cover[1]:
+            covered, total = node.cover
+            return self.tr("今日已覆盖建制村 {covered:,} 个，共 {total:,} 个（{rate:.1%}）").format(
+                covered=covered, total=total, rate=covered / total)
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 (Qt override)
                    role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return (self.tr("名称"), self.tr("代码"))[section] if section in (0, 1) else None
+            return (self.tr("名称"), self.tr("代码"), self.tr("覆盖"))[section] if 0 <= section < COLUMNS else None
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:

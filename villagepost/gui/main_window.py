@@ -1,4 +1,5 @@
-"""The main window: division tree and search on the left, the selected unit's details on the right.
+"""The main window: division tree and search on the left; on the right the tabs 概况 (the selected unit's
+details), 村庄 and 站点 (lazy tables of the villages and stations under the selected unit).
 
 Start-up order matters (the window must paint in well under a second on any registry): the constructor
 builds widgets only; nothing touches the database until the first paint has happened. Then `start()`
@@ -10,6 +11,8 @@ search, loads, opening another database) runs on the background worker (`ops.Tas
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Future
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,27 +26,38 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QSplitter,
+    QTabWidget,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from villagepost import __version__
 from villagepost.core.actor import Actor
+from villagepost.core.errors import KnownError
 from villagepost.core.messages import DEFAULT_LANG, tr
+from villagepost.gui import file_actions
 from villagepost.gui import settings as opts
-from villagepost.gui.division_tree import CODE_COLUMN, NAME_COLUMN, DivisionTreeModel
+from villagepost.gui.division_tree import CODE_COLUMN, COVER_COLUMN, NAME_COLUMN, DivisionTreeModel
 from villagepost.gui.ops import BackgroundOp, OpContext, TaskManager
 from villagepost.gui.search_box import SearchBox
 from villagepost.gui.settings import Settings
+from villagepost.gui.station_commands import StationUndo
+from villagepost.gui.stations_tab import StationsTab
 from villagepost.gui.unit_details import UnitDetailsPanel
-from villagepost.gui.window_sizing import settle_layout
-from villagepost.services import divisions
+from villagepost.gui.villages_tab import VillagesTab
+from villagepost.gui.window_sizing import bring_to_front, settle_layout
+from villagepost.services import coverage, divisions, tables
 from villagepost.services.divisions import UnitHit, UnitInfo
 from villagepost.services.registry import Registry
+from villagepost.services.tables import StationHit
 
 if TYPE_CHECKING:
     from villagepost.gui.first_start import FirstStartDialog
+    from villagepost.gui.import_wizard import ImportWizard
+    from villagepost.gui.settings_dialog import SettingsChange, SettingsDialog
+    from villagepost.gui.station_editor import StationEditor
 
 log = logging.getLogger(__name__)
 
@@ -91,11 +105,16 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(NAME_COLUMN, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(CODE_COLUMN, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(CODE_COLUMN, self.fontMetrics().horizontalAdvance("000000000000") + 24)
+        header.setSectionResizeMode(COVER_COLUMN, QHeaderView.ResizeMode.Fixed)
+        # a province's figures fit; the country's (487,144/487,144) are elided, its tooltip has them whole
+        header.resizeSection(COVER_COLUMN, self.fontMetrics().horizontalAdvance("99,999/99,999") + 12)
+        self.model.children_fetched.connect(self._request_covers)
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
 
         self.search = SearchBox(self)
         self.search.search_requested.connect(self._search)
         self.search.hit_chosen.connect(self.go_to)
+        self.search.station_chosen.connect(self.go_to_station)
 
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
@@ -107,11 +126,26 @@ class MainWindow(QMainWindow):
         self.details.setObjectName("unitDetails")
         self.details.load_requested.connect(lambda: self.open_load_dialog(first_start=False))
 
+        self.villages_tab = VillagesTab(registry, self.taskman, lang=lang, parent=self)
+        self.stations_tab = StationsTab(registry, self.taskman, lang=lang, parent=self)
+        self.stations_tab.station_activated.connect(self.open_station)
+        self.villages_tab.village_activated.connect(self.show_village_stations)
+        self.station_undo = StationUndo(self, self.taskman, lambda: self.registry, lang=lang)
+        self.station_undo.station_changed.connect(self._station_changed)
+        self.editors: dict[str, StationEditor] = {}
+        self.import_wizard: ImportWizard | None = None
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.details, self.tr("概况"))
+        self.tabs.addTab(self.villages_tab, self.tr("村庄"))
+        self.tabs.addTab(self.stations_tab, self.tr("站点"))
+
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(left)
-        self.splitter.addWidget(self.details)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(0, 35)
+        self.splitter.setStretchFactor(1, 65)
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
 
@@ -141,12 +175,60 @@ class MainWindow(QMainWindow):
         self.load_action = QAction(self.tr("载入区划代码(&L)…"), self)
         self.load_action.triggered.connect(lambda: self.open_load_dialog(first_start=False))
         file_menu.addAction(self.load_action)
+        self.import_action = QAction(self.tr("导入花名册(&I)…"), self)
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.triggered.connect(self.open_import_wizard)
+        file_menu.addAction(self.import_action)
+        export_menu = file_menu.addMenu(self.tr("导出(&E)"))
+        self.export_registry_action = QAction(self.tr("登记表（所选范围）(&R)…"), self)
+        self.export_registry_action.triggered.connect(
+            lambda: file_actions.export_registry(self, self.taskman, self.registry, self.selected_code(),
+                                                 lang=self.lang))
+        export_menu.addAction(self.export_registry_action)
+        self.export_template_action = QAction(self.tr("乡镇填报模板（所选乡镇）(&T)…"), self)
+        self.export_template_action.triggered.connect(
+            lambda: file_actions.export_template(self, self.taskman, self.registry, self.selected_code(),
+                                                 lang=self.lang))
+        export_menu.addAction(self.export_template_action)
+        self.backup_action = QAction(self.tr("备份数据库(&B)…"), self)
+        self.backup_action.triggered.connect(
+            lambda: file_actions.backup(self, self.taskman, self.registry, lang=self.lang))
+        file_menu.addAction(self.backup_action)
+        file_menu.addSeparator()
+        self.settings_action = QAction(self.tr("选项(&P)…"), self)
+        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.settings_action.triggered.connect(self.open_settings)
+        file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         self.quit_action = QAction(self.tr("退出(&X)"), self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.quit_action.triggered.connect(self.close)
         file_menu.addAction(self.quit_action)
+
+        edit_menu = self.menuBar().addMenu(self.tr("编辑(&E)"))
+        self.undo_action = QAction(self.tr("撤销(&U)"), self)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.triggered.connect(self.station_undo.undo)
+        self.redo_action = QAction(self.tr("重做(&R)"), self)
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.redo_action.triggered.connect(self.station_undo.redo)
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        stack = self.station_undo.stack
+        stack.indexChanged.connect(self._update_undo_actions)
+        self._update_undo_actions()
+
+        station_menu = self.menuBar().addMenu(self.tr("站点(&S)"))
+        self.add_station_action = QAction(self.tr("新增站点(&N)…"), self)
+        self.add_station_action.setShortcut(QKeySequence.StandardKey.New)
+        self.add_station_action.triggered.connect(self.add_station)
+        self.open_station_action = QAction(self.tr("打开所选站点(&E)…"), self)
+        self.open_station_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.open_station_action.triggered.connect(self._open_current_station)
+        station_menu.addAction(self.add_station_action)
+        station_menu.addAction(self.open_station_action)
 
         help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
         self.about_action = QAction(self.tr("关于村邮通(&A)"), self)
@@ -167,9 +249,15 @@ class MainWindow(QMainWindow):
         state = self.settings.get(opts.WINDOW_STATE)
         if not state.isEmpty():
             self.restoreState(state)
+        for tab, option in ((self.villages_tab, opts.VILLAGES_HEADER), (self.stations_tab, opts.STATIONS_HEADER)):
+            header_state = self.settings.get(option)
+            if not header_state.isEmpty():
+                tab.view.horizontalHeader().restoreState(header_state)  # widths, order and sort column
+        self.tabs.setCurrentIndex(min(self.settings.get(opts.CURRENT_TAB), self.tabs.count() - 1))
         splitter = self.settings.get(opts.SPLITTER_STATE)
         if splitter.isEmpty() or not self.splitter.restoreState(splitter):
-            self.splitter.setSizes([int(self.width() * 0.4), int(self.width() * 0.6)])
+            # The tables need the width; the tree's names, codes and covers fit in 35% of a 1366-pixel screen.
+            self.splitter.setSizes([int(self.width() * 0.35), int(self.width() * 0.65)])
 
     # --- start-up ------------------------------------------------------------------------------
     def setVisible(self, visible: bool) -> None:  # noqa: N802 (Qt override)
@@ -287,6 +375,8 @@ class MainWindow(QMainWindow):
         if code is None:
             return
         self._details_code = code
+        self.villages_tab.set_scope(code)
+        self.stations_tab.set_scope(code)
         registry = self.registry
         self.details.show_loading()
         (BackgroundOp(self, self.taskman, lambda _ctx: divisions.show(registry, code), lang=self.lang)
@@ -302,19 +392,185 @@ class MainWindow(QMainWindow):
     def _search(self, text: str, go: bool) -> None:
         registry = self.registry
 
-        def job(_ctx: OpContext) -> list[UnitHit]:
-            return divisions.find(registry, text)
+        def job(_ctx: OpContext) -> tuple[list[UnitHit], list[StationHit]]:
+            return divisions.find(registry, text), tables.find_stations(registry, text, limit=10)
 
         (BackgroundOp(self, self.taskman, job, lang=self.lang)
-         .success(lambda hits: self._hits_arrived(text, go, hits))
+         .success(lambda found: self._hits_arrived(text, go, *found))
          .run_in_background())
 
-    def _hits_arrived(self, text: str, go: bool, hits: list[UnitHit]) -> None:
+    def _hits_arrived(self, text: str, go: bool, hits: list[UnitHit], stations: list[StationHit]) -> None:
         if not self.search.is_current(text):
             return
-        self.search.show_hits(text, hits)
+        self.search.show_hits(text, hits, stations)
         if go and hits:
             self.go_to(hits[0].code)
+        elif go and stations:
+            self.go_to_station(stations[0])
+
+    def go_to_station(self, hit: StationHit) -> bool:
+        """Select the station's village in the tree and the station's row in the 站点 tab."""
+        if not self.go_to(hit.village_code):
+            return False
+        self.tabs.setCurrentWidget(self.stations_tab)
+        self.stations_tab.set_scope(hit.village_code)
+        return self.stations_tab.select_id(hit.id)
+
+    # --- stations ------------------------------------------------------------------------------
+    def _update_undo_actions(self, *_args: object) -> None:
+        stack = self.station_undo.stack
+        if not isValid(stack):  # the stack emits while it is destroyed with the window
+            return
+        self.undo_action.setEnabled(stack.canUndo())
+        self.redo_action.setEnabled(stack.canRedo())
+        self.undo_action.setText(self.tr("撤销 {what}(&U)").format(what=stack.undoText()) if stack.canUndo()
+                                 else self.tr("撤销(&U)"))
+        self.redo_action.setText(self.tr("重做 {what}(&R)").format(what=stack.redoText()) if stack.canRedo()
+                                 else self.tr("重做(&R)"))
+
+    def open_station(self, code: str) -> StationEditor:
+        """The editor of station `code` (an open one comes to the front)."""
+        from villagepost.gui.station_editor import StationEditor
+
+        editor = self.editors.get(code)
+        if editor is None:
+            editor = StationEditor(self, self.taskman, self.registry, self.station_undo, code=code, lang=self.lang)
+            editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            editor.destroyed.connect(lambda _o=None, c=code: self.editors.pop(c, None))
+            self.editors[code] = editor
+        if editor.isVisible():
+            bring_to_front(editor)
+        else:
+            editor.show()
+        return editor
+
+    def _open_current_station(self) -> None:
+        code = self.stations_tab.current_code()
+        if code is None:
+            self.statusBar().showMessage(self.tr("请先在“站点”页中选择一个站点。"), 5000)
+            return
+        self.open_station(code)
+
+    def add_station(self) -> StationEditor | None:
+        """A new station in the village selected in the tree (or in the 村庄 page)."""
+        from villagepost.core.divisions import Level
+        from villagepost.gui.division_tree import LEVEL_ROLE
+        from villagepost.gui.station_editor import StationEditor
+
+        index = self.tree.currentIndex()
+        village: str | None = None
+        name = ""
+        if index.isValid() and index.data(LEVEL_ROLE) == Level.VILLAGE:
+            village, name = self.model.code_at(index), str(index.data())
+        elif self.tabs.currentWidget() is self.villages_tab and self.villages_tab.current_row() is not None:
+            row = self.villages_tab.current_row()
+            assert row is not None
+            village, name = row.code, row.name
+        if village is None:
+            QMessageBox.information(self, self.tr("新增站点"),
+                                    self.tr("请先在左侧目录（或“村庄”页）中选择站点所在的村。"))
+            return None
+        editor = StationEditor(self, self.taskman, self.registry, self.station_undo, village_code=village,
+                               village_name=name, lang=self.lang)
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        editor.show()
+        return editor
+
+    def open_settings(self) -> SettingsDialog:
+        """选项: this PC's preferences and the registry's 类似村委会 option (window-modal, non-blocking)."""
+        from villagepost.gui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self, self.taskman, self.registry, self.settings, lang=self.lang)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._settings_changed(dialog.apply()))
+        dialog.open()
+        return dialog
+
+    def _settings_changed(self, change: SettingsChange) -> None:
+        from villagepost.gui.settings_dialog import write_village_like
+        from villagepost.storage.location import default_db_path
+
+        if change.user_name is not None:
+            self.registry.actor = replace(self.registry.actor, name=change.user_name)
+            self._update_status()
+        if change.include_village_like is not None:
+            registry, on = self.registry, change.include_village_like
+            def written(_result: object) -> None:
+                self.statusBar().showMessage(self.tr("已修改登记册设置：建制村总数{what}类似村委会。").format(
+                    what=self.tr("计入") if on else self.tr("不计入")), 8000)
+                self.refresh_covers()  # every total changed
+
+            (BackgroundOp(self, self.taskman, lambda _ctx: write_village_like(registry, on), lang=self.lang)
+             .success(written)
+             .run_in_background())
+        if change.language is not None:
+            QMessageBox.information(self, self.tr("选项"), self.tr("界面语言将在下次启动村邮通时改变。"))
+        if change.database is not None:
+            self.open_database(change.database or str(default_db_path()))
+
+    def open_import_wizard(self) -> ImportWizard:
+        """The roster import wizard (one at a time; an open one comes to the front)."""
+        from villagepost.gui.import_wizard import ImportWizard
+
+        if self.import_wizard is not None:
+            bring_to_front(self.import_wizard)
+            return self.import_wizard
+        wizard = ImportWizard(self, self.taskman, self.registry, self.settings, lang=self.lang)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.imported.connect(self._imported)
+        wizard.destroyed.connect(self._import_wizard_gone)
+        self.import_wizard = wizard
+        wizard.show()
+        return wizard
+
+    def _import_wizard_gone(self) -> None:
+        self.import_wizard = None
+
+    def _imported(self, report: object) -> None:
+        from villagepost.services.imports import ImportReport
+
+        assert isinstance(report, ImportReport)
+        self.statusBar().showMessage(report.message(self.lang), 15000)
+        self.villages_tab.mark_stale()
+        self.stations_tab.mark_stale()
+        self.refresh_covers()
+        self.station_undo.stack.clear()  # an import may have changed the stations its commands name
+
+    def show_village_stations(self, code: str) -> None:
+        """A village double-clicked in 村庄: select it in the tree and show its stations."""
+        if self.go_to(code):
+            self.tabs.setCurrentWidget(self.stations_tab)
+
+    def _station_changed(self, _code: str) -> None:
+        self.villages_tab.mark_stale()
+        self.stations_tab.mark_stale()
+        self.refresh_covers()
+
+    def _request_covers(self, parent: str | None) -> None:
+        """Ask services.coverage for the covered/total 建制村 of `parent`'s children, on the reader thread."""
+        if self.taskman.closing:
+            return
+        registry = self.registry
+
+        def job() -> dict[str, tuple[int, int]]:
+            report = coverage.coverage(registry, parent or "")
+            return {c.code: (c.villages_covered, c.villages_total) for c in report.children}
+
+        def done(future: Future[dict[str, tuple[int, int]]]) -> None:
+            if future.cancelled() or self.taskman.closing or registry is not self.registry:
+                return
+            exc = future.exception()
+            if exc is None:
+                self.model.set_cover(parent, future.result())
+            elif not isinstance(exc, KnownError):  # a registry without units: nothing to show, not a bug
+                raise exc
+
+        self.taskman.run_read(job, done)
+
+    def refresh_covers(self) -> None:
+        """Stations changed: read the covers of every expanded level again."""
+        for parent in self.model.fetched_parents():
+            self._request_covers(parent)
 
     # --- loading and opening -------------------------------------------------------------------
     def open_load_dialog(self, *, first_start: bool) -> FirstStartDialog:
@@ -363,6 +619,11 @@ class MainWindow(QMainWindow):
         self.search.edit.clear()
         self.tree.setCurrentIndex(QModelIndex())
         self._details_code = None
+        for tab in (self.villages_tab, self.stations_tab):
+            tab.set_registry(registry)
+        for editor in list(self.editors.values()):
+            editor.close()
+        self.station_undo.stack.clear()  # its commands name the old registry's stations
         # Closed on the worker, after any job still queued against it.
         self.taskman.run(old.close, lambda _f: None)
         self._show_registry()
@@ -387,6 +648,9 @@ class MainWindow(QMainWindow):
             self.settings.set(opts.WINDOW_GEOMETRY, QByteArray(self.saveGeometry()))
             self.settings.set(opts.WINDOW_STATE, QByteArray(self.saveState()))
             self.settings.set(opts.SPLITTER_STATE, QByteArray(self.splitter.saveState()))
+            self.settings.set(opts.CURRENT_TAB, self.tabs.currentIndex())
+            self.settings.set(opts.VILLAGES_HEADER, QByteArray(self.villages_tab.view.horizontalHeader().saveState()))
+            self.settings.set(opts.STATIONS_HEADER, QByteArray(self.stations_tab.view.horizontalHeader().saveState()))
             self.settings.sync()
             self.taskman.shutdown()  # a running load is cancelled and rolled back before we close
             self.registry.close()

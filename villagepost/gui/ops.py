@@ -4,6 +4,9 @@ Why this shape:
 - **One serial worker** for database jobs. SQLite allows one writer, and jobs that touch the same rows must
   not interleave: a single-thread executor runs them strictly in the order they were started, so a details
   query queued after a load sees the loaded data.
+- **A second lane for the big tables' id queries** (`run_read`): they only read, each in its own short
+  transaction (WAL readers never wait for a writer), and must not queue behind an 18-second import, or
+  clicking a township during an import would show nothing until it ended. Tables reload after a write.
 - **No QObject is touched on the worker.** A job gets an `OpContext` (plain Python, thread-safe) for
   progress and cancellation. Results, failures and progress reports travel back as closures in a locked
   queue; the worker only emits `TaskManager._closures_pending`, and Qt delivers that emission to the GUI
@@ -92,6 +95,7 @@ class TaskManager(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="villagepost-db")
+        self._reader: ThreadPoolExecutor | None = None  # created on first use (most windows need it)
         self._closures: deque[Callable[[], None]] = deque()
         self._lock = threading.Lock()
         self._active = 0
@@ -141,6 +145,32 @@ class TaskManager(QObject):
         future.add_done_callback(finished)
         return future
 
+    def run_read(self, job: Callable[[], T], on_done: Callable[[Future[T]], None]) -> Future[T]:
+        """Queue a read-only `job` on the reader lane; `on_done(future)` runs on the GUI thread.
+
+        Jobs on this lane must only read: they run beside whatever the serial worker is writing.
+        """
+        if self._closing:
+            raise RuntimeError("the task manager has shut down")
+        if self._reader is None:
+            self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="villagepost-read")
+        self._active += 1
+
+        def finished(future: Future[T]) -> None:
+            def deliver() -> None:
+                self._active -= 1
+                try:
+                    on_done(future)
+                finally:
+                    if self._active == 0:
+                        self.idle.emit()
+
+            self.post(deliver)
+
+        future = self._reader.submit(job)
+        future.add_done_callback(finished)
+        return future
+
     def shutdown(self) -> None:
         """Cancel running jobs, wait for the worker, then deliver what is left without showing anything.
 
@@ -152,6 +182,8 @@ class TaskManager(QObject):
         self._closing = True
         for context in list(self._contexts):
             context.cancel()
+        if self._reader is not None:
+            self._reader.shutdown(wait=True, cancel_futures=True)
         self._executor.shutdown(wait=True)
         self._run_closures()
 

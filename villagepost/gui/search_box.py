@@ -1,4 +1,5 @@
-"""The search box above the tree: Chinese names or pinyin initials (`yjx` → 永吉县), hits listed below it.
+"""The search box above the tree: Chinese names or pinyin initials (`yjx` → 永吉县), hits listed below it;
+stations by name or code follow the units (choosing one opens its village and selects it in 站点).
 
 Why a list under the box rather than a QCompleter popup: a completer filters its own model by prefix,
 which fights a server-side search by initials; and a popup grabs focus in ways that break keyboard use
@@ -8,15 +9,19 @@ and hands the hits back with `show_hits`, dropping answers to queries the clerk 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from villagepost.services.divisions import UnitHit
+from villagepost.services.tables import StationHit
 
 #: Pause after typing before searching (a search per keystroke would queue needless database work).
 TYPING_DELAY_MS = 300
 HIT_CODE_ROLE = Qt.ItemDataRole.UserRole + 1
+HIT_STATION_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 
@@ -44,6 +49,8 @@ class SearchBox(QWidget):
 
     search_requested = Signal(str, bool)
     hit_chosen = Signal(str)
+    #: a station hit was chosen (argument: its StationHit)
+    station_chosen = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -94,12 +101,12 @@ class SearchBox(QWidget):
     def is_current(self, text: str) -> bool:
         return text == self.pending
 
-    def show_hits(self, text: str, hits: list[UnitHit]) -> None:
+    def show_hits(self, text: str, hits: list[UnitHit], stations: Sequence[StationHit] = ()) -> None:
         """Fill the list with the answer to `text` (ignored when the clerk has typed something else since)."""
         if not self.is_current(text):
             return
         self.hits.clear()
-        if not hits:
+        if not hits and not stations:
             item = QListWidgetItem(self.tr("没有找到“{text}”").format(text=text))
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.hits.addItem(item)
@@ -108,6 +115,11 @@ class SearchBox(QWidget):
             item = QListWidgetItem(f"{hit.name}{retired}  {hit.code}")
             item.setToolTip(hit.path_text)
             item.setData(HIT_CODE_ROLE, hit.code)
+            self.hits.addItem(item)
+        for station in stations:
+            item = QListWidgetItem(self.tr("站点 {name}  {village}").format(name=station.name, village=station.village))
+            item.setToolTip(station.code)
+            item.setData(HIT_STATION_ROLE, station)
             self.hits.addItem(item)
         rows = min(max(self.hits.count(), 1), 6)
         self.hits.setFixedHeight(self.hits.sizeHintForRow(0) * rows + 2 * self.hits.frameWidth() + 2)
@@ -119,6 +131,10 @@ class SearchBox(QWidget):
         self.hits.hide()
 
     def _activated(self, item: QListWidgetItem) -> None:
+        station = item.data(HIT_STATION_ROLE)
+        if station is not None:
+            self.station_chosen.emit(station)
+            return
         code = item.data(HIT_CODE_ROLE)
         if code:
             self.hit_chosen.emit(str(code))

@@ -26,11 +26,13 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Option(Generic[T]):
-    """One setting: its key, its Python type and how to compute its default."""
+    """One setting: its key, its Python type, how to compute its default, and (optionally) which values are
+    valid — a hand-edited file with `language=fr` falls back to the default instead of confusing the app."""
 
     key: str
     kind: type[T]
     default: Callable[[], T]
+    valid: Callable[[T], bool] | None = None
 
 
 USER_NAME: Option[str] = Option("user/name", str, lambda: default_actor().name)
@@ -38,8 +40,16 @@ WINDOW_GEOMETRY: Option[QByteArray] = Option("window/geometry", QByteArray, QByt
 WINDOW_STATE: Option[QByteArray] = Option("window/state", QByteArray, QByteArray)
 SPLITTER_STATE: Option[QByteArray] = Option("window/splitter", QByteArray, QByteArray)
 LAST_DIRECTORY: Option[str] = Option("files/last_directory", str, str)
+#: the registry the window opens when neither --db nor VILLAGEPOST_DB names one ("" = the per-user default)
+DATABASE: Option[str] = Option("database/location", str, str)
+#: the language of the window's messages; the command line's --lang en or VILLAGEPOST_LANG wins
+LANGUAGE: Option[str] = Option("ui/language", str, lambda: "zh", valid=lambda v: v in ("zh", "en"))
+CURRENT_TAB: Option[int] = Option("window/tab", int, int, valid=lambda v: 0 <= v < 16)
+VILLAGES_HEADER: Option[QByteArray] = Option("window/villages_header", QByteArray, QByteArray)
+STATIONS_HEADER: Option[QByteArray] = Option("window/stations_header", QByteArray, QByteArray)
 
-OPTIONS: tuple[Option[Any], ...] = (USER_NAME, WINDOW_GEOMETRY, WINDOW_STATE, SPLITTER_STATE, LAST_DIRECTORY)
+OPTIONS: tuple[Option[Any], ...] = (USER_NAME, WINDOW_GEOMETRY, WINDOW_STATE, SPLITTER_STATE, LAST_DIRECTORY,
+                                    DATABASE, LANGUAGE, CURRENT_TAB, VILLAGES_HEADER, STATIONS_HEADER)
 
 
 def open_qsettings() -> QSettings:
@@ -61,9 +71,12 @@ class Settings:
         if option.kind is QByteArray:
             return value if isinstance(value, QByteArray) else option.default()  # type: ignore[return-value]
         try:
-            return option.kind(value)  # type: ignore[call-arg]
+            typed = option.kind(value)  # type: ignore[call-arg]
         except (TypeError, ValueError):
             return option.default()
+        if option.valid is not None and not option.valid(typed):
+            return option.default()
+        return typed
 
     def set(self, option: Option[T], value: T) -> None:
         self.q.setValue(option.key, value)

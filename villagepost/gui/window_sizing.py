@@ -11,7 +11,8 @@ line appearing later must not make the window jump or renegotiate its size with 
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QLayout, QWidget
 
 
 def settle_layout(window: QWidget) -> None:
@@ -23,3 +24,14 @@ def settle_layout(window: QWidget) -> None:
     if layout is not None:
         layout.activate()
     window.setMinimumSize(window.minimumSize().expandedTo(window.minimumSizeHint()))
+    if layout is not None:
+        # Qt's layouts raise a window's minimum size when content grows, even an explicit one (an error
+        # line appearing in a dialog would): from now on the layout fits the window, never the reverse.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+
+
+def bring_to_front(window: QWidget) -> None:
+    """Raise and activate an open window (Qt's offscreen platform cannot raise: it would only warn)."""
+    if QGuiApplication.platformName() != "offscreen":
+        window.raise_()
+    window.activateWindow()

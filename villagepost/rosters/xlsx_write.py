@@ -39,6 +39,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from villagepost.core.files import publish
+
 CellValue = str | int | float | bool | dt.date | dt.datetime | dt.time | None
 
 TEXT_FORMAT = "@"
@@ -412,7 +414,7 @@ def save_atomically(wb: Workbook, out: Path) -> SavedFile:
     tmp = Path(tmp_name)
     try:
         wb.save(tmp)
-        tmp.replace(out)
+        publish(tmp, out)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -79,9 +79,9 @@ def child_level(unit: ScopeUnit, level: Level | None) -> Level | None:
         allowed, allowed_zh = "/".join(lv.name.lower() for lv in lower), "、".join(lv.zh for lv in lower)
         if not lower:
             raise KnownError("coverage.no_level_below", scope=unit.code)
-        raise KnownError("coverage.level_not_below", level=level.name.lower(), level_zh=level.zh,
-                         scope=unit.code or unit.name, scope_name=unit.name, scope_level=level_name(unit.level),
-                         scope_level_zh=Level(unit.level).zh, allowed=allowed, allowed_zh=allowed_zh)
+        raise KnownError("coverage.level_not_below", level=level.zh, level_en=level.name.lower(),
+                         scope=unit.code or unit.name, scope_name=unit.name, scope_level=Level(unit.level).zh,
+                         scope_level_en=level_name(unit.level), allowed=allowed_zh, allowed_en=allowed)
     return level
 
 

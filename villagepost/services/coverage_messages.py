@@ -7,8 +7,8 @@ from villagepost.core.messages import register
 register({
     "coverage.nation": ("全国", "the whole country"),
     "coverage.level_not_below": (
-        "层级“{level_zh}”不在{scope_name}（{scope}，{scope_level_zh}级）之下：下级统计只能按更低的层级（{allowed_zh}）",
-        "the level '{level}' is not below the scope {scope} ({scope_level}); use a lower level ({allowed})",
+        "层级“{level}”不在{scope_name}（{scope}，{scope_level}级）之下：下级统计只能按更低的层级（{allowed}）",
+        "the level '{level_en}' is not below {scope_name} ({scope}, {scope_level_en}); use a lower level ({allowed_en})",
     ),
     "coverage.no_level_below": (
         "{scope} 是村级单位，没有下级单位可统计",

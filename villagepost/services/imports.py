@@ -184,6 +184,7 @@ def _process(book: RosterWorkbook, reg: Registry, conn: Connection, index: Divis
             report.warnings.append(RowIssue(row, "station_name", header, "station_renamed",
                                             data.name, key, {"value": data.name, **params}, idx))
     writer.flush()
+    writer.finish()
     if cancelled is not None and cancelled():
         raise Cancelled()
     if not commit or (report.strict and report.errors):

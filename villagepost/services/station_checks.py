@@ -60,7 +60,10 @@ class FieldProblem:
     def message(self, lang: str = "zh") -> str:
         zh, en = station_messages.FIELD_LABELS.get(self.field, (self.field, self.field))
         detail = tr(self.key, lang, self.params)
-        return tr("station.field", lang, {"field": en if lang == "en" else zh, "detail": detail})
+        label = en if lang == "en" else zh
+        if detail.lower().startswith(label.lower()):  # the import's texts name the field already (联系电话“…”格式不对)
+            return detail
+        return tr("station.field", lang, {"field": label, "detail": detail})
 
     def to_json(self, lang: str = "zh") -> dict[str, Any]:
         return {"field": self.field, "kind": self.key, "message": self.message(lang)}

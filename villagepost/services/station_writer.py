@@ -22,13 +22,12 @@ from typing import Any, Literal
 from sqlalchemy import Connection, bindparam, select, update
 
 from villagepost.core.actor import Actor
-from villagepost.core.history import Event, EventKind
+from villagepost.core.history import Event, EventKind, Period, union
 from villagepost.core.stations import StationStatus, StationType, name_key
 from villagepost.core.values import PartialDate
 from villagepost.storage import history_store
 from villagepost.storage.bulk import insert_rows
-from villagepost.storage.history_store import StationState
-from villagepost.storage.models import Station, StationEvent
+from villagepost.storage.models import Station, StationEvent, StationSpan, StationVillage, VillageCover
 from villagepost.storage.queries import prefix_filter
 
 #: station fields a roster can carry, in the order reports list them
@@ -87,27 +86,58 @@ class StationWriter:
         self._inserts: list[dict[str, Any]] = []
         self._updates: list[dict[str, Any]] = []
         self._seq: dict[str, int] = defaultdict(int)
+        #: villages whose cover `finish` rebuilds from the registry (they had stations before this import)
+        self._rebuild: set[str] = set()
+        #: combined periods of new stations in villages that had none: written as covers by `finish`
+        self._new_cover: dict[str, list[Period]] = defaultdict(list)
+        #: villages some station serves besides its own: their covers always come from the registry
+        self._served = set(conn.execute(select(StationVillage.village_code).distinct()).scalars())
 
     def _insert_many(self, rows: list[dict[str, Any]]) -> None:
-        """Insert new stations with the history their row implies: one ``opened`` event each, then spans,
-        covers and current state (storage.history_store), all on the import's transaction."""
+        """Insert new stations with the history their row implies: one ``opened`` event and one span each.
+
+        A new station's history is a single opening, so its span is written directly (the rules of
+        `core.history.timeline` for one opening: from the opening's last day, else today, 日期缺失). Its
+        village's cover is written once at the end of the import (`finish`): from the periods gathered
+        here when the village had no station before and no other station serves it, else rebuilt from the
+        registry (`history_store.rebuild_covers`). Reading covers back per batch cost the national import
+        ~8 s of CPU.
+        """
         now = dt.datetime.now().replace(microsecond=0)
         insert_rows(self.conn, Station.__table__,  # type: ignore[arg-type]
                     [{**r, "created_at": now, "updated_at": now} for r in rows])
-        events: dict[str, list[Event]] = {}
-        states: dict[str, StationState] = {}
         event_rows: list[dict[str, Any]] = []
+        span_rows: list[dict[str, Any]] = []
+        opened_kind = EventKind.OPENED.value
+        operating = StationStatus.OPERATING.value
         for r in rows:
-            code, stype, opened = r["code"], r.get("station_type"), r.get("opened")
-            known = None if opened is None else PartialDate.parse_iso(opened)
-            typ = None if stype is None else StationType(stype)
-            event = Event.dated(code, EventKind.OPENED, known, self.today, new_type=typ)
-            events[code] = [event]
-            states[code] = StationState(code, r["village_code"], self.today, typ, StationStatus.OPERATING.value, None)
-            event_rows.append({"station_code": code, "kind": "opened", "effective_on": event.on, "known": opened,
+            code, stype, opened, village = r["code"], r.get("station_type"), r.get("opened"), r["village_code"]
+            start = self.today if opened is None else PartialDate.parse_iso(opened).last_day
+            combined = stype is not None and StationType(stype).is_combined
+            event_rows.append({"station_code": code, "kind": opened_kind, "effective_on": start, "known": opened,
                                "new_type": stype, "recorded_on": self.today, "actor": self.actor.name})
+            span_rows.append({"station_code": code, "start_on": start, "end_on": None, "status": operating,
+                              "station_type": stype, "combined": combined, "date_missing": opened is None})
+            if combined:
+                if village in self._rebuild or village in self._served:
+                    self._rebuild.add(village)
+                else:
+                    self._new_cover[village].append(Period(start, None, opened is None))
         insert_rows(self.conn, StationEvent.__table__, event_rows)  # type: ignore[arg-type]
-        history_store.refresh(self.conn, list(states), today=self.today, fresh=True, states=states, events=events)
+        insert_rows(self.conn, StationSpan.__table__, span_rows)  # type: ignore[arg-type]
+
+    def finish(self) -> None:
+        """Write the covers of the villages that gained combined stations (after the last `flush`)."""
+        rows: list[dict[str, Any]] = []
+        for village, spans in sorted(self._new_cover.items()):
+            if village in self._rebuild:
+                continue
+            rows.extend({"village_code": village, "start_on": p.start, "end_on": p.end, "date_missing": p.date_missing}
+                        for p in (spans if len(spans) == 1 else union(spans)))
+        insert_rows(self.conn, VillageCover.__table__, rows)  # type: ignore[arg-type]
+        history_store.rebuild_covers(self.conn, sorted(self._rebuild))
+        self._new_cover.clear()
+        self._rebuild.clear()
 
     def preload(self, prefixes: Iterable[str]) -> None:
         """Read the stored stations under the given code prefixes (e.g. the counties a roster touches)."""
@@ -154,6 +184,8 @@ class StationWriter:
                 warnings.append(("station.renamed", {"old": match.name, "new": data.name, "code": match.code}))
         new_values = data.values()
         if match is None:
+            if any(s.id != -1 for s in stations):
+                self._rebuild.add(village)
             self._seq[village] += 1
             code = f"{village}-{self._seq[village]:02d}"
             stored = {f: (new_values[f] if f in present else None) for f in STATION_FIELDS}

@@ -248,3 +248,69 @@ class Setting(Base):
 #: Settings keys
 SETTING_EDITION = "division_edition"
 SETTING_INCLUDE_VILLAGE_LIKE = "coverage_include_village_like"
+
+
+class ChecklistTemplate(Base):
+    """A county's own inspection checklist (a city's or province's serves the counties below it).
+
+    Units without a row print the default of resources/checklists (villagepost.core.checklists). Saving a
+    template replaces all its items in one transaction.
+    """
+
+    __tablename__ = "checklist_template"
+
+    scope: Mapped[str] = mapped_column(CodeString(12), ForeignKey("division.code"), primary_key=True)
+    title: Mapped[str] = mapped_column(String(60))
+    updated_on: Mapped[dt.date] = mapped_column(Date)
+    updated_by: Mapped[str] = mapped_column(String(50), default="", server_default="")
+
+
+class ChecklistItem(Base):
+    """One question of a stored template, at its position (1…) under its category."""
+
+    __tablename__ = "checklist_item"
+
+    scope: Mapped[str] = mapped_column(CodeString(12), ForeignKey("checklist_template.scope"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(String(200))
+
+
+class Inspection(Base):
+    """One inspection of a station: when, by whom, and its overall remark; the answers are InspectionItem.
+
+    `failed` (items answered 否) is kept on the row so "stations whose last inspection failed" and the
+    due list are one indexed query over inspections, not a scan of every answer.
+    """
+
+    __tablename__ = "inspection"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    station_code: Mapped[str] = mapped_column(CodeString(20), ForeignKey("station.code"))
+    inspected_on: Mapped[dt.date] = mapped_column(Date)
+    inspector: Mapped[str] = mapped_column(String(50))
+    #: the station's person who signed the form (负责人), when given
+    operator: Mapped[str | None] = mapped_column(String(50))
+    remark: Mapped[str | None] = mapped_column(Text)
+    #: the title of the checklist answered (templates change; the answers keep their own texts)
+    checklist_title: Mapped[str] = mapped_column(String(60))
+    failed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    recorded_on: Mapped[dt.date] = mapped_column(Date)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+    recorded_by: Mapped[str] = mapped_column(String(50), default="", server_default="")
+
+    __table_args__ = (Index("ix_inspection_station_code", "station_code", "inspected_on"),)
+
+
+class InspectionItem(Base):
+    """One answer of an inspection, with the item's category and text as they were asked."""
+
+    __tablename__ = "inspection_item"
+
+    inspection_id: Mapped[int] = mapped_column(Integer, ForeignKey("inspection.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(String(200))
+    #: villagepost.core.checklists.Result value: pass | fail | na
+    result: Mapped[str] = mapped_column(String(4))
+    remark: Mapped[str | None] = mapped_column(Text)

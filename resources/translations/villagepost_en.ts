@@ -1,0 +1,1780 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="zh_CN">
+<context>
+    <name>CheckPage</name>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="408"/>
+        <source>检查</source>
+        <translation>Check</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="409"/>
+        <source>逐行检查花名册，尚未写入登记册。双击一条问题可查看该行。有问题的行不会导入，其他行照常导入。</source>
+        <translation>Every row of the roster is checked; nothing is written yet. Double-click a problem to see its row. Rows with problems are not imported; the others are.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="423"/>
+        <source>有任何问题时整个文件都不导入</source>
+        <translation>Import nothing if any row has a problem</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="425"/>
+        <source>保存错误报告…</source>
+        <translation>Save error report…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="441"/>
+        <source>正在检查…</source>
+        <translation>Checking…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="474"/>
+        <source>正在读取第 {row} 行…</source>
+        <translation>Reading row {row}…</translation>
+    </message>
+</context>
+<context>
+    <name>CrashDialog</name>
+    <message>
+        <location filename="../../villagepost/gui/crash_dialog.py" line="19"/>
+        <source>村邮通 — 程序错误</source>
+        <translation>VillagePost — program error</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/crash_dialog.py" line="23"/>
+        <source>（无法写入日志文件，请复制下面的内容）</source>
+        <translation>(the log file could not be written; please copy the text below)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/crash_dialog.py" line="25"/>
+        <source>村邮通遇到了一个程序错误，当前操作没有完成。
+已经保存的数据不受影响。
+
+错误详情已记录到日志文件：
+{path}
+
+请把这个文件发给技术支持。可以继续使用，也可以退出后重新打开村邮通。</source>
+        <translation>VillagePost met a program error; the current action was not completed.
+Data already saved is not affected.
+
+The details were written to the log file:
+{path}
+
+Please send this file to support. You can go on working, or quit and open VillagePost again.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/crash_dialog.py" line="38"/>
+        <source>继续使用</source>
+        <translation>Continue</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/crash_dialog.py" line="39"/>
+        <source>退出村邮通</source>
+        <translation>Quit VillagePost</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/crash_dialog.py" line="40"/>
+        <source>复制详情</source>
+        <translation>Copy details</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/crash_dialog.py" line="41"/>
+        <source>打开日志文件夹</source>
+        <translation>Open the log folder</translation>
+    </message>
+</context>
+<context>
+    <name>DivisionTreeModel</name>
+    <message>
+        <location filename="../../villagepost/gui/division_tree.py" line="210"/>
+        <source>（已撤销）</source>
+        <extracomment>code (None for the top level) -&gt; the units directly below it, in code order (covered, total) 建制村 today, once the window has asked the children of a unit (argument: its code, None for the top level) were fetched</extracomment>
+        <translation> (retired)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/division_tree.py" line="223"/>
+        <source>今日已覆盖建制村 {covered:,} 个，共 {total:,} 个（{rate:.1%}）</source>
+        <translation>{covered:,} of {total:,} administrative villages covered today ({rate:.1%})</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/division_tree.py" line="230"/>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/division_tree.py" line="230"/>
+        <source>代码</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/division_tree.py" line="230"/>
+        <source>覆盖</source>
+        <translation>Covered</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorsModel</name>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="143"/>
+        <source>行</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="143"/>
+        <source>列</source>
+        <translation>Column</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="143"/>
+        <source>单元格内容</source>
+        <translation>Cell</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="143"/>
+        <source>问题</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="157"/>
+        <source>提醒：</source>
+        <translation>Note: </translation>
+    </message>
+</context>
+<context>
+    <name>EventDialog</name>
+    <message>
+        <location filename="../../villagepost/gui/station_dialogs.py" line="129"/>
+        <source>日期：</source>
+        <translation>Date:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_dialogs.py" line="130"/>
+        <source>说明：</source>
+        <translation>Note:</translation>
+    </message>
+</context>
+<context>
+    <name>FilePage</name>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="224"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="244"/>
+        <source>选择花名册</source>
+        <translation>Choose a roster</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="225"/>
+        <source>选择乡镇报来的 Excel 花名册（.xlsx）。表格可以是任何样式：程序会找出表头、各列的含义和数据行，下一步可以核对和修改。</source>
+        <translation>Choose the Excel roster (.xlsx) a township sent. Any layout will do: the program finds the header, what each column holds and the data rows; the next step lets you check and change them.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="229"/>
+        <source>花名册文件路径</source>
+        <translation>Path of the roster file</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="231"/>
+        <source>浏览…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="245"/>
+        <source>Excel 花名册 (*.xlsx *.xlsm *.xls);;所有文件 (*)</source>
+        <translation>Excel rosters (*.xlsx *.xlsm *.xls);;All files (*)</translation>
+    </message>
+</context>
+<context>
+    <name>FirstStartDialog</name>
+    <message>
+        <location filename="../../villagepost/gui/first_start.py" line="45"/>
+        <source>正在读取随程序附带的区划代码…</source>
+        <extracomment>lupdate finds `translate(&quot;context&quot;, &quot;text&quot;)` calls; a wrapper function would hide them.</extracomment>
+        <translation>Reading the bundled division codes…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/first_start.py" line="46"/>
+        <source>正在写入登记册</source>
+        <translation>Writing the registry</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/first_start.py" line="47"/>
+        <source>正在完成…</source>
+        <translation>Finishing…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/first_start.py" line="64"/>
+        <source>村邮通 — 载入区划代码</source>
+        <translation>VillagePost — load division codes</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/first_start.py" line="69"/>
+        <source>欢迎使用村邮通！</source>
+        <translation>Welcome to VillagePost!</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/first_start.py" line="69"/>
+        <source>载入区划代码</source>
+        <translation>Load division codes</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/first_start.py" line="72"/>
+        <source>&lt;p&gt;登记站点之前，需要先载入国家统计局 {year} 年统计用区划代码（已随程序附带，无需联网）。一般只需载入本县；市、省主管部门可载入整个市、省或全国。&lt;/p&gt;&lt;p&gt;请选择要载入的范围：&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Before stations can be recorded, the National Bureau of Statistics&apos; {year} division codes must be loaded (they come with the program; no network needed). A county usually loads only itself; city and provincial bureaus may load a whole city, province or the country.&lt;/p&gt;&lt;p&gt;Choose what to load:&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/first_start.py" line="80"/>
+        <source>一个县（区、县级市）— 推荐，约 1 秒</source>
+        <translation>One county (district, county-level city) — recommended, about 1 s</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/first_start.py" line="81"/>
+        <source>一个市（州、盟）</source>
+        <translation>One city (prefecture, league)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/first_start.py" line="82"/>
+        <source>一个省（自治区、直辖市）— 需要几秒钟</source>
+        <translation>One province (autonomous region, municipality) — a few seconds</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/first_start.py" line="83"/>
+        <source>全国 — 约 66 万个单位，需要半分钟左右</source>
+        <translation>The whole country — about 660,000 units, about half a minute</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/first_start.py" line="95"/>
+        <source>请选择省份</source>
+        <translation>Choose a province</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/first_start.py" line="95"/>
+        <source>请选择市</source>
+        <translation>Choose a city</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/first_start.py" line="96"/>
+        <source>请选择县</source>
+        <translation>Choose a county</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/first_start.py" line="103"/>
+        <source>省：</source>
+        <translation>Province:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/first_start.py" line="104"/>
+        <source>市：</source>
+        <translation>City:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/first_start.py" line="105"/>
+        <source>县：</source>
+        <translation>County:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/first_start.py" line="119"/>
+        <source>载入</source>
+        <translation>Load</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/first_start.py" line="122"/>
+        <source>以后再说</source>
+        <translation>Later</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/first_start.py" line="209"/>
+        <source>请在上面选择要载入的地区。</source>
+        <translation>Choose above what to load.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/first_start.py" line="211"/>
+        <source>将载入：全国所有省、市、县、乡镇和村级单位。</source>
+        <translation>Will load: every province, city, county, township and village-level unit of the country.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/first_start.py" line="215"/>
+        <source>将载入：{path}（{code}）及其下辖的全部乡镇和村级单位。</source>
+        <translation>Will load: {path} ({code}) with all its townships and village-level units.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/first_start.py" line="238"/>
+        <source>正在载入…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/first_start.py" line="240"/>
+        <source>正在载入区划代码…</source>
+        <translation>Loading division codes…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/first_start.py" line="257"/>
+        <source>已取消，登记册保持原样。可以重新选择后再载入。</source>
+        <translation>Cancelled; the registry is unchanged. You can choose again and load.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/first_start.py" line="259"/>
+        <source>载入失败。</source>
+        <translation>Loading failed.</translation>
+    </message>
+</context>
+<context>
+    <name>ImportWizard</name>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="82"/>
+        <source>省</source>
+        <extracomment>Qt&apos;s QWIDGETSIZE_MAX fits a 1366×768 laptop; the mapping page needs about this much</extracomment>
+        <translation>Province</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="83"/>
+        <source>地级市</source>
+        <translation>City</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="84"/>
+        <source>县（区）</source>
+        <translation>County</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="85"/>
+        <source>乡镇（街道）</source>
+        <translation>Township</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="86"/>
+        <source>行政村</source>
+        <translation>Village</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="87"/>
+        <source>区划代码</source>
+        <translation>Division code</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="88"/>
+        <source>站点名称</source>
+        <translation>Station name</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="89"/>
+        <source>站点类型</source>
+        <translation>Station type</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="90"/>
+        <source>合作模式</source>
+        <translation>Cooperation mode</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="91"/>
+        <source>经度</source>
+        <translation>Longitude</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="92"/>
+        <source>纬度</source>
+        <translation>Latitude</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="93"/>
+        <source>建成日期</source>
+        <translation>Opened</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="94"/>
+        <source>联系人</source>
+        <translation>Contact</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="95"/>
+        <source>联系电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="550"/>
+        <source>导入花名册</source>
+        <extracomment>a commit finished (argument: the ImportReport), whether all rows, some or none were imported an error report was written (argument: its path)</extracomment>
+        <translation>Import a roster</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="554"/>
+        <source>&lt; 上一步</source>
+        <translation>&lt; Back</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="555"/>
+        <source>下一步 &gt;</source>
+        <translation>Next &gt;</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="556"/>
+        <source>完成</source>
+        <translation>Finish</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="557"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="592"/>
+        <source>已取消，登记册保持原样。</source>
+        <translation>Cancelled; the registry is unchanged.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="596"/>
+        <source>出现程序错误，详情见错误报告。</source>
+        <translation>A program error occurred; see the error report for details.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="623"/>
+        <source>正在识别花名册…</source>
+        <translation>Recognising the roster…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="636"/>
+        <source>正在检查花名册…</source>
+        <translation>Checking the roster…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="651"/>
+        <source>正在导入花名册…</source>
+        <translation>Importing the roster…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="660"/>
+        <source>保存错误报告</source>
+        <translation>Save error report</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="660"/>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel workbooks (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="671"/>
+        <source>错误报告已保存：{path}</source>
+        <translation>Error report saved: {path}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="674"/>
+        <source>正在保存错误报告…</source>
+        <translation>Saving the error report…</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="93"/>
+        <source>村邮通 VillagePost</source>
+        <extracomment>Size on first start when no geometry is saved; fits a 1366×768 laptop with its taskbar. An explicit minimum, above what the content ever needs: the search list appearing must not change the window&apos;s size constraints (no jump, no size renegotiation with the window manager). emitted once, right after the window&apos;s first paint has been flushed emitted when the tree shows the registry (after start(), a load, or opening another database) emitted with a UnitInfo when the details panel shows a unit</extracomment>
+        <translation>VillagePost 村邮通</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="140"/>
+        <source>概况</source>
+        <translation>Overview</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="141"/>
+        <source>村庄</source>
+        <translation>Villages</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="142"/>
+        <source>站点</source>
+        <translation>Stations</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="170"/>
+        <source>文件(&amp;F)</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="171"/>
+        <source>打开数据库(&amp;O)…</source>
+        <translation>&amp;Open database…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="175"/>
+        <source>载入区划代码(&amp;L)…</source>
+        <translation>&amp;Load division codes…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="178"/>
+        <source>导入花名册(&amp;I)…</source>
+        <translation>&amp;Import roster…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="182"/>
+        <source>导出(&amp;E)</source>
+        <translation>&amp;Export</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="183"/>
+        <source>登记表（所选范围）(&amp;R)…</source>
+        <translation>&amp;Registry (selected scope)…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="188"/>
+        <source>乡镇填报模板（所选乡镇）(&amp;T)…</source>
+        <translation>Township fill-in &amp;template (selected township)…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="193"/>
+        <source>备份数据库(&amp;B)…</source>
+        <translation>&amp;Back up the database…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="198"/>
+        <source>选项(&amp;P)…</source>
+        <translation>&amp;Preferences…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="204"/>
+        <source>退出(&amp;X)</source>
+        <translation>E&amp;xit</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="210"/>
+        <source>编辑(&amp;E)</source>
+        <translation>&amp;Edit</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="211"/>
+        <location filename="../../villagepost/gui/main_window.py" line="427"/>
+        <source>撤销(&amp;U)</source>
+        <translation>&amp;Undo</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="214"/>
+        <location filename="../../villagepost/gui/main_window.py" line="429"/>
+        <source>重做(&amp;R)</source>
+        <translation>&amp;Redo</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="223"/>
+        <source>站点(&amp;S)</source>
+        <translation>&amp;Stations</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="224"/>
+        <source>新增站点(&amp;N)…</source>
+        <translation>&amp;New station…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="227"/>
+        <source>打开所选站点(&amp;E)…</source>
+        <translation>&amp;Edit selected station…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="233"/>
+        <source>帮助(&amp;H)</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="234"/>
+        <source>关于村邮通(&amp;A)</source>
+        <translation>&amp;About VillagePost</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="324"/>
+        <source>村邮通</source>
+        <translation>VillagePost</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="341"/>
+        <source>尚未载入区划代码</source>
+        <translation>no division codes loaded</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="341"/>
+        <source>正在打开…</source>
+        <translation>opening…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="343"/>
+        <source>全国</source>
+        <translation>the whole country</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="344"/>
+        <source>{count} 个省级单位</source>
+        <translation>{count} provinces</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="347"/>
+        <source>数据库：{db}</source>
+        <translation>Database: {db}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="349"/>
+        <source>范围：{scope}</source>
+        <translation>Scope: {scope}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="350"/>
+        <source>用户：{name}</source>
+        <translation>User: {name}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="357"/>
+        <source>目录中没有代码为 {code} 的单位</source>
+        <translation>No unit with the code {code} in the tree</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="426"/>
+        <source>撤销 {what}(&amp;U)</source>
+        <translation>&amp;Undo {what}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="428"/>
+        <source>重做 {what}(&amp;R)</source>
+        <translation>&amp;Redo {what}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="450"/>
+        <source>请先在“站点”页中选择一个站点。</source>
+        <translation>Select a station on the Stations page first.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="470"/>
+        <source>新增站点</source>
+        <translation>New station</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="471"/>
+        <source>请先在左侧目录（或“村庄”页）中选择站点所在的村。</source>
+        <translation>Select the station&apos;s village in the tree on the left (or on the Villages page) first.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="499"/>
+        <source>已修改登记册设置：建制村总数{what}类似村委会。</source>
+        <translation>Registry setting changed: village-committee-like units are {what} the administrative village total.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="500"/>
+        <source>计入</source>
+        <translation>counted in</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="500"/>
+        <source>不计入</source>
+        <translation>not counted in</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="507"/>
+        <source>选项</source>
+        <translation>Preferences</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="507"/>
+        <source>界面语言将在下次启动村邮通时改变。</source>
+        <translation>The language changes the next time VillagePost starts.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="595"/>
+        <source>区划代码已载入。</source>
+        <translation>Division codes loaded.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="602"/>
+        <source>打开数据库</source>
+        <translation>Open database</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="603"/>
+        <source>村邮通数据库 (*.sqlite *.sqlite3 *.db);;所有文件 (*)</source>
+        <translation>VillagePost databases (*.sqlite *.sqlite3 *.db);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="635"/>
+        <source>&lt;h3&gt;村邮通 VillagePost {version}&lt;/h3&gt;&lt;p&gt;县级交通运输部门的农村寄递物流站点登记、合并进度与覆盖率管理工具。&lt;/p&gt;&lt;p&gt;区划代码：国家统计局 2023 年统计用区划代码和城乡划分代码。&lt;br&gt;界面字体：文泉驿微米黑（Apache-2.0 许可）。&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;VillagePost 村邮通 {version}&lt;/h3&gt;&lt;p&gt;Registry of rural delivery stations, their merger pace and village coverage for county transport bureaus.&lt;/p&gt;&lt;p&gt;Division codes: National Bureau of Statistics, 2023 statistical division and urban-rural codes.&lt;br&gt;Interface font: WenQuanYi Micro Hei (Apache-2.0 licence).&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="642"/>
+        <source>关于村邮通</source>
+        <translation>About VillagePost</translation>
+    </message>
+</context>
+<context>
+    <name>MappingPage</name>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="274"/>
+        <source>核对表头和各列</source>
+        <translation>Check the header and the columns</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="275"/>
+        <source>下面是识别出的工作表、表头行和每个字段对应的列。识别有误时请在右侧改正；预览中蓝色为表头行。</source>
+        <translation>Below are the sheet, the header rows and the column found for each field. Correct them on the right if something is wrong; header rows are blue in the preview.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="282"/>
+        <source>工作表：</source>
+        <translation>Sheet:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="326"/>
+        <source>表头在第 {rows} 行，数据从第 {first} 行开始</source>
+        <translation>Header in row {rows}; data from row {first}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="331"/>
+        <source>（不导入）</source>
+        <translation>(not imported)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="371"/>
+        <source>两个字段不能对应同一列，请改正。</source>
+        <translation>Two fields cannot use the same column; please correct.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="373"/>
+        <source>已修改对应关系；点“下一步”时按新的对应关系检查。</source>
+        <translation>Mapping changed; &quot;Next&quot; checks the roster with the new mapping.</translation>
+    </message>
+</context>
+<context>
+    <name>MergeDialog</name>
+    <message>
+        <location filename="../../villagepost/gui/station_dialogs.py" line="158"/>
+        <source>合并站点 — {code}</source>
+        <translation>Merge stations — {code}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_dialogs.py" line="160"/>
+        <source>选中的站点于该日并入本站点（{code}），本站点从该日起作为综合站点运营；被合并的站点保留在本站点的历史中。合并可以撤销，历史不会删除。</source>
+        <translation>The ticked stations join this station ({code}) on that day; from then on it operates as a combined station. The merged stations stay in its history. A merger can be undone; history is never deleted.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_dialogs.py" line="177"/>
+        <source>合并日期：</source>
+        <translation>Merger date:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_dialogs.py" line="178"/>
+        <source>合并后类型：</source>
+        <translation>Type after merging:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_dialogs.py" line="179"/>
+        <source>说明：</source>
+        <translation>Note:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_dialogs.py" line="182"/>
+        <source>同一乡镇中可并入的站点：</source>
+        <translation>Stations of the same township that can join:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_dialogs.py" line="208"/>
+        <source>本乡镇没有其他可并入的站点</source>
+        <translation>No other station of this township can join</translation>
+    </message>
+</context>
+<context>
+    <name>ResultPage</name>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="487"/>
+        <source>导入</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="492"/>
+        <source>保存错误报告（发回乡镇改正）…</source>
+        <translation>Save error report (for the township to correct)…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="504"/>
+        <source>正在导入…</source>
+        <translation>Importing…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="512"/>
+        <source>读取 {rows_read} 行；导入 {villages_imported} 个村，其中站点 {stations_imported} 个（新增 {stations_created}、更新 {stations_updated}、未变 {stations_unchanged}）；未导入 {rows_rejected} 行。</source>
+        <translation>{rows_read} rows read; {villages_imported} villages imported with {stations_imported} stations ({stations_created} new, {stations_updated} updated, {stations_unchanged} unchanged); {rows_rejected} rows not imported.</translation>
+    </message>
+</context>
+<context>
+    <name>RowDialog</name>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="173"/>
+        <source>第 {row} 行</source>
+        <translation>Row {row}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="177"/>
+        <source>第 {row} 行不是数据行（空行、合计行或表头）。</source>
+        <translation>Row {row} is not a data row (blank, a total or a header).</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="192"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>SearchBox</name>
+    <message>
+        <location filename="../../villagepost/gui/search_box.py" line="59"/>
+        <source>查找：名称或拼音首字母，如 永吉 或 yjx</source>
+        <extracomment>Pause after typing before searching (a search per keystroke would queue needless database work). a station hit was chosen (argument: its StationHit)</extracomment>
+        <translation>Find: a name or pinyin initials, e.g. 永吉 or yjx</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/search_box.py" line="110"/>
+        <source>没有找到“{text}”</source>
+        <extracomment>the text whose answer is awaited; answers to other texts are stale</extracomment>
+        <translation>Nothing found for &quot;{text}&quot;</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/search_box.py" line="114"/>
+        <source>（已撤销）</source>
+        <translation> (retired)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/search_box.py" line="120"/>
+        <source>站点 {name}  {village}</source>
+        <translation>Station {name}  {village}</translation>
+    </message>
+</context>
+<context>
+    <name>ServedList</name>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="140"/>
+        <source>12位村级区划代码</source>
+        <translation>12-digit village code</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="141"/>
+        <source>添加</source>
+        <translation>Add</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="142"/>
+        <source>移除所选</source>
+        <translation>Remove selected</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="75"/>
+        <source>选项</source>
+        <translation>Preferences</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="78"/>
+        <source>本机设置</source>
+        <translation>This computer</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="79"/>
+        <source>本机数据库文件（SQLite）</source>
+        <translation>Database file on this computer (SQLite)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="80"/>
+        <source>省级服务器（PostgreSQL）</source>
+        <translation>Provincial server (PostgreSQL)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="86"/>
+        <source>留空：使用默认位置 {path}</source>
+        <translation>Empty: the default location {path}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="87"/>
+        <source>浏览…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="107"/>
+        <source>当前打开：{db}</source>
+        <translation>Open now: {db}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="111"/>
+        <source>用户名：</source>
+        <translation>User name:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="112"/>
+        <source>界面语言：</source>
+        <translation>Language:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="113"/>
+        <source>命令行的 --db、环境变量 VILLAGEPOST_DB 优先于这里的数据库；语言在下次启动时生效。</source>
+        <translation>--db on the command line and the VILLAGEPOST_DB variable win over this database; the language changes at the next start.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="120"/>
+        <source>登记册设置（保存在数据库中，所有使用者相同）</source>
+        <translation>Registry setting (kept in the database, the same for everyone)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="122"/>
+        <source>建制村总数计入类似村委会（代码 500–599：农场、林场生活区等）</source>
+        <translation>Count village-committee-like units (codes 500–599: farms, forestry living areas…) as administrative villages</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="127"/>
+        <source>村级寄递物流覆盖率按建制村（村委会，代码 200–399）计算；县里决定是否把类似村委会也算进去。改变后所有覆盖率数字都会随之改变。</source>
+        <translation>Village delivery coverage counts administrative villages (village committees, codes 200–399); the county decides whether units like village committees count too. Changing it changes every coverage figure.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="138"/>
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="139"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="182"/>
+        <source>选择或新建数据库文件</source>
+        <translation>Choose or create a database file</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="183"/>
+        <source>村邮通数据库 (*.sqlite *.sqlite3 *.db);;所有文件 (*)</source>
+        <translation>VillagePost databases (*.sqlite *.sqlite3 *.db);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="195"/>
+        <source>请填写用户名：每条修改都会记下是谁做的。</source>
+        <translation>Enter a user name: every change records who made it.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="199"/>
+        <source>请填写服务器地址，例如 postgresql://用户名:密码@服务器/villagepost</source>
+        <translation>Enter the server address, e.g. postgresql://user:password@server/villagepost</translation>
+    </message>
+</context>
+<context>
+    <name>StationDialogs</name>
+    <message>
+        <location filename="../../villagepost/gui/station_dialogs.py" line="42"/>
+        <source>暂停运营</source>
+        <translation>Suspend</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_dialogs.py" line="43"/>
+        <source>站点从该日的次日起暂停运营，恢复时请用“恢复运营”。</source>
+        <translation>The station stops operating from the day after this date; use Reopen when it operates again.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_dialogs.py" line="44"/>
+        <source>关闭站点</source>
+        <translation>Close station</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_dialogs.py" line="45"/>
+        <source>站点在该日仍然运营，次日起关闭。关闭的站点和它的历史记录都会保留。</source>
+        <translation>The station still operates on this day and is closed from the next. A closed station and its history are kept.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_dialogs.py" line="46"/>
+        <source>恢复运营</source>
+        <translation>Reopen</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_dialogs.py" line="47"/>
+        <source>暂停或关闭的站点从该日起重新运营。</source>
+        <translation>A suspended or closed station operates again from this day.</translation>
+    </message>
+</context>
+<context>
+    <name>StationEditor</name>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="211"/>
+        <source>新增站点 — {village}</source>
+        <extracomment>a station was saved or added (argument: its code) details were (re)loaded and shown</extracomment>
+        <translation>New station — {village}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="237"/>
+        <source>{hint}；不知道可留空（日期缺失）</source>
+        <translation>{hint}; leave empty if unknown (date missing)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="238"/>
+        <source>如 106.438139 或 106°26′17″</source>
+        <translation>e.g. 106.438139 or 106°26′17″</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="239"/>
+        <source>如 38.905924</source>
+        <translation>e.g. 38.905924</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="240"/>
+        <source>手机11位或固话 0952-7053794</source>
+        <translation>11-digit mobile or landline 0952-7053794</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="243"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="253"/>
+        <source>（未填）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="250"/>
+        <source>类型变更日期：</source>
+        <translation>Type changed on:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="259"/>
+        <source>筹建中（尚未开通，没有开通日期）</source>
+        <translation>Planned (not open yet, no opening date)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="295"/>
+        <source>{label}（站点所在村以外）</source>
+        <translation>{label} (besides the station&apos;s own village)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="301"/>
+        <source>编号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="301"/>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="301"/>
+        <source>事件</source>
+        <translation>Event</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="301"/>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="302"/>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="302"/>
+        <source>记录人</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="302"/>
+        <source>登记日期</source>
+        <translation>Recorded</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="309"/>
+        <source>撤销所选记录</source>
+        <translation>Undo selected entry</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="311"/>
+        <source>记录一条“撤销”，所选记录保留在历史中；可以再撤销。</source>
+        <translation>Records an &quot;undone&quot; entry; the selected entry stays in the history. This can be undone too.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="319"/>
+        <source>基本信息</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="320"/>
+        <source>服务、品牌与服务村</source>
+        <translation>Services, brands and villages served</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="321"/>
+        <source>历史记录</source>
+        <translation>History</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="323"/>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="327"/>
+        <source>合并…</source>
+        <translation>Merge…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="335"/>
+        <source>撤销</source>
+        <translation>Undo</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="337"/>
+        <source>重做</source>
+        <translation>Redo</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="339"/>
+        <source>关闭窗口</source>
+        <translation>Close window</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="399"/>
+        <source>新增站点</source>
+        <translation>New station</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="400"/>
+        <source>所在村：{village}</source>
+        <translation>Village: {village}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="410"/>
+        <source>站点 {name}（{code}）</source>
+        <translation>Station {name} ({code})</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="415"/>
+        <source>{status}（自 {date}）</source>
+        <translation>{status} (since {date})</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="416"/>
+        <source>&#x3000;建成日期缺失，覆盖从登记之日 {date} 算起</source>
+        <translation>  No opening date: coverage counts from the recording day {date}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="418"/>
+        <source>{path}&#x3000;状态：{status}{missing}</source>
+        <translation>{path}  Status: {status}{missing}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="456"/>
+        <source>并入：{codes}</source>
+        <translation>Joined by: {codes}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="458"/>
+        <source>并入站点 {code}</source>
+        <translation>Joined station {code}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="460"/>
+        <source>撤销 #{id}</source>
+        <translation>Undoes #{id}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="462"/>
+        <source>已被 #{id} 撤销</source>
+        <translation>Undone by #{id}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="465"/>
+        <source>日期缺失</source>
+        <translation>Date missing</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="517"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="545"/>
+        <source>没有修改。</source>
+        <translation>Nothing changed.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="539"/>
+        <source>修改站点 {name}</source>
+        <translation>Edit station {name}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="543"/>
+        <source>已保存。</source>
+        <translation>Saved.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="577"/>
+        <source>已新增站点 {code}。</source>
+        <translation>Station {code} added.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="664"/>
+        <source>合并站点</source>
+        <translation>Merge stations</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="671"/>
+        <source>{action} {code}</source>
+        <translation>{action} {code}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="681"/>
+        <source>请先在历史记录中选择一条。</source>
+        <translation>Select an entry of the history first.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="689"/>
+        <source>撤销历史记录 #{id}</source>
+        <translation>Undo history entry #{id}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="711"/>
+        <source>村邮通</source>
+        <translation>VillagePost</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="711"/>
+        <source>站点的修改还没有保存。要保存吗？</source>
+        <translation>The station&apos;s changes are not saved. Save them?</translation>
+    </message>
+</context>
+<context>
+    <name>StationHistory</name>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="87"/>
+        <source>筹建</source>
+        <translation>Planned</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="88"/>
+        <source>开通</source>
+        <translation>Opened</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="89"/>
+        <source>合并</source>
+        <translation>Merged</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="90"/>
+        <source>类型变更</source>
+        <translation>Type changed</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="91"/>
+        <source>暂停</source>
+        <translation>Suspended</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="92"/>
+        <source>恢复运营</source>
+        <translation>Reopened</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="93"/>
+        <source>关闭</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="94"/>
+        <source>撤销</source>
+        <translation>Undone</translation>
+    </message>
+</context>
+<context>
+    <name>StationUndo</name>
+    <message>
+        <location filename="../../villagepost/gui/station_commands.py" line="131"/>
+        <location filename="../../villagepost/gui/station_commands.py" line="152"/>
+        <source>在窗口中撤销</source>
+        <extracomment>a station&apos;s data changed (argument: its code); tables and an open editor reload a replayed step failed and the stack was cleared (argument: the message shown)</extracomment>
+        <translation>undone in the window</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_commands.py" line="135"/>
+        <location filename="../../villagepost/gui/station_commands.py" line="160"/>
+        <source>在窗口中重做</source>
+        <translation>redone in the window</translation>
+    </message>
+</context>
+<context>
+    <name>StationsTab</name>
+    <message>
+        <location filename="../../villagepost/gui/stations_tab.py" line="36"/>
+        <source>筹建</source>
+        <translation>Planned</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/stations_tab.py" line="37"/>
+        <source>运营</source>
+        <translation>Operating</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/stations_tab.py" line="38"/>
+        <source>暂停</source>
+        <translation>Suspended</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/stations_tab.py" line="39"/>
+        <source>关闭</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/stations_tab.py" line="47"/>
+        <source>站点编码</source>
+        <translation>Station code</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/stations_tab.py" line="48"/>
+        <source>站点名称</source>
+        <translation>Station name</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/stations_tab.py" line="49"/>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/stations_tab.py" line="50"/>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/stations_tab.py" line="51"/>
+        <source>合作模式</source>
+        <translation>Cooperation mode</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/stations_tab.py" line="52"/>
+        <source>所在村</source>
+        <translation>Village</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/stations_tab.py" line="53"/>
+        <source>建成日期</source>
+        <translation>Opened</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/stations_tab.py" line="54"/>
+        <source>经营者</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/stations_tab.py" line="55"/>
+        <source>联系电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/stations_tab.py" line="83"/>
+        <source>日期缺失</source>
+        <translation>Date missing</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/stations_tab.py" line="100"/>
+        <source>没有建成日期：覆盖从登记之日算起。请在站点编辑中补填日期。</source>
+        <translation>No opening date: coverage counts from the recording day. Please fill it in in the station editor.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/stations_tab.py" line="120"/>
+        <source>筛选：站点名称或站点编码</source>
+        <extracomment>a station was activated (double-click or Enter): its code</extracomment>
+        <translation>Filter: station name or code</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/stations_tab.py" line="123"/>
+        <source>全部状态</source>
+        <translation>All statuses</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/stations_tab.py" line="128"/>
+        <source>全部类型</source>
+        <translation>All types</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/stations_tab.py" line="142"/>
+        <source>共 {n} 个站点</source>
+        <translation>{n} stations</translation>
+    </message>
+</context>
+<context>
+    <name>TableTab</name>
+    <message>
+        <location filename="../../villagepost/gui/table_tab.py" line="150"/>
+        <source>正在读取…</source>
+        <extracomment>emitted when the rows of a new query are shown (argument: total)</extracomment>
+        <translation>Reading…</translation>
+    </message>
+</context>
+<context>
+    <name>UnitDetailsPanel</name>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="34"/>
+        <source>省（自治区、直辖市）</source>
+        <extracomment>lupdate finds `translate(&quot;context&quot;, &quot;text&quot;)` calls; a wrapper function would hide them.</extracomment>
+        <translation>Province (autonomous region, municipality)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="35"/>
+        <source>市（地区、自治州、盟）</source>
+        <translation>City (prefecture, autonomous prefecture, league)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="36"/>
+        <source>县（市辖区、县级市、旗）</source>
+        <translation>County (district, county-level city, banner)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="37"/>
+        <source>乡镇（街道）</source>
+        <translation>Township</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="38"/>
+        <source>村级单位（村委会、居委会）</source>
+        <translation>Village-level unit (village or residents&apos; committee)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="44"/>
+        <source>村委会（建制村）</source>
+        <translation>Village committee (administrative village)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="45"/>
+        <source>居委会（社区）</source>
+        <translation>Residents&apos; committee (community)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="46"/>
+        <source>类似居委会</source>
+        <translation>Like a residents&apos; committee</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="47"/>
+        <source>类似村委会（农场、林场生活区等）</source>
+        <translation>Like a village committee (farms, forestry living areas…)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="89"/>
+        <source>载入区划代码…</source>
+        <extracomment>display order of the village classes: the one coverage counts first</extracomment>
+        <translation>Load division codes…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="117"/>
+        <source>层级：</source>
+        <translation>Path:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="118"/>
+        <source>区划代码：</source>
+        <translation>Division code:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="119"/>
+        <source>级别：</source>
+        <translation>Level:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="120"/>
+        <source>类别：</source>
+        <translation>Class:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="122"/>
+        <source>拼音：</source>
+        <translation>Pinyin:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="123"/>
+        <source>代码版本：</source>
+        <translation>Code edition:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="126"/>
+        <source>下辖单位</source>
+        <translation>Units below</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="140"/>
+        <source>村级单位分类</source>
+        <translation>Village-level units by class</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="149"/>
+        <source>村级寄递物流覆盖率按村委会（建制村）计算；是否计入类似村委会由各县决定。</source>
+        <translation>Village delivery coverage counts village committees (administrative villages); each county decides whether units like village committees count too.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="171"/>
+        <source>在左侧目录中选择一个区划单位，即可在这里查看它的代码、所属关系和下辖单位数量。
+
+也可以在左上方的搜索框中输入名称或拼音首字母（例如 yjx 查找永吉县），按回车。</source>
+        <translation>Select a unit in the tree on the left to see its code, where it belongs and the units below it.
+
+Or type a name or pinyin initials in the search box at the top left (e.g. yjx finds 永吉县) and press Enter.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="177"/>
+        <source>登记册中还没有区划代码。
+
+请先载入本县（或本省、全国）的统计用区划代码，之后才能登记站点。</source>
+        <translation>The registry holds no division codes yet.
+
+Load your county&apos;s (or province&apos;s, or the country&apos;s) statistical division codes first; then stations can be recorded.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="182"/>
+        <source>正在读取…</source>
+        <translation>Reading…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="189"/>
+        <source>（已撤销）</source>
+        <translation> (retired)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="198"/>
+        <source>（代码不在编制规则的范围内）</source>
+        <translation>(the code lies outside the coding rules)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="203"/>
+        <source>{year} 年版统计用区划代码</source>
+        <translation>{year} statistical division codes</translation>
+    </message>
+</context>
+<context>
+    <name>VillagesTab</name>
+    <message>
+        <location filename="../../villagepost/gui/villages_tab.py" line="36"/>
+        <source>区划代码</source>
+        <translation>Division code</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/villages_tab.py" line="37"/>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/villages_tab.py" line="38"/>
+        <source>类别</source>
+        <translation>Class</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/villages_tab.py" line="39"/>
+        <source>乡镇（街道）</source>
+        <translation>Township</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/villages_tab.py" line="40"/>
+        <source>县（区）</source>
+        <translation>County</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/villages_tab.py" line="41"/>
+        <source>今日覆盖</source>
+        <translation>Covered today</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/villages_tab.py" line="42"/>
+        <source>站点数</source>
+        <translation>Stations</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/villages_tab.py" line="43"/>
+        <source>站点</source>
+        <translation>Stations</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/villages_tab.py" line="70"/>
+        <source>（已撤销）</source>
+        <translation> (retired)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/villages_tab.py" line="79"/>
+        <location filename="../../villagepost/gui/villages_tab.py" line="121"/>
+        <source>未覆盖</source>
+        <translation>Not covered</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/villages_tab.py" line="81"/>
+        <source>已覆盖（日期缺失）</source>
+        <translation>Covered (date missing)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/villages_tab.py" line="82"/>
+        <source>已覆盖 {date}</source>
+        <translation>Covered since {date}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/villages_tab.py" line="100"/>
+        <source>覆盖该村的站点没有填写建成日期，覆盖从登记之日算起；请补填日期。</source>
+        <translation>The station covering this village has no opening date, so coverage counts from the recording day; please fill it in.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/villages_tab.py" line="102"/>
+        <source>自 {date} 起由综合服务站覆盖</source>
+        <translation>Covered by a combined station since {date}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/villages_tab.py" line="109"/>
+        <source>全部类别</source>
+        <extracomment>the class filter&apos;s choices: (label, VillageClass value or None for all)</extracomment>
+        <translation>All classes</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/villages_tab.py" line="110"/>
+        <source>村委会（建制村）</source>
+        <translation>Village committee (administrative village)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/villages_tab.py" line="111"/>
+        <source>居委会</source>
+        <translation>Residents&apos; committee</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/villages_tab.py" line="112"/>
+        <source>类似居委会</source>
+        <translation>Like a residents&apos; committee</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/villages_tab.py" line="113"/>
+        <source>类似村委会</source>
+        <translation>Like a village committee</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/villages_tab.py" line="119"/>
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/villages_tab.py" line="120"/>
+        <source>已覆盖</source>
+        <translation>Covered</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/villages_tab.py" line="140"/>
+        <source>筛选：村名、拼音首字母或代码</source>
+        <extracomment>a village was activated (double-click or Enter): its code</extracomment>
+        <translation>Filter: village name, pinyin initials or code</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/villages_tab.py" line="162"/>
+        <source>共 {n} 个村级单位</source>
+        <translation>{n} village-level units</translation>
+    </message>
+</context>
+<context>
+    <name>_RunningDialog</name>
+    <message>
+        <location filename="../../villagepost/gui/station_dialogs.py" line="76"/>
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_dialogs.py" line="77"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>app</name>
+    <message>
+        <location filename="../../villagepost/gui/app.py" line="71"/>
+        <source>无法打开数据库，村邮通不能启动。
+
+{reason}
+
+您可以：
+· 检查文件是否存在、是否被其他程序占用，然后重新打开村邮通；
+· 从备份恢复数据库文件；
+· 或在命令行中用 --db 指定另一个数据库文件，例如：villagepost --db D:\村邮通\本县.sqlite</source>
+        <extracomment>The line the start-up hook prints; the benchmark parses it. lupdate finds `translate(&quot;context&quot;, &quot;text&quot;)` calls; a wrapper function would hide them.</extracomment>
+        <translation>The database cannot be opened, so VillagePost cannot start.
+
+{reason}
+
+You can:
+· check that the file exists and no other program holds it, then open VillagePost again;
+· restore the database file from a backup;
+· or name another database file with --db on the command line, e.g. villagepost --db D:\村邮通\本县.sqlite</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/app.py" line="79"/>
+        <source>村邮通 — 无法打开数据库</source>
+        <translation>VillagePost — cannot open the database</translation>
+    </message>
+</context>
+<context>
+    <name>file_actions</name>
+    <message>
+        <location filename="../../villagepost/gui/file_actions.py" line="41"/>
+        <source>村邮通</source>
+        <extracomment>(parent, caption, suggested file name, filter) -&gt; chosen path or None</extracomment>
+        <translation>VillagePost</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/file_actions.py" line="53"/>
+        <source>导出登记表</source>
+        <translation>Export the registry</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/file_actions.py" line="54"/>
+        <location filename="../../villagepost/gui/file_actions.py" line="76"/>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/file_actions.py" line="62"/>
+        <source>正在导出登记表…</source>
+        <translation>Exporting the registry…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/file_actions.py" line="45"/>
+        <source>已导出到：{path}</source>
+        <translation>Exported to: {path}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/file_actions.py" line="75"/>
+        <source>导出乡镇填报模板</source>
+        <translation>Export a township&apos;s fill-in template</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/file_actions.py" line="80"/>
+        <source>正在导出填报模板…</source>
+        <translation>Exporting the template…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/file_actions.py" line="90"/>
+        <source>备份数据库</source>
+        <translation>Back up the database</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/file_actions.py" line="91"/>
+        <source>SQLite 数据库 (*.sqlite)</source>
+        <translation>SQLite database (*.sqlite)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/file_actions.py" line="95"/>
+        <source>正在备份…</source>
+        <translation>Backing up…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/file_actions.py" line="96"/>
+        <source>已备份到：{path}</source>
+        <translation>Backed up to: {path}</translation>
+    </message>
+</context>
+<context>
+    <name>ops</name>
+    <message>
+        <location filename="../../villagepost/gui/ops.py" line="206"/>
+        <location filename="../../villagepost/gui/ops.py" line="292"/>
+        <source>村邮通</source>
+        <extracomment>Delay before a progress dialog appears; shorter jobs finish without one. lupdate finds `translate(&quot;context&quot;, &quot;text&quot;)` calls; a wrapper function would hide them. emitted on the GUI thread when no job is queued or running any more</extracomment>
+        <translation>VillagePost</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/ops.py" line="299"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/ops.py" line="313"/>
+        <source>正在取消，登记册将保持原样…</source>
+        <translation>Cancelling; the registry will stay as it was…</translation>
+    </message>
+</context>
+</TS>

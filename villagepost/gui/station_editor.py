@@ -1,0 +1,735 @@
+"""The station editor: every field of a station, its history, merge/suspend/close/reopen, undo and redo.
+
+It is a thin layer over services.station_ops (the CLI's `station add|edit|merge|close|reopen` call the same
+functions): values are sent as typed — text, ticked list items, codes — and the service parses and checks
+them with the roster import's rules. A refusal is a `StationInvalid` listing every wrong field; the
+editor marks those fields and shows the service's own Chinese sentences, so the window and the CLI never
+disagree about what is wrong.
+
+Only changed fields are sent. A new type is a dated event (类型变更日期, default today), so coverage
+before that day keeps the old type. Every saved change is pushed on the window's undo stack
+(gui/station_commands.py): Ctrl+Z writes the old values back, or records an ``undone`` event for a
+dated change — history is never deleted. Database work runs on the worker; the dialog never blocks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QAction, QBrush, QCloseEvent, QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import isValid
+
+from villagepost.core.errors import Cancelled, KnownError
+from villagepost.core.history import EventKind
+from villagepost.core.messages import DEFAULT_LANG
+from villagepost.core.stations import BRANDS, SERVICES, CoopMode, StationStatus, StationType
+from villagepost.gui.ops import BackgroundOp, OpContext, TaskManager, default_failure
+from villagepost.gui.station_commands import EditCommand, EventCommand, StationUndo
+from villagepost.gui.station_dialogs import DATE_HINT, EventDialog, MergeDialog, error_text, event_texts
+from villagepost.gui.stations_tab import status_text
+from villagepost.gui.window_sizing import settle_layout
+from villagepost.services import station_ops
+from villagepost.services.registry import Registry
+from villagepost.services.station_checks import StationInvalid
+from villagepost.services.station_messages import FIELD_LABELS
+from villagepost.services.station_ops import HistoryEntry, StationDetails, StationDraft
+
+translate = QCoreApplication.translate
+
+#: fields edited in a line edit, as the service names them
+TEXT_FIELDS = ("name", "operator", "contact", "phone", "lon", "lat", "opened", "floor_area")
+LIST_FIELDS = ("services", "brands", "served")
+MISSING_COLOR = QColor("#b36b00")
+REVERTED_COLOR = QColor("#888888")
+INVALID_STYLE = "[invalid=\"true\"] { border: 1px solid #b00020; background: #fff4f4; }"
+
+
+def field_label(name: str, lang: str) -> str:
+    """The field's name as the service's messages say it (so an error names the field the clerk sees)."""
+    zh, en = FIELD_LABELS.get(name, (name, name))
+    return en[:1].upper() + en[1:] if lang == "en" else zh
+
+
+def form_label(name: str, lang: str) -> str:
+    """A form row's caption: the field's name and the language's colon."""
+    return field_label(name, lang) + (":" if lang == "en" else "：")
+
+
+def kind_text(kind: str) -> str:
+    """A history event's kind as the list shows it (its own context: 撤销 there is "undone", not "undo")."""
+    return {
+        EventKind.PLANNED.value: translate("StationHistory", "筹建"),
+        EventKind.OPENED.value: translate("StationHistory", "开通"),
+        EventKind.MERGED.value: translate("StationHistory", "合并"),
+        EventKind.TYPE_CHANGED.value: translate("StationHistory", "类型变更"),
+        EventKind.SUSPENDED.value: translate("StationHistory", "暂停"),
+        EventKind.REOPENED.value: translate("StationHistory", "恢复运营"),
+        EventKind.CLOSED.value: translate("StationHistory", "关闭"),
+        EventKind.UNDONE.value: translate("StationHistory", "撤销"),
+    }.get(kind, kind)
+
+
+def number_text(value: float | None) -> str:
+    """A stored coordinate or area as the clerk typed it (no float noise, no trailing zeros)."""
+    if value is None:
+        return ""
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+class CheckList(QListWidget):
+    """A vocabulary as check boxes (services, brands); stored items outside it are kept, ticked, at the end."""
+
+    def __init__(self, vocabulary: Sequence[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.vocabulary = tuple(vocabulary)
+        self.set_items(())
+
+    def set_items(self, ticked: Sequence[str]) -> None:
+        self.clear()
+        for name in [*self.vocabulary, *[t for t in ticked if t not in self.vocabulary]]:
+            item = QListWidgetItem(name)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if name in ticked else Qt.CheckState.Unchecked)
+            self.addItem(item)
+
+    def ticked(self) -> list[str]:
+        return [self.item(i).text() for i in range(self.count())
+                if self.item(i).checkState() == Qt.CheckState.Checked]
+
+    def tick(self, name: str, on: bool = True) -> None:
+        for i in range(self.count()):
+            if self.item(i).text() == name:
+                self.item(i).setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+
+
+class ServedList(QWidget):
+    """The further villages a station serves: a list of codes (with names when known), add by code, remove."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.list = QListWidget(self)
+        self.list.setObjectName("servedList")
+        self.code_edit = QLineEdit(self)
+        self.code_edit.setObjectName("servedCode")
+        self.code_edit.setPlaceholderText(self.tr("12位村级区划代码"))
+        self.add_button = QPushButton(self.tr("添加"), self)
+        self.remove_button = QPushButton(self.tr("移除所选"), self)
+        self.add_button.clicked.connect(self.add_typed)
+        self.code_edit.returnPressed.connect(self.add_typed)
+        self.remove_button.clicked.connect(self.remove_selected)
+        row = QHBoxLayout()
+        row.addWidget(self.code_edit, 1)
+        row.addWidget(self.add_button)
+        row.addWidget(self.remove_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(row)
+
+    def set_villages(self, villages: Sequence[tuple[str, str]]) -> None:
+        self.list.clear()
+        for code, name in villages:
+            self._add(code, name)
+
+    def _add(self, code: str, name: str = "") -> None:
+        item = QListWidgetItem(f"{name}  {code}" if name else code)
+        item.setData(Qt.ItemDataRole.UserRole, code)
+        self.list.addItem(item)
+
+    def add_typed(self) -> None:
+        code = "".join(self.code_edit.text().split())
+        if code and code not in self.codes():
+            self._add(code)  # the service checks it on save (exists, is a village, in scope)
+        self.code_edit.clear()
+
+    def remove_selected(self) -> None:
+        for item in self.list.selectedItems():
+            self.list.takeItem(self.list.row(item))
+
+    def codes(self) -> list[str]:
+        return [str(self.list.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.list.count())]
+
+
+class StationEditor(QDialog):
+    """Edit station `code`, or (code None) add a station in `village_code`."""
+
+    #: a station was saved or added (argument: its code)
+    saved = Signal(str)
+    #: details were (re)loaded and shown
+    details_shown = Signal(object)
+
+    def __init__(self, parent: QWidget, taskman: TaskManager, registry: Registry, undo: StationUndo, *,
+                 code: str | None = None, village_code: str | None = None, village_name: str = "",
+                 lang: str = DEFAULT_LANG) -> None:
+        super().__init__(parent)
+        if code is None and village_code is None:
+            raise ValueError("a station code or a village code is needed")
+        self.taskman = taskman
+        self.registry = registry
+        self.undo_runner = undo
+        self.lang = lang
+        self.code = code
+        self.village_code = village_code or ""
+        self.details: StationDetails | None = None
+        self.busy = False
+        self._leaving = False
+        self._own_change = False
+        self._shown: dict[str, Any] = {}
+        self.setObjectName("stationEditor")
+        self.setStyleSheet(INVALID_STYLE)
+        self._build(village_name)
+        undo.station_changed.connect(self._station_changed)
+        if code is not None:
+            self.reload()
+        else:
+            self.setWindowTitle(self.tr("新增站点 — {village}").format(village=village_name or self.village_code))
+            self._show_new()
+
+    # --- construction ---------------------------------------------------------------------------
+    def _build(self, village_name: str) -> None:
+        self.title = QLabel(self)
+        self.title.setObjectName("editorTitle")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.subtitle = QLabel(self)
+        self.subtitle.setObjectName("editorSubtitle")
+        self.subtitle.setWordWrap(True)
+        self.error = QLabel(self)
+        self.error.setObjectName("editorError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.hide()
+
+        lang = self.lang
+        self.edits: dict[str, QLineEdit] = {}
+        for name in TEXT_FIELDS:
+            edit = QLineEdit(self)
+            edit.setObjectName(f"field_{name}")
+            self.edits[name] = edit
+        self.edits["opened"].setPlaceholderText(self.tr("{hint}；不知道可留空（日期缺失）").format(hint=DATE_HINT))
+        self.edits["lon"].setPlaceholderText(self.tr("如 106.438139 或 106°26′17″"))
+        self.edits["lat"].setPlaceholderText(self.tr("如 38.905924"))
+        self.edits["phone"].setPlaceholderText(self.tr("手机11位或固话 0952-7053794"))
+        self.type_combo = QComboBox(self)
+        self.type_combo.setObjectName("field_station_type")
+        self.type_combo.addItem(self.tr("（未填）"), None)
+        for stype in StationType:
+            self.type_combo.addItem(stype.value, stype.value)
+        self.type_combo.currentIndexChanged.connect(self._type_changed)
+        self.type_date = QLineEdit(dt.date.today().isoformat(), self)
+        self.type_date.setObjectName("field_on")
+        self.type_date.setPlaceholderText(DATE_HINT)
+        self.type_date_label = QLabel(self.tr("类型变更日期："), self)
+        self.coop_combo = QComboBox(self)
+        self.coop_combo.setObjectName("field_coop")
+        self.coop_combo.addItem(self.tr("（未填）"), None)
+        for mode in CoopMode:
+            self.coop_combo.addItem(mode.value, mode.value)
+        self.notes = QPlainTextEdit(self)
+        self.notes.setObjectName("field_notes")
+        self.notes.setFixedHeight(self.fontMetrics().height() * 3 + 12)
+        self.planned = QCheckBox(self.tr("筹建中（尚未开通，没有开通日期）"), self)
+        self.planned.setObjectName("field_planned")
+
+        basic = QWidget(self)
+        form = QFormLayout(basic)
+        form.addRow(form_label("name", lang), self.edits["name"])
+        form.addRow(form_label("station_type", lang), self.type_combo)
+        form.addRow(self.type_date_label, self.type_date)
+        form.addRow(form_label("coop", lang), self.coop_combo)
+        form.addRow(form_label("operator", lang), self.edits["operator"])
+        form.addRow(form_label("contact", lang), self.edits["contact"])
+        form.addRow(form_label("phone", lang), self.edits["phone"])
+        coords = QHBoxLayout()
+        coords.addWidget(self.edits["lon"])
+        coords.addWidget(QLabel(form_label("lat", lang), basic))
+        coords.addWidget(self.edits["lat"])
+        form.addRow(form_label("lon", lang), coords)
+        form.addRow(form_label("opened", lang), self.edits["opened"])
+        form.addRow("", self.planned)
+        form.addRow(form_label("floor_area", lang), self.edits["floor_area"])
+        form.addRow(form_label("notes", lang), self.notes)
+        self.type_date_label.hide()
+        self.type_date.hide()
+
+        self.services = CheckList(SERVICES, self)
+        self.services.setObjectName("field_services")
+        self.brands = CheckList(BRANDS, self)
+        self.brands.setObjectName("field_brands")
+        self.served = ServedList(self)
+        self.served.setObjectName("field_served")
+        lists = QWidget(self)
+        grid = QGridLayout(lists)
+        for col, (name, widget) in enumerate((("services", self.services), ("brands", self.brands))):
+            box = QGroupBox(field_label(name, lang), lists)
+            QVBoxLayout(box).addWidget(widget)
+            grid.addWidget(box, 0, col)
+        served_box = QGroupBox(self.tr("{label}（站点所在村以外）").format(label=field_label("served", lang)), lists)
+        QVBoxLayout(served_box).addWidget(self.served)
+        grid.addWidget(served_box, 0, 2)
+
+        self.history = QTreeWidget(self)
+        self.history.setObjectName("historyList")
+        self.history.setHeaderLabels([self.tr("编号"), self.tr("日期"), self.tr("事件"), self.tr("类型"),
+                                      self.tr("说明"), self.tr("记录人"), self.tr("登记日期")])
+        self.history.setRootIsDecorated(False)
+        self.history.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.history.header().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        char = self.fontMetrics().horizontalAdvance("村")
+        for i, chars in enumerate((3, 6, 4, 9, 15, 4, 6)):
+            self.history.header().resizeSection(i, chars * char + 12)
+        self.undo_event_button = QPushButton(self.tr("撤销所选记录"), self)
+        self.undo_event_button.setObjectName("undoEventButton")
+        self.undo_event_button.setToolTip(self.tr("记录一条“撤销”，所选记录保留在历史中；可以再撤销。"))
+        self.undo_event_button.clicked.connect(self.undo_selected_event)
+        history_tab = QWidget(self)
+        history_layout = QVBoxLayout(history_tab)
+        history_layout.addWidget(self.history, 1)
+        history_layout.addWidget(self.undo_event_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+        self.pages = QTabWidget(self)
+        self.pages.addTab(basic, self.tr("基本信息"))
+        self.pages.addTab(lists, self.tr("服务、品牌与服务村"))
+        self.history_index = self.pages.addTab(history_tab, self.tr("历史记录"))
+
+        self.save_button = QPushButton(self.tr("保存"), self)
+        self.save_button.setObjectName("saveButton")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        self.merge_button = QPushButton(self.tr("合并…"), self)
+        self.merge_button.clicked.connect(self.open_merge)
+        self.suspend_button = QPushButton(event_texts("suspend")[0] + "…", self)
+        self.suspend_button.clicked.connect(lambda: self.open_event("suspend"))
+        self.close_station_button = QPushButton(event_texts("close")[0] + "…", self)
+        self.close_station_button.clicked.connect(lambda: self.open_event("close"))
+        self.reopen_button = QPushButton(event_texts("reopen")[0] + "…", self)
+        self.reopen_button.clicked.connect(lambda: self.open_event("reopen"))
+        self.undo_button = QPushButton(self.tr("撤销"), self)
+        self.undo_button.clicked.connect(self.undo_runner.undo)
+        self.redo_button = QPushButton(self.tr("重做"), self)
+        self.redo_button.clicked.connect(self.undo_runner.redo)
+        self.done_button = QPushButton(self.tr("关闭窗口"), self)
+        self.done_button.clicked.connect(self.close)
+        stack = self.undo_runner.stack
+        stack.indexChanged.connect(self._update_buttons)
+
+        self.save_action = QAction(self)
+        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_action.triggered.connect(self.save)
+        self.undo_action = QAction(self)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.triggered.connect(self.undo_runner.undo)
+        self.redo_action = QAction(self)
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.redo_action.triggered.connect(self.undo_runner.redo)
+        self.addActions([self.save_action, self.undo_action, self.redo_action])
+
+        buttons = QHBoxLayout()
+        for button in (self.save_button, self.merge_button, self.suspend_button, self.close_station_button,
+                       self.reopen_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        for button in (self.undo_button, self.redo_button, self.done_button):
+            buttons.addWidget(button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.subtitle)
+        layout.addWidget(self.error)
+        layout.addWidget(self.pages, 1)
+        layout.addLayout(buttons)
+        self.resize(min(900, max(720, self.sizeHint().width())), 600)
+        self._update_buttons()
+
+    def field_widget(self, name: str) -> QWidget | None:
+        """The widget that edits field `name` (as the service names fields), for marking errors."""
+        widgets: dict[str, QWidget] = {**self.edits, "station_type": self.type_combo, "on": self.type_date,
+                                       "coop": self.coop_combo, "notes": self.notes, "services": self.services,
+                                       "brands": self.brands, "served": self.served.list}
+        return widgets.get(name)
+
+    # --- loading --------------------------------------------------------------------------------
+    def reload(self) -> None:
+        if self.code is None:
+            return
+        registry, code = self.registry, self.code
+        (BackgroundOp(self, self.taskman, lambda _ctx: station_ops.station_details(registry, code), lang=self.lang)
+         .success(self.show_details)
+         .run_in_background())
+
+    def _station_changed(self, code: str) -> None:
+        if self._own_change:
+            return  # our own save: its answer is already shown, with its message
+        if self.code is not None and (code == self.code or self._involves(code)):
+            self.reload()
+
+    def _involves(self, code: str) -> bool:
+        return self.details is not None and any(code in h.partners or h.station == code
+                                                for h in self.details.history)
+
+    def _show_new(self) -> None:
+        self.title.setText(self.tr("新增站点"))
+        self.subtitle.setText(self.tr("所在村：{village}").format(village=self.village_code))
+        self.pages.setTabVisible(self.history_index, False)
+        for button in (self.merge_button, self.suspend_button, self.close_station_button, self.reopen_button):
+            button.hide()
+        self._shown = self._values()
+
+    def show_details(self, details: StationDetails) -> None:
+        self.details = details
+        self.code = details.code
+        self.village_code = details.village_code
+        self.setWindowTitle(self.tr("站点 {name}（{code}）").format(name=details.name, code=details.code))
+        self.title.setText(f"{details.name}  {details.code}")
+        path = " / ".join(name for _c, name in details.village_path)
+        status = status_text(details.status)
+        if details.status_since:
+            status = self.tr("{status}（自 {date}）").format(status=status, date=details.status_since)
+        missing = self.tr("　建成日期缺失，覆盖从登记之日 {date} 算起").format(date=details.recorded_on) \
+            if details.date_missing else ""
+        self.subtitle.setText(self.tr("{path}　状态：{status}{missing}").format(path=path, status=status,
+                                                                             missing=missing))
+        self.planned.hide()
+        for name in TEXT_FIELDS:
+            value = getattr(details, name)
+            self.edits[name].setText(number_text(value) if name in ("lon", "lat", "floor_area") else value or "")
+        self._set_combo(self.type_combo, details.station_type)
+        self._set_combo(self.coop_combo, details.coop)
+        self.notes.setPlainText(details.notes or "")
+        self.services.set_items(details.services)
+        self.brands.set_items(details.brands)
+        self.served.set_villages(details.served)
+        self.type_date.setText(dt.date.today().isoformat())
+        self._shown = self._values()
+        self._type_changed()
+        self._show_history(details.history)
+        closed = details.status == StationStatus.CLOSED.value
+        operating = details.status == StationStatus.OPERATING.value
+        self.suspend_button.setEnabled(operating)
+        self.close_station_button.setEnabled(not closed)
+        self.reopen_button.setEnabled(details.status in (StationStatus.SUSPENDED.value, StationStatus.CLOSED.value))
+        self.merge_button.setEnabled(not closed)
+        self.details_shown.emit(details)
+
+    @staticmethod
+    def _set_combo(combo: QComboBox, value: str | None) -> None:
+        index = combo.findData(value)
+        if index < 0 and value is not None:  # a value outside the vocabulary: show it as stored
+            combo.addItem(value, value)
+            index = combo.count() - 1
+        combo.setCurrentIndex(max(index, 0))
+
+    def _show_history(self, entries: Sequence[HistoryEntry]) -> None:
+        self.history.clear()
+        for e in entries:
+            note = []
+            if e.kind == EventKind.MERGED.value:
+                if e.station == self.code:
+                    note.append(self.tr("并入：{codes}").format(codes="、".join(e.partners)))
+                else:
+                    note.append(self.tr("并入站点 {code}").format(code=e.station))
+            if e.reverts is not None:
+                note.append(self.tr("撤销 #{id}").format(id=e.reverts))
+            if e.reverted_by is not None:
+                note.append(self.tr("已被 #{id} 撤销").format(id=e.reverted_by))
+            if e.note:
+                note.append(e.note)
+            date = e.date or (self.tr("日期缺失") if e.date_missing else e.effective_on)
+            item = QTreeWidgetItem([str(e.id), date, kind_text(e.kind), e.new_type or "", "；".join(note),
+                                    e.actor, e.recorded_on])
+            item.setData(0, Qt.ItemDataRole.UserRole, e.id)
+            if e.date_missing:
+                item.setForeground(1, QBrush(MISSING_COLOR))
+            if e.reverted_by is not None:
+                for col in range(7):
+                    item.setForeground(col, QBrush(REVERTED_COLOR))
+            self.history.addTopLevelItem(item)
+
+    # --- values ---------------------------------------------------------------------------------
+    def _values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {name: self.edits[name].text().strip() for name in TEXT_FIELDS}
+        out["station_type"] = self.type_combo.currentData()
+        out["coop"] = self.coop_combo.currentData()
+        out["notes"] = self.notes.toPlainText().strip()
+        out["services"] = self.services.ticked()
+        out["brands"] = self.brands.ticked()
+        out["served"] = self.served.codes()
+        return out
+
+    @staticmethod
+    def _sendable(value: Any) -> Any:
+        """What the service gets for a field: None for an empty one (clears it), else the value as typed."""
+        if value in ("", []):
+            return None
+        return value
+
+    def changes(self) -> dict[str, Any]:
+        """The fields that differ from what was loaded, as the service takes them."""
+        now = self._values()
+        return {k: self._sendable(v) for k, v in now.items() if v != self._shown.get(k)}
+
+    def is_dirty(self) -> bool:
+        return bool(self.changes())
+
+    def _type_changed(self) -> None:
+        changed = self.details is not None and self.type_combo.currentData() != self._shown.get("station_type")
+        self.type_date.setVisible(changed)
+        self.type_date_label.setVisible(changed)
+
+    # --- saving ---------------------------------------------------------------------------------
+    def save(self) -> None:
+        if self.busy:
+            return
+        self._clear_marks()
+        if self.code is None:
+            self._add()
+            return
+        changes = self.changes()
+        if not changes:
+            self._info(self.tr("没有修改。"))
+            return
+        before = {k: self._sendable(self._shown[k]) for k in changes if k != "station_type"}
+        after = {k: v for k, v in changes.items() if k != "station_type"}
+        registry, code = self.registry, self.code
+        on = self.type_date.text().strip() if "station_type" in changes else None
+        send = dict(changes)
+
+        def job(_ctx: OpContext) -> tuple[bool, StationDetails, int | None]:
+            known = {h.id for h in station_ops.station_details(registry, code).history}
+            changed = station_ops.edit_station(registry, code, send, on=on)
+            details = station_ops.station_details(registry, code)
+            new_type_events = [h.id for h in details.history
+                               if h.kind == EventKind.TYPE_CHANGED.value and h.id not in known]
+            return changed, details, max(new_type_events, default=None)
+
+        def saved(result: tuple[bool, StationDetails, int | None]) -> None:
+            changed, details, type_event = result
+            self.show_details(details)
+            if changed:
+                if "station_type" in changes and type_event is None:
+                    after.update({"station_type": changes["station_type"]})  # the service recorded no event
+                text = self.tr("修改站点 {name}").format(name=details.name)
+                self._push(EditCommand(self.undo_runner, details.code, text, before=before, after=after,
+                                       type_event=type_event))
+                self.saved.emit(details.code)
+                self._info(self.tr("已保存。"))
+            else:
+                self._info(self.tr("没有修改。"))
+
+        self._run(job, saved)
+
+    def _add(self) -> None:
+        values = self._values()
+        draft = StationDraft(
+            village_code=self.village_code, name=values["name"], station_type=values["station_type"],
+            coop=values["coop"], operator=self._sendable(values["operator"]),
+            contact=self._sendable(values["contact"]), phone=self._sendable(values["phone"]),
+            lon=self._sendable(values["lon"]), lat=self._sendable(values["lat"]),
+            opened=self._sendable(values["opened"]), services=self._sendable(values["services"]),
+            brands=self._sendable(values["brands"]), floor_area=self._sendable(values["floor_area"]),
+            served=self._sendable(values["served"]), notes=self._sendable(values["notes"]),
+            planned=self.planned.isChecked())
+        registry = self.registry
+
+        def job(_ctx: OpContext) -> StationDetails:
+            return station_ops.station_details(registry, station_ops.add_station(registry, draft))
+
+        def added(details: StationDetails) -> None:
+            self.pages.setTabVisible(self.history_index, True)
+            for button in (self.merge_button, self.suspend_button, self.close_station_button, self.reopen_button):
+                button.show()
+            self.show_details(details)
+            # Not on the undo stack: a station, once recorded, is closed rather than deleted.
+            self._own_change = True
+            try:
+                self.undo_runner.station_changed.emit(details.code)
+            finally:
+                self._own_change = False
+            self.saved.emit(details.code)
+            self._info(self.tr("已新增站点 {code}。").format(code=details.code))
+
+        self._run(job, added)
+
+    def _push(self, command: EditCommand) -> None:
+        """Record our saved edit on the undo stack without reloading what the save has just shown."""
+        self._own_change = True
+        try:
+            self.undo_runner.push(command)
+        finally:
+            self._own_change = False
+
+    def _run(self, job: Any, on_success: Any) -> None:
+        self.busy = True
+        self.save_button.setEnabled(False)
+
+        def done(result: Any) -> None:
+            self.busy = False
+            self.save_button.setEnabled(True)
+            on_success(result)
+
+        (BackgroundOp(self, self.taskman, job, lang=self.lang)
+         .success(done)
+         .failure(self._refused)
+         .run_in_background())
+
+    def _refused(self, exc: BaseException) -> None:
+        self.busy = False
+        self.save_button.setEnabled(True)
+        if isinstance(exc, StationInvalid):
+            for problem in exc.problems:
+                widget = self.field_widget(problem.field)
+                if widget is not None:
+                    widget.setProperty("invalid", True)
+                    widget.setToolTip(problem.message(self.lang))
+                    widget.style().unpolish(widget)
+                    widget.style().polish(widget)
+        if isinstance(exc, KnownError) and not isinstance(exc, Cancelled):
+            self.error.setText(error_text(exc, self.lang))
+            self.error.setStyleSheet("color: #b00020;")
+            self.error.show()
+            return
+        default_failure(self, exc, self.lang)
+
+    def _info(self, text: str) -> None:
+        self.error.setStyleSheet("color: #1b7a2e;")
+        self.error.setText(text)
+        self.error.show()
+
+    def marked_fields(self) -> list[str]:
+        """Fields marked wrong by the last refusal (tests, and the screenshot check)."""
+        names = [*TEXT_FIELDS, "station_type", "on", "coop", "notes", "services", "brands", "served"]
+        out = []
+        for name in names:
+            widget = self.field_widget(name)
+            if widget is not None and widget.property("invalid"):
+                out.append(name)
+        return out
+
+    def _clear_marks(self) -> None:
+        self.error.hide()
+        for name in [*TEXT_FIELDS, "station_type", "on", "coop", "notes", "services", "brands", "served"]:
+            widget = self.field_widget(name)
+            if widget is not None and widget.property("invalid"):
+                widget.setProperty("invalid", False)
+                widget.setToolTip("")
+                widget.style().unpolish(widget)
+                widget.style().polish(widget)
+
+    # --- history actions ------------------------------------------------------------------------
+    def open_event(self, kind: str) -> EventDialog | None:
+        if self.code is None:
+            return None
+        dialog = EventDialog(self, self.taskman, self.registry, self.code, kind, lang=self.lang)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        title = event_texts(kind)[0]
+        code = self.code
+        dialog.accepted.connect(lambda: self._event_recorded(code, title, dialog.result_id))
+        dialog.open()
+        return dialog
+
+    def open_merge(self) -> MergeDialog | None:
+        if self.code is None:
+            return None
+        dialog = MergeDialog(self, self.taskman, self.registry, self.code, self.village_code, lang=self.lang)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        code = self.code
+        dialog.accepted.connect(lambda: self._event_recorded(code, self.tr("合并站点"), dialog.result_id))
+        dialog.open()
+        return dialog
+
+    def _event_recorded(self, code: str, title: str, event_id: int | None) -> None:
+        if event_id is None:
+            return
+        text = self.tr("{action} {code}").format(action=title, code=code)
+        self.undo_runner.push(EventCommand(self.undo_runner, code, text, event_id))
+
+    def selected_event(self) -> int | None:
+        item = self.history.currentItem()
+        return None if item is None else int(item.data(0, Qt.ItemDataRole.UserRole))
+
+    def undo_selected_event(self) -> None:
+        event_id = self.selected_event()
+        if event_id is None or self.code is None:
+            self._info(self.tr("请先在历史记录中选择一条。"))
+            return
+        registry, code = self.registry, self.code
+
+        def job(_ctx: OpContext) -> int:
+            return station_ops.undo_event(registry, event_id)
+
+        def undone(undo_id: int) -> None:
+            text = self.tr("撤销历史记录 #{id}").format(id=event_id)
+            self.undo_runner.push(EventCommand(self.undo_runner, code, text, undo_id))  # reloads us
+
+        self._run(job, undone)
+
+    # --- buttons and closing --------------------------------------------------------------------
+    def _update_buttons(self, *_args: object) -> None:
+        stack = self.undo_runner.stack
+        if not isValid(stack):  # the stack emits while it is destroyed with the window
+            return
+        self.undo_button.setEnabled(stack.canUndo())
+        self.redo_button.setEnabled(stack.canRedo())
+        self.undo_button.setToolTip(stack.undoText())
+        self.redo_button.setToolTip(stack.redoText())
+
+    def confirm_leave(self) -> bool:
+        """Unsaved changes: ask whether to save them (saving happens in the background), drop them, or stay."""
+        if self.details is None and self.code is not None:
+            return True
+        if not self.is_dirty():
+            return True
+        answer = QMessageBox.question(
+            self, self.tr("村邮通"), self.tr("站点的修改还没有保存。要保存吗？"),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            self.save()
+            return False  # stays open: a refusal must be seen; it says 已保存 when done
+        return answer == QMessageBox.StandardButton.Discard
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        if not self._leaving and not self.confirm_leave():
+            event.ignore()
+            return
+        self._leaving = True  # QDialog.closeEvent calls reject(): do not ask twice
+        super().closeEvent(event)
+
+    def reject(self) -> None:
+        if self._leaving or self.confirm_leave():
+            self._leaving = True
+            super().reject()
+
+    def setVisible(self, visible: bool) -> None:  # noqa: N802 (Qt override)
+        if visible:
+            settle_layout(self)
+            self._leaving = False
+        super().setVisible(visible)
