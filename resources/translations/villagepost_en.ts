@@ -35,6 +35,35 @@
     </message>
 </context>
 <context>
+    <name>CoverageBarChart</name>
+    <message>
+        <location filename="../../villagepost/gui/coverage_bars.py" line="55"/>
+        <source>覆盖率（%）</source>
+        <extracomment>top of the rate axis: a little above 100% so the 100% line and the labels on full bars stay inside the x range holds at least this many bar slots</extracomment>
+        <translation>Coverage (%)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/coverage_bars.py" line="124"/>
+        <source>{rate} 已过期</source>
+        <extracomment>the right-hand axis&apos; target names: (rate in %, text)</extracomment>
+        <translation>{rate} past</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/coverage_bars.py" line="125"/>
+        <source>{rate} {day}</source>
+        <translation>{rate} {day}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/coverage_bars.py" line="186"/>
+        <source>{name}（{code}）
+建制村 {total} 个，已覆盖 {covered} 个，覆盖率 {rate}
+点击查看该单位</source>
+        <translation>{name} ({code})
+{total} 建制村, {covered} covered, {rate}
+Click to open this unit</translation>
+    </message>
+</context>
+<context>
     <name>CrashDialog</name>
     <message>
         <location filename="../../villagepost/gui/crash_dialog.py" line="19"/>
@@ -82,6 +111,160 @@ Please send this file to support. You can go on working, or quit and open Villag
         <location filename="../../villagepost/gui/crash_dialog.py" line="41"/>
         <source>打开日志文件夹</source>
         <translation>Open the log folder</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardTab</name>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="63"/>
+        <source>各省（自治区、直辖市）</source>
+        <translation>provinces</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="64"/>
+        <source>各市（州、盟）</source>
+        <translation>cities</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="65"/>
+        <source>各县（市、区）</source>
+        <translation>counties</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="66"/>
+        <source>各乡镇（街道）</source>
+        <translation>townships</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="67"/>
+        <source>各村</source>
+        <translation>villages</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="119"/>
+        <source>统计截至哪一天（默认今天）：覆盖率、曲线的最后一点、目标进度都按这一天计算</source>
+        <extracomment>a unit&apos;s code, when the user asks to go to it (a bar, a lagging unit) emitted when a read has been drawn (tests and the status bar wait for it) emitted after the targets were changed through the targets dialog file dialog for exports: suggested file name -&gt; chosen path, or None when cancelled</extracomment>
+        <translation>The day the figures are for (default today): coverage, the curve’s last point and the pace against the targets</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="125"/>
+        <source>编辑目标…</source>
+        <translation>Edit targets…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="128"/>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="132"/>
+        <source>截至</source>
+        <translation>As of</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="160"/>
+        <source>目标与进度</source>
+        <translation>Targets and pace</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="164"/>
+        <source>站点数（按类型、状态）</source>
+        <translation>Stations by type and status</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="198"/>
+        <source>导出图片…</source>
+        <translation>Export image…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="200"/>
+        <source>把这张图保存为 PNG 图片（可插入汇报材料）</source>
+        <translation>Save this chart as a PNG image (for reports and slides)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="261"/>
+        <source>正在统计…</source>
+        <translation>Counting…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="300"/>
+        <source>{unit} 统计</source>
+        <translation>{unit}: overview</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="310"/>
+        <source>{unit} {children}建制村覆盖率  {day}</source>
+        <translation>{unit}: coverage of 建制村 by {children}  {day}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="315"/>
+        <source>另有 {n} 个单位没有建制村（如只有居委会的街道），未画出：{names}。</source>
+        <translation>{n} more units have no 建制村 (e.g. sub-districts of residents’ committees) and are not drawn: {names}. </translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="318"/>
+        <source>点击柱子查看该单位。</source>
+        <translation>Click a bar to open its unit.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="323"/>
+        <source>{unit} 建制村覆盖率进度  截至 {day}</source>
+        <translation>{unit}: coverage of 建制村 over time, as of {day}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="335"/>
+        <source>还没有覆盖率目标：柱子为蓝色。设定目标后，达到目标的为绿色，未达到的为橙色。</source>
+        <translation>No coverage target yet: bars are blue. With a target, units that meet it are green, the others orange. </translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="336"/>
+        <source>绿色：已达到目标 {rate}（{day}）；橙色：未达到；虚线：各覆盖率目标（右侧标注）。</source>
+        <translation>Green: at or above the target {rate} ({day}); orange: below it; dashed lines: the coverage targets (named on the right). </translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="341"/>
+        <source>蓝线：每月末累计覆盖率（最后一点为截至日）；星号：目标；紫色虚线：按近 6 个月平均速度预测。</source>
+        <translation>Blue: coverage at each month end (the last point is the day shown); stars: targets; purple dashes: projection at the average pace of the last 6 months. </translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="344"/>
+        <source>本单位没有自己的目标，沿用{owner}的覆盖率目标。</source>
+        <translation>No targets of its own: paced against the coverage targets of {owner}. </translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="354"/>
+        <source>设定、修改、删除本单位的覆盖率或站点数目标</source>
+        <translation>Set, change or remove this unit’s coverage or station count targets</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="355"/>
+        <source>目标定在省、市、县或乡镇：请先在左侧选择这样的单位</source>
+        <translation>Targets belong to a province, city, county or township: select one in the tree first</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="361"/>
+        <source>导出图片</source>
+        <translation>Export image</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="362"/>
+        <source>PNG 图片 (*.png)</source>
+        <translation>PNG images (*.png)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="368"/>
+        <source>覆盖率</source>
+        <translation>coverage</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="368"/>
+        <source>进度曲线</source>
+        <translation>pace</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="388"/>
+        <source>已导出图片：{path}</source>
+        <translation>Image exported: {path}</translation>
     </message>
 </context>
 <context>
@@ -315,6 +498,59 @@ Please send this file to support. You can go on working, or quit and open Villag
         <location filename="../../villagepost/gui/first_start.py" line="259"/>
         <source>载入失败。</source>
         <translation>Loading failed.</translation>
+    </message>
+</context>
+<context>
+    <name>Headline</name>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="86"/>
+        <source>建制村（个）</source>
+        <translation>建制村</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="87"/>
+        <source>已覆盖（个）</source>
+        <translation>Covered</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="88"/>
+        <source>覆盖率</source>
+        <translation>Coverage</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="89"/>
+        <source>日期缺失（个）</source>
+        <translation>Date missing</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="90"/>
+        <source>靠没有开通日期的站点覆盖的建制村：今天算已覆盖，但请补填开通日期，否则历史进度不准确</source>
+        <translation>建制村 covered by stations without an opening date: covered today, but fill the date in or the history is not right</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="111"/>
+        <source>建制村：统计用区划代码中的村委会（代码 200–399）{extra}；覆盖：当天有运营中的村邮站+快递超市或综合服务站服务该村。</source>
+        <translation>建制村: the village committees of the official codes (200–399){extra}; covered: an operating 村邮站+快递超市 or 综合服务站 serves the village that day. </translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="113"/>
+        <source>及类似村委会（500–599）</source>
+        <translation> and units similar to them (500–599)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="115"/>
+        <source>该村 {day} 已覆盖。</source>
+        <translation>The village is covered on {day}.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="115"/>
+        <source>该村 {day} 尚未覆盖。</source>
+        <translation>The village is not covered on {day}.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="118"/>
+        <source>该单位不是建制村（居委会等），不计入覆盖率。</source>
+        <translation>This unit is not a 建制村 (a residents’ committee or similar) and does not count for coverage.</translation>
     </message>
 </context>
 <context>
@@ -775,6 +1011,155 @@ Please send this file to support. You can go on working, or quit and open Villag
     </message>
 </context>
 <context>
+    <name>PaceTree</name>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="130"/>
+        <source>已完成 {done} 个（{rate}），目标 {goal} 个，差距 {gap} 个（{points} 个百分点）</source>
+        <translation>achieved {done} ({rate}), goal {goal}, gap {gap} ({points} points)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="134"/>
+        <source>已有 {done} 个{type}，目标 {goal} 个，差距 {gap} 个</source>
+        <translation>{done} operating {type}, goal {goal}, gap {gap}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="137"/>
+        <source>截止日已过：截止日 {value} 个，已达成</source>
+        <translation>deadline passed: {value} on the deadline, met</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="138"/>
+        <source>截止日已过：截止日 {value} 个，未达成</source>
+        <translation>deadline passed: {value} on the deadline, missed</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="141"/>
+        <source>剩余 {months} 个月，每月需新增 {needed} 个</source>
+        <translation>{months} months left: {needed} a month needed</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="144"/>
+        <source>已达到目标</source>
+        <translation>target reached</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="145"/>
+        <source>近 {n} 个月平均每月新增 {rate} 个</source>
+        <translation>last {n} months: {rate} a month</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="148"/>
+        <source>；按当前进度无法实现</source>
+        <translation>; not at the current pace</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="150"/>
+        <source>；按此进度 {day} 全部覆盖</source>
+        <translation>; all covered by {day} at this pace</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="153"/>
+        <source>；按此进度 {day} 达到目标</source>
+        <translation>; the goal is reached by {day} at this pace</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="170"/>
+        <source>目标与落后单位</source>
+        <translation>Targets and lagging units</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="170"/>
+        <source>覆盖率</source>
+        <translation>Coverage</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="170"/>
+        <source>应达</source>
+        <translation>Line</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="170"/>
+        <source>差（个）</source>
+        <translation>Short</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="205"/>
+        <source>没有目标：点“编辑目标…”设定后即可对照进度。</source>
+        <extracomment>target id -&gt; its branch (tests read it) the language of the targets&apos; descriptions (services.targets.TargetRow.describe)</extracomment>
+        <translation>No targets: set one with “Edit targets…” to see the pace against it.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="211"/>
+        <source>（沿用{owner}）</source>
+        <translation> (of {owner})</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="223"/>
+        <source>没有落后于进度线的下级单位</source>
+        <translation>no unit below lags its line</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="225"/>
+        <source>落后于进度线的下级单位（双击查看）：</source>
+        <translation>units below their line (double-click to open):</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="233"/>
+        <source>覆盖率 {rate}，按进度线今天应达 {line}，还差 {n} 个建制村</source>
+        <translation>coverage {rate}; its line is at {line} today: {n} 建制村 short</translation>
+    </message>
+</context>
+<context>
+    <name>PacingChart</name>
+    <message>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="57"/>
+        <source>覆盖率（%）</source>
+        <extracomment>the projection is drawn at most this many months past the last deadline (or the day shown) room left and right of the data, days</extracomment>
+        <translation>Coverage (%)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="108"/>
+        <source>实际覆盖率（月末）</source>
+        <extracomment>what was drawn, in data coordinates (x = date ordinal, y = %): for tests and tooltips</extracomment>
+        <translation>Coverage (month ends)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="116"/>
+        <source>目标</source>
+        <translation>Target</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="117"/>
+        <source>已过期的目标</source>
+        <translation>Past target</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="133"/>
+        <source>按当前进度无法实现（近 {n} 个月平均每月新增 {rate} 个）</source>
+        <translation>Not at the current pace (last {n} months: {rate} a month)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="144"/>
+        <source>按近 6 个月速度预测</source>
+        <translation>Projection at the last 6 months’ pace</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="146"/>
+        <source>按此进度 {day} 全部覆盖</source>
+        <translation>All covered by {day} at this pace</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="153"/>
+        <source>截至 {day}</source>
+        <translation>As of {day}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="178"/>
+        <source>{day}：已覆盖 {covered} / {total} 个建制村（{rate}）</source>
+        <translation>{day}: {covered} of {total} 建制村 covered ({rate})</translation>
+    </message>
+</context>
+<context>
     <name>ResultPage</name>
     <message>
         <location filename="../../villagepost/gui/import_wizard.py" line="487"/>
@@ -954,6 +1339,45 @@ Please send this file to support. You can go on working, or quit and open Villag
         <location filename="../../villagepost/gui/settings_dialog.py" line="199"/>
         <source>请填写服务器地址，例如 postgresql://用户名:密码@服务器/villagepost</source>
         <translation>Enter the server address, e.g. postgresql://user:password@server/villagepost</translation>
+    </message>
+</context>
+<context>
+    <name>StationCountsTable</name>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="262"/>
+        <source>运营</source>
+        <translation>Operating</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="263"/>
+        <source>暂停</source>
+        <translation>Suspended</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="264"/>
+        <source>关闭</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="265"/>
+        <source>筹建</source>
+        <translation>Planned</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="284"/>
+        <source>站点类型</source>
+        <translation>Station type</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="284"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="302"/>
+        <source>合计</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="291"/>
+        <source>（未填类型）</source>
+        <translation>(no type)</translation>
     </message>
 </context>
 <context>
@@ -1395,6 +1819,194 @@ Please send this file to support. You can go on working, or quit and open Villag
         <source>正在读取…</source>
         <extracomment>emitted when the rows of a new query are shown (argument: total)</extracomment>
         <translation>Reading…</translation>
+    </message>
+</context>
+<context>
+    <name>TargetsDialog</name>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="77"/>
+        <source>编号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="77"/>
+        <source>所属</source>
+        <translation>Of</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="77"/>
+        <source>指标</source>
+        <translation>Measure</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="78"/>
+        <source>目标值</source>
+        <translation>Value</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="78"/>
+        <source>截止日期</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="79"/>
+        <source>设定于</source>
+        <translation>Set on</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="79"/>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="119"/>
+        <source>覆盖率</source>
+        <translation>Coverage</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="120"/>
+        <source>站点数：{type}</source>
+        <translation>Stations: {type}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="126"/>
+        <source>{n} 个</source>
+        <translation>{n}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="153"/>
+        <source>目标 — {unit}</source>
+        <extracomment>a target was added, changed or removed (the dashboard re-reads) the list was (re)read and shown the table&apos;s rows: (target, own?)</extracomment>
+        <translation>Targets — {unit}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="180"/>
+        <source>目标</source>
+        <translation>Target</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="184"/>
+        <source>覆盖率（建制村覆盖比例）</source>
+        <translation>Coverage (share of 建制村 covered)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="185"/>
+        <source>站点数（某类站点的个数）</source>
+        <translation>Stations (number of one type)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="188"/>
+        <source>（请选择站点类型）</source>
+        <translation>(choose a station type)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="201"/>
+        <source>例如文件依据：××县农村寄递物流体系建设实施方案</source>
+        <translation>e.g. the plan it comes from</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="203"/>
+        <source>指标：</source>
+        <translation>Measure:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="204"/>
+        <source>站点类型：</source>
+        <translation>Station type:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="206"/>
+        <source>目标值：</source>
+        <translation>Value:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="208"/>
+        <source>截止日期：</source>
+        <translation>Deadline:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="209"/>
+        <source>备注：</source>
+        <translation>Note:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="211"/>
+        <source>新增目标</source>
+        <translation>Add target</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="213"/>
+        <source>保存修改</source>
+        <translation>Save changes</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="215"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="491"/>
+        <source>删除目标</source>
+        <translation>Remove target</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="217"/>
+        <source>清空表单</source>
+        <translation>Clear form</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="235"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="296"/>
+        <source>本级</source>
+        <extracomment>asks the user to confirm removing a target (replaceable in tests)</extracomment>
+        <translation>this unit</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="296"/>
+        <source>上级：{unit}</source>
+        <translation>above: {unit}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="298"/>
+        <source>，不沿用</source>
+        <translation>, not inherited</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="322"/>
+        <source>本级目标 {n} 个，可修改、删除。进度按本级目标计算。</source>
+        <translation>{n} targets of this unit; they can be changed or removed. The pace is measured against them. </translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="324"/>
+        <source>灰色斜体为上级单位的目标，仅供参考。</source>
+        <translation>Grey italics: the targets of the unit above, for reference.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="328"/>
+        <source>本级还没有自己的目标：进度沿用上级 {unit} 的覆盖率目标（灰色斜体，只能在上级修改；站点数目标只算上级本身，不沿用）。在下方新增后，改按本级目标计算。</source>
+        <translation>No targets of its own yet: the pace is measured against the coverage targets of {unit} (grey italics, changed there; its station counts are its own and not inherited). Add one below to measure against this unit’s own.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="331"/>
+        <source>本级和上级都还没有目标。在下方填写指标、目标值和截止日期后点“新增目标”。</source>
+        <translation>Neither this unit nor any above it has targets. Fill in the measure, value and deadline below and click “Add target”.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="353"/>
+        <source>上级的目标只能在上级单位修改；可以用“新增目标”把它设为本级目标</source>
+        <translation>A target of the unit above is changed there; “Add target” makes it this unit’s own</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="397"/>
+        <source> 个</source>
+        <translation> stations</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="480"/>
+        <source>删除目标 #{id}（{text}）？
+目标是计划，删除后不留记录；进度将不再对照它。</source>
+        <translation>Remove target #{id} ({text})?
+A target is a plan: nothing of it is kept, and the pace is no longer measured against it.</translation>
     </message>
 </context>
 <context>

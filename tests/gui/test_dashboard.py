@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 from coverage_county import COUNTY, FENGDENG, HUANGHE, LIANGTIAN, MANCHENG, TODAY, build
-from PySide6.QtCore import QDate, QPointF, Qt
+from PySide6.QtCore import QCoreApplication, QDate, QPointF, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from villagepost.core.messages import tr
@@ -27,6 +27,7 @@ from villagepost.gui.dashboard import DashboardTab
 from villagepost.gui.dashboard_panels import CODE_ROLE
 from villagepost.gui.ops import TaskManager
 from villagepost.gui.targets_editor import TargetsDialog
+from villagepost.gui.translations import install_translations
 from villagepost.gui.window_sizing import settle_layout
 from villagepost.services import coverage as cov
 from villagepost.services import pacing as pac
@@ -368,6 +369,31 @@ def test_the_targets_dialog_opens_for_the_scope_and_changes_redraw_the_tab(
     assert dash.bars.states == ["met"] * 3 + ["below"] * 4
     assert dash.data is not None and dash.data.pacing is not None and dash.data.pacing.inherited_from is None
     dialog.close()
+
+
+def test_an_english_dashboard(county: tuple[Registry, list[tgt.TargetRow]], taskman: TaskManager, qtbot: QtBot,
+                              qapp: QApplication) -> None:
+    reg, (t1, *_rest) = county
+    translators = install_translations(qapp, "en")
+    try:
+        dash = DashboardTab(reg, taskman, lang="en", today=lambda: TODAY)
+        qtbot.addWidget(dash)
+        settle_layout(dash)
+        dash.set_scope(COUNTY)
+        with qtbot.waitSignal(dash.loaded, timeout=20000):
+            dash.show()
+        assert dash.title.text() == "金凤区（640106）: overview"
+        assert dash.targets_button.text() == "Edit targets…" and dash.bars_export.text() == "Export image…"
+        assert dash.pace_tree.branches[t1.id].text(0) == f"#{t1.id}  coverage 85.0% by 2024-12-31"
+        assert pace_lines(dash, t1.id)[:2] == ["achieved 10 (50.0%), goal 17, gap 7 (35.0 points)",
+                                               "4 months left: 1.75 a month needed"]
+        table = dash.counts
+        assert [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())] == [
+            "Station type", "Operating", "Suspended", "Closed", "Planned", "Total"]
+        assert dash.bars.target_ticks[0] == (50.0, "50% past")
+    finally:
+        for translator in translators:
+            QCoreApplication.removeTranslator(translator)
 
 
 def test_dates_after_today_cannot_be_picked(county: tuple[Registry, list[tgt.TargetRow]],

@@ -156,6 +156,7 @@ class DashboardTab(QWidget):
 
         self.pace_tree = PaceTree(body)
         self.pace_tree.unit_activated.connect(self.drill_down)
+        self.pace_tree.lang = lang
         self.pace_box = QGroupBox(self.tr("目标与进度"), body)
         QVBoxLayout(self.pace_box).addWidget(self.pace_tree)
         column.addWidget(self.pace_box)

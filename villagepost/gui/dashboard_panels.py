@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from villagepost.core.messages import DEFAULT_LANG
 from villagepost.core.pacing import Measure, Pace
-from villagepost.core.stations import STATUS_ZH
+from villagepost.core.stations import StationStatus
 from villagepost.gui.dashboard_data import STATUS_COLUMNS, CountGrid, DashboardData, count_grid
 from villagepost.services.pacing import PacingReport
 from villagepost.services.targets import TargetRow
@@ -180,6 +181,8 @@ class PaceTree(QTreeWidget):
         self.itemActivated.connect(self._activated)
         #: target id -> its branch (tests read it)
         self.branches: dict[int, QTreeWidgetItem] = {}
+        #: the language of the targets' descriptions (services.targets.TargetRow.describe)
+        self.lang = DEFAULT_LANG
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
         code = item.data(0, CODE_ROLE)
@@ -206,7 +209,7 @@ class PaceTree(QTreeWidget):
         bold.setBold(True)
         for row, p in report.paces:
             owner = self.tr("（沿用{owner}）").format(owner=unit_text(row.scope_name, row.scope)) if inherited else ""
-            head = QTreeWidgetItem(self, [f"#{row.id}  {row.describe()}{owner}"])
+            head = QTreeWidgetItem(self, [f"#{row.id}  {row.describe(self.lang)}{owner}"])
             head.setFirstColumnSpanned(True)
             head.setFont(0, bold)
             if row.note:
@@ -253,6 +256,16 @@ class PaceTree(QTreeWidget):
 # --- station counts ------------------------------------------------------------------------------------
 
 
+def status_label(status: StationStatus) -> str:
+    """A station status as the window names it (the words of core.stations.STATUS_ZH)."""
+    return {
+        StationStatus.OPERATING: translate("StationCountsTable", "运营"),
+        StationStatus.SUSPENDED: translate("StationCountsTable", "暂停"),
+        StationStatus.CLOSED: translate("StationCountsTable", "关闭"),
+        StationStatus.PLANNED: translate("StationCountsTable", "筹建"),
+    }[status]
+
+
 class StationCountsTable(QTableWidget):
     """Stations standing in the scope on the day shown: type × status (运营/暂停/关闭/筹建), with totals."""
 
@@ -268,7 +281,7 @@ class StationCountsTable(QTableWidget):
     def show_counts(self, data: DashboardData) -> None:
         grid = count_grid(data.counts)
         self.grid = grid
-        columns = [self.tr("站点类型"), *(STATUS_ZH[s] for s in STATUS_COLUMNS), self.tr("合计")]
+        columns = [self.tr("站点类型"), *(status_label(s) for s in STATUS_COLUMNS), self.tr("合计")]
         self.clear()
         self.setColumnCount(len(columns))
         self.setHorizontalHeaderLabels(columns)

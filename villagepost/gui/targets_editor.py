@@ -49,7 +49,8 @@ from PySide6.QtWidgets import (
 
 from villagepost.core.divisions import parent_of
 from villagepost.core.errors import KnownError
-from villagepost.core.messages import DEFAULT_LANG, tr
+from villagepost.core.messages import DEFAULT_LANG
+from villagepost.core.messages import tr as catalogue_text  # not `tr`: lupdate would take its keys for texts
 from villagepost.core.pacing import Measure
 from villagepost.core.stations import StationType
 from villagepost.gui.ops import BackgroundOp, TaskManager, default_failure
@@ -443,7 +444,7 @@ class TargetsDialog(QDialog):
 
     def _saved_text(self, row: TargetRow | None) -> str:
         assert row is not None
-        return tr("target.saved", self.lang, {"id": row.id, "text": row.describe(self.lang)})
+        return catalogue_text("target.saved", self.lang, {"id": row.id, "text": row.describe(self.lang)})
 
     def add_target(self) -> None:
         """Save the form as a target of the scope (the same scope, measure, type and deadline as an
@@ -484,7 +485,7 @@ class TargetsDialog(QDialog):
         def job() -> None:
             tgt.remove_target(registry, row.id)
 
-        self._write(job, lambda _r: tr("target.removed", self.lang, {"id": row.id}))
+        self._write(job, lambda _r: catalogue_text("target.removed", self.lang, {"id": row.id}))
 
     def _confirm(self, text: str) -> bool:
         answer = QMessageBox.question(self, self.tr("删除目标"), text,
