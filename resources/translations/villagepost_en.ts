@@ -724,7 +724,7 @@ Please send this file to support. You can go on working, or quit and open Villag
     <message>
         <location filename="../../villagepost/gui/main_window.py" line="146"/>
         <source>统计</source>
-        <translation type="unfinished"></translation>
+        <translation>Statistics</translation>
     </message>
     <message>
         <location filename="../../villagepost/gui/main_window.py" line="174"/>
