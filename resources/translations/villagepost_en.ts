@@ -75,7 +75,7 @@
     <message>
         <location filename="../../villagepost/gui/checklist_editor.py" line="142"/>
         <location filename="../../villagepost/gui/checklist_editor.py" line="484"/>
-        <location filename="../../villagepost/gui/checklist_editor.py" line="657"/>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="659"/>
         <source>检查表模板</source>
         <extracomment>emitted after the template was read (at start, after saving, resetting and importing) emitted with the stored Checklist after a save or an import</extracomment>
         <translation>Checklist template</translation>
@@ -268,9 +268,38 @@
         <translation>Exported to {path} ({count} items).</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/checklist_editor.py" line="657"/>
+        <location filename="../../villagepost/gui/checklist_editor.py" line="659"/>
         <source>检查表的修改还没有保存。要保存吗？</source>
         <translation>The changes to the checklist are not saved yet. Save them?</translation>
+    </message>
+</context>
+<context>
+    <name>CoverageBarChart</name>
+    <message>
+        <location filename="../../villagepost/gui/coverage_bars.py" line="55"/>
+        <source>覆盖率（%）</source>
+        <extracomment>top of the rate axis: a little above 100% so the 100% line and the labels on full bars stay inside the x range holds at least this many bar slots</extracomment>
+        <translation>Coverage (%)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/coverage_bars.py" line="124"/>
+        <source>{rate} 已过期</source>
+        <extracomment>the right-hand axis&apos; target names: (rate in %, text)</extracomment>
+        <translation>{rate} past</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/coverage_bars.py" line="125"/>
+        <source>{rate} {day}</source>
+        <translation>{rate} {day}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/coverage_bars.py" line="186"/>
+        <source>{name}（{code}）
+建制村 {total} 个，已覆盖 {covered} 个，覆盖率 {rate}
+点击查看该单位</source>
+        <translation>{name} ({code})
+{total} 建制村, {covered} covered, {rate}
+Click to open this unit</translation>
     </message>
 </context>
 <context>
@@ -321,6 +350,160 @@ Please send this file to support. You can go on working, or quit and open Villag
         <location filename="../../villagepost/gui/crash_dialog.py" line="41"/>
         <source>打开日志文件夹</source>
         <translation>Open the log folder</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardTab</name>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="63"/>
+        <source>各省（自治区、直辖市）</source>
+        <translation>provinces</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="64"/>
+        <source>各市（州、盟）</source>
+        <translation>cities</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="65"/>
+        <source>各县（市、区）</source>
+        <translation>counties</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="66"/>
+        <source>各乡镇（街道）</source>
+        <translation>townships</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="67"/>
+        <source>各村</source>
+        <translation>villages</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="119"/>
+        <source>统计截至哪一天（默认今天）：覆盖率、曲线的最后一点、目标进度都按这一天计算</source>
+        <extracomment>a unit&apos;s code, when the user asks to go to it (a bar, a lagging unit) emitted when a read has been drawn (tests and the status bar wait for it) emitted after the targets were changed through the targets dialog file dialog for exports: suggested file name -&gt; chosen path, or None when cancelled</extracomment>
+        <translation>The day the figures are for (default today): coverage, the curve’s last point and the pace against the targets</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="125"/>
+        <source>编辑目标…</source>
+        <translation>Edit targets…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="128"/>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="132"/>
+        <source>截至</source>
+        <translation>As of</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="160"/>
+        <source>目标与进度</source>
+        <translation>Targets and pace</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="164"/>
+        <source>站点数（按类型、状态）</source>
+        <translation>Stations by type and status</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="198"/>
+        <source>导出图片…</source>
+        <translation>Export image…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="200"/>
+        <source>把这张图保存为 PNG 图片（可插入汇报材料）</source>
+        <translation>Save this chart as a PNG image (for reports and slides)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="261"/>
+        <source>正在统计…</source>
+        <translation>Counting…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="300"/>
+        <source>{unit} 统计</source>
+        <translation>{unit}: overview</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="310"/>
+        <source>{unit} {children}建制村覆盖率  {day}</source>
+        <translation>{unit}: coverage of 建制村 by {children}  {day}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="315"/>
+        <source>另有 {n} 个单位没有建制村（如只有居委会的街道），未画出：{names}。</source>
+        <translation>{n} more units have no 建制村 (e.g. sub-districts of residents’ committees) and are not drawn: {names}. </translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="318"/>
+        <source>点击柱子查看该单位。</source>
+        <translation>Click a bar to open its unit.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="323"/>
+        <source>{unit} 建制村覆盖率进度  截至 {day}</source>
+        <translation>{unit}: coverage of 建制村 over time, as of {day}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="335"/>
+        <source>还没有覆盖率目标：柱子为蓝色。设定目标后，达到目标的为绿色，未达到的为橙色。</source>
+        <translation>No coverage target yet: bars are blue. With a target, units that meet it are green, the others orange. </translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="336"/>
+        <source>绿色：已达到目标 {rate}（{day}）；橙色：未达到；虚线：各覆盖率目标（右侧标注）。</source>
+        <translation>Green: at or above the target {rate} ({day}); orange: below it; dashed lines: the coverage targets (named on the right). </translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="341"/>
+        <source>蓝线：每月末累计覆盖率（最后一点为截至日）；星号：目标；紫色虚线：按近 6 个月平均速度预测。</source>
+        <translation>Blue: coverage at each month end (the last point is the day shown); stars: targets; purple dashes: projection at the average pace of the last 6 months. </translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="344"/>
+        <source>本单位没有自己的目标，沿用{owner}的覆盖率目标。</source>
+        <translation>No targets of its own: paced against the coverage targets of {owner}. </translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="354"/>
+        <source>设定、修改、删除本单位的覆盖率或站点数目标</source>
+        <translation>Set, change or remove this unit’s coverage or station count targets</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="355"/>
+        <source>目标定在省、市、县或乡镇：请先在左侧选择这样的单位</source>
+        <translation>Targets belong to a province, city, county or township: select one in the tree first</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="361"/>
+        <source>导出图片</source>
+        <translation>Export image</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="362"/>
+        <source>PNG 图片 (*.png)</source>
+        <translation>PNG images (*.png)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="368"/>
+        <source>覆盖率</source>
+        <translation>coverage</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="368"/>
+        <source>进度曲线</source>
+        <translation>pace</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard.py" line="388"/>
+        <source>已导出图片：{path}</source>
+        <translation>Image exported: {path}</translation>
     </message>
 </context>
 <context>
@@ -571,6 +754,59 @@ Please send this file to support. You can go on working, or quit and open Villag
     </message>
 </context>
 <context>
+    <name>Headline</name>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="86"/>
+        <source>建制村（个）</source>
+        <translation>建制村</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="87"/>
+        <source>已覆盖（个）</source>
+        <translation>Covered</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="88"/>
+        <source>覆盖率</source>
+        <translation>Coverage</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="89"/>
+        <source>日期缺失（个）</source>
+        <translation>Date missing</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="90"/>
+        <source>靠没有开通日期的站点覆盖的建制村：今天算已覆盖，但请补填开通日期，否则历史进度不准确</source>
+        <translation>建制村 covered by stations without an opening date: covered today, but fill the date in or the history is not right</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="111"/>
+        <source>建制村：统计用区划代码中的村委会（代码 200–399）{extra}；覆盖：当天有运营中的村邮站+快递超市或综合服务站服务该村。</source>
+        <translation>建制村: the village committees of the official codes (200–399){extra}; covered: an operating 村邮站+快递超市 or 综合服务站 serves the village that day. </translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="113"/>
+        <source>及类似村委会（500–599）</source>
+        <translation> and units similar to them (500–599)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="115"/>
+        <source>该村 {day} 已覆盖。</source>
+        <translation>The village is covered on {day}.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="115"/>
+        <source>该村 {day} 尚未覆盖。</source>
+        <translation>The village is not covered on {day}.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="118"/>
+        <source>该单位不是建制村（居委会等），不计入覆盖率。</source>
+        <translation>This unit is not a 建制村 (a residents’ committee or similar) and does not count for coverage.</translation>
+    </message>
+</context>
+<context>
     <name>ImportWizard</name>
     <message>
         <location filename="../../villagepost/gui/import_wizard.py" line="82"/>
@@ -784,34 +1020,34 @@ Please send this file to support. You can go on working, or quit and open Villag
         <translation>Opinion:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="259"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="261"/>
         <source>{name}（{code}）</source>
         <translation>{name} ({code})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="260"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="262"/>
         <source>{path}&#x3000;{type}&#x3000;{status}
 检查表：{title}（{count} 项）</source>
         <translation>{path}   {type}   {status}
 Checklist: {title} ({count} items)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="261"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="263"/>
         <source>类型未填</source>
         <translation>type not given</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="292"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="296"/>
         <source>无法登记检查</source>
         <translation>Cannot record an inspection</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="313"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="317"/>
         <source>是 {p} 项&#x3000;否 {f} 项&#x3000;不适用 {n} 项&#x3000;未填 {u} 项</source>
         <translation>Yes {p}   No {f}   N/A {n}   Unanswered {u}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="376"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="384"/>
         <source>有 {n} 个检查项目没有填写结果（是/否/不适用），已用红色标出：第 {numbers} 项。</source>
         <translation>{n} items have no answer (Yes/No/N/A), marked in red: items {numbers}.</translation>
     </message>
@@ -819,173 +1055,173 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>InspectionsPanel</name>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="420"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="428"/>
         <source>从未检查</source>
         <translation>never inspected</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="421"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="429"/>
         <source>超过检查周期</source>
         <translation>interval passed</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="422"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="430"/>
         <source>不合格项待复查</source>
         <translation>failed items to re-check</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="427"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="435"/>
         <source>检查日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="428"/>
-        <location filename="../../villagepost/gui/inspection_form.py" line="438"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="436"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="446"/>
         <source>站点编码</source>
         <translation>Station code</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="429"/>
-        <location filename="../../villagepost/gui/inspection_form.py" line="439"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="437"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="447"/>
         <source>站点名称</source>
         <translation>Station name</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="430"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="438"/>
         <source>检查人</source>
         <translation>Inspector</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="431"/>
-        <location filename="../../villagepost/gui/inspection_form.py" line="442"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="439"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="450"/>
         <source>不合格项</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="432"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="440"/>
         <source>记录号</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="440"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="448"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="441"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="449"/>
         <source>上次检查</source>
         <translation>Last inspected</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="444"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="452"/>
         <source>应检日期</source>
         <translation>Due on</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="445"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="453"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="484"/>
-        <location filename="../../villagepost/gui/inspection_form.py" line="577"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="492"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="585"/>
         <source>请在左侧选择一个地区。</source>
         <extracomment>emitted after the list shows the answer of the latest query emitted with the id of an inspection that was recorded from the panel</extracomment>
         <translation>Choose an area on the left.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="491"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="499"/>
         <source>全部检查记录</source>
         <translation>All inspections</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="492"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="500"/>
         <source>有不合格项的检查</source>
         <translation>Inspections with failed items</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="493"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="501"/>
         <source>待检查的站点</source>
         <translation>Stations due for inspection</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="499"/>
-        <location filename="../../villagepost/gui/inspection_form.py" line="504"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="507"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="512"/>
         <source> 个月</source>
         <translation> months</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="510"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="518"/>
         <source>检查周期：</source>
         <translation>Interval:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="512"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="520"/>
         <source>不合格复查：</source>
         <translation>Re-check after a failure:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="538"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="546"/>
         <source>新建检查…</source>
         <translation>New inspection…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="540"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="548"/>
         <source>查看/打印</source>
         <translation>View/print</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="542"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="550"/>
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="543"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="551"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="548"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="556"/>
         <source>显示：</source>
         <translation>Show:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="632"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="640"/>
         <source>{scope}的站点检查</source>
         <translation>Station inspections of {scope}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="634"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="642"/>
         <source>共 {n} 条检查记录</source>
         <translation>{n} inspections</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="634"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="642"/>
         <source>{n} 条检查记录有不合格项</source>
         <translation>{n} inspections with failed items</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="635"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="643"/>
         <source>{n} 个运营或暂停中的站点待检查</source>
         <translation>{n} operating or suspended stations due for inspection</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="656"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="664"/>
         <source>请先在列表中选择一个站点</source>
         <translation>Choose a station in the list first</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="713"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="721"/>
         <source>正在生成检查记录…</source>
         <translation>Writing the inspection record…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="723"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="731"/>
         <source>删除检查记录</source>
         <translation>Delete inspection</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="724"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="732"/>
         <source>删除 {date} 对“{name}”的检查记录（记录号 {id}）？删除后不能恢复。</source>
         <translation>Delete the inspection of “{name}” on {date} (record {id})? This cannot be undone.</translation>
     </message>
@@ -993,235 +1229,240 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="93"/>
+        <location filename="../../villagepost/gui/main_window.py" line="94"/>
         <source>村邮通 VillagePost</source>
         <extracomment>Size on first start when no geometry is saved; fits a 1366×768 laptop with its taskbar. An explicit minimum, above what the content ever needs: the search list appearing must not change the window&apos;s size constraints (no jump, no size renegotiation with the window manager). emitted once, right after the window&apos;s first paint has been flushed emitted when the tree shows the registry (after start(), a load, or opening another database) emitted with a UnitInfo when the details panel shows a unit</extracomment>
         <translation>VillagePost 村邮通</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="140"/>
+        <location filename="../../villagepost/gui/main_window.py" line="141"/>
         <source>概况</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="141"/>
+        <location filename="../../villagepost/gui/main_window.py" line="142"/>
         <source>村庄</source>
         <translation>Villages</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="142"/>
+        <location filename="../../villagepost/gui/main_window.py" line="143"/>
         <source>站点</source>
         <translation>Stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="170"/>
+        <location filename="../../villagepost/gui/main_window.py" line="146"/>
+        <source>统计</source>
+        <translation>Statistics</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="174"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="171"/>
+        <location filename="../../villagepost/gui/main_window.py" line="175"/>
         <source>打开数据库(&amp;O)…</source>
         <translation>&amp;Open database…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="175"/>
+        <location filename="../../villagepost/gui/main_window.py" line="179"/>
         <source>载入区划代码(&amp;L)…</source>
         <translation>&amp;Load division codes…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="178"/>
+        <location filename="../../villagepost/gui/main_window.py" line="182"/>
         <source>导入花名册(&amp;I)…</source>
         <translation>&amp;Import roster…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="182"/>
+        <location filename="../../villagepost/gui/main_window.py" line="186"/>
         <source>导出(&amp;E)</source>
         <translation>&amp;Export</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="183"/>
+        <location filename="../../villagepost/gui/main_window.py" line="187"/>
         <source>登记表（所选范围）(&amp;R)…</source>
         <translation>&amp;Registry (selected scope)…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="188"/>
+        <location filename="../../villagepost/gui/main_window.py" line="192"/>
         <source>乡镇填报模板（所选乡镇）(&amp;T)…</source>
         <translation>Township fill-in &amp;template (selected township)…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="193"/>
+        <location filename="../../villagepost/gui/main_window.py" line="197"/>
         <source>备份数据库(&amp;B)…</source>
         <translation>&amp;Back up the database…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="198"/>
+        <location filename="../../villagepost/gui/main_window.py" line="202"/>
         <source>选项(&amp;P)…</source>
         <translation>&amp;Preferences…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="204"/>
+        <location filename="../../villagepost/gui/main_window.py" line="208"/>
         <source>退出(&amp;X)</source>
         <translation>E&amp;xit</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="210"/>
+        <location filename="../../villagepost/gui/main_window.py" line="214"/>
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="211"/>
-        <location filename="../../villagepost/gui/main_window.py" line="427"/>
+        <location filename="../../villagepost/gui/main_window.py" line="215"/>
+        <location filename="../../villagepost/gui/main_window.py" line="432"/>
         <source>撤销(&amp;U)</source>
         <translation>&amp;Undo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="214"/>
-        <location filename="../../villagepost/gui/main_window.py" line="429"/>
+        <location filename="../../villagepost/gui/main_window.py" line="218"/>
+        <location filename="../../villagepost/gui/main_window.py" line="434"/>
         <source>重做(&amp;R)</source>
         <translation>&amp;Redo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="223"/>
+        <location filename="../../villagepost/gui/main_window.py" line="227"/>
         <source>站点(&amp;S)</source>
         <translation>&amp;Stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="224"/>
+        <location filename="../../villagepost/gui/main_window.py" line="228"/>
         <source>新增站点(&amp;N)…</source>
         <translation>&amp;New station…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="227"/>
+        <location filename="../../villagepost/gui/main_window.py" line="231"/>
         <source>打开所选站点(&amp;E)…</source>
         <translation>&amp;Edit selected station…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="233"/>
+        <location filename="../../villagepost/gui/main_window.py" line="237"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="234"/>
+        <location filename="../../villagepost/gui/main_window.py" line="238"/>
         <source>关于村邮通(&amp;A)</source>
         <translation>&amp;About VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="324"/>
+        <location filename="../../villagepost/gui/main_window.py" line="328"/>
         <source>村邮通</source>
         <translation>VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="341"/>
+        <location filename="../../villagepost/gui/main_window.py" line="345"/>
         <source>尚未载入区划代码</source>
         <translation>no division codes loaded</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="341"/>
+        <location filename="../../villagepost/gui/main_window.py" line="345"/>
         <source>正在打开…</source>
         <translation>opening…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="343"/>
+        <location filename="../../villagepost/gui/main_window.py" line="347"/>
         <source>全国</source>
         <translation>the whole country</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="344"/>
+        <location filename="../../villagepost/gui/main_window.py" line="348"/>
         <source>{count} 个省级单位</source>
         <translation>{count} provinces</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="347"/>
+        <location filename="../../villagepost/gui/main_window.py" line="351"/>
         <source>数据库：{db}</source>
         <translation>Database: {db}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="349"/>
+        <location filename="../../villagepost/gui/main_window.py" line="353"/>
         <source>范围：{scope}</source>
         <translation>Scope: {scope}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="350"/>
+        <location filename="../../villagepost/gui/main_window.py" line="354"/>
         <source>用户：{name}</source>
         <translation>User: {name}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="357"/>
+        <location filename="../../villagepost/gui/main_window.py" line="361"/>
         <source>目录中没有代码为 {code} 的单位</source>
         <translation>No unit with the code {code} in the tree</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="426"/>
+        <location filename="../../villagepost/gui/main_window.py" line="431"/>
         <source>撤销 {what}(&amp;U)</source>
         <translation>&amp;Undo {what}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="428"/>
+        <location filename="../../villagepost/gui/main_window.py" line="433"/>
         <source>重做 {what}(&amp;R)</source>
         <translation>&amp;Redo {what}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="450"/>
+        <location filename="../../villagepost/gui/main_window.py" line="455"/>
         <source>请先在“站点”页中选择一个站点。</source>
         <translation>Select a station on the Stations page first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="470"/>
+        <location filename="../../villagepost/gui/main_window.py" line="475"/>
         <source>新增站点</source>
         <translation>New station</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="471"/>
+        <location filename="../../villagepost/gui/main_window.py" line="476"/>
         <source>请先在左侧目录（或“村庄”页）中选择站点所在的村。</source>
         <translation>Select the station&apos;s village in the tree on the left (or on the Villages page) first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="499"/>
+        <location filename="../../villagepost/gui/main_window.py" line="504"/>
         <source>已修改登记册设置：建制村总数{what}类似村委会。</source>
         <translation>Registry setting changed: village-committee-like units are {what} the administrative village total.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="500"/>
+        <location filename="../../villagepost/gui/main_window.py" line="505"/>
         <source>计入</source>
         <translation>counted in</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="500"/>
+        <location filename="../../villagepost/gui/main_window.py" line="505"/>
         <source>不计入</source>
         <translation>not counted in</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="507"/>
+        <location filename="../../villagepost/gui/main_window.py" line="512"/>
         <source>选项</source>
         <translation>Preferences</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="507"/>
+        <location filename="../../villagepost/gui/main_window.py" line="512"/>
         <source>界面语言将在下次启动村邮通时改变。</source>
         <translation>The language changes the next time VillagePost starts.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="595"/>
+        <location filename="../../villagepost/gui/main_window.py" line="602"/>
         <source>区划代码已载入。</source>
         <translation>Division codes loaded.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="602"/>
+        <location filename="../../villagepost/gui/main_window.py" line="609"/>
         <source>打开数据库</source>
         <translation>Open database</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="603"/>
+        <location filename="../../villagepost/gui/main_window.py" line="610"/>
         <source>村邮通数据库 (*.sqlite *.sqlite3 *.db);;所有文件 (*)</source>
         <translation>VillagePost databases (*.sqlite *.sqlite3 *.db);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="635"/>
+        <location filename="../../villagepost/gui/main_window.py" line="643"/>
         <source>&lt;h3&gt;村邮通 VillagePost {version}&lt;/h3&gt;&lt;p&gt;县级交通运输部门的农村寄递物流站点登记、合并进度与覆盖率管理工具。&lt;/p&gt;&lt;p&gt;区划代码：国家统计局 2023 年统计用区划代码和城乡划分代码。&lt;br&gt;界面字体：文泉驿微米黑（Apache-2.0 许可）。&lt;/p&gt;</source>
         <translation>&lt;h3&gt;VillagePost 村邮通 {version}&lt;/h3&gt;&lt;p&gt;Registry of rural delivery stations, their merger pace and village coverage for county transport bureaus.&lt;/p&gt;&lt;p&gt;Division codes: National Bureau of Statistics, 2023 statistical division and urban-rural codes.&lt;br&gt;Interface font: WenQuanYi Micro Hei (Apache-2.0 licence).&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="642"/>
+        <location filename="../../villagepost/gui/main_window.py" line="650"/>
         <source>关于村邮通</source>
         <translation>About VillagePost</translation>
     </message>
@@ -1303,90 +1544,239 @@ Checklist: {title} ({count} items)</translation>
     </message>
 </context>
 <context>
+    <name>PaceTree</name>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="130"/>
+        <source>已完成 {done} 个（{rate}），目标 {goal} 个，差距 {gap} 个（{points} 个百分点）</source>
+        <translation>achieved {done} ({rate}), goal {goal}, gap {gap} ({points} points)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="134"/>
+        <source>已有 {done} 个{type}，目标 {goal} 个，差距 {gap} 个</source>
+        <translation>{done} operating {type}, goal {goal}, gap {gap}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="137"/>
+        <source>截止日已过：截止日 {value} 个，已达成</source>
+        <translation>deadline passed: {value} on the deadline, met</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="138"/>
+        <source>截止日已过：截止日 {value} 个，未达成</source>
+        <translation>deadline passed: {value} on the deadline, missed</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="141"/>
+        <source>剩余 {months} 个月，每月需新增 {needed} 个</source>
+        <translation>{months} months left: {needed} a month needed</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="144"/>
+        <source>已达到目标</source>
+        <translation>target reached</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="145"/>
+        <source>近 {n} 个月平均每月新增 {rate} 个</source>
+        <translation>last {n} months: {rate} a month</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="148"/>
+        <source>；按当前进度无法实现</source>
+        <translation>; not at the current pace</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="150"/>
+        <source>；按此进度 {day} 全部覆盖</source>
+        <translation>; all covered by {day} at this pace</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="153"/>
+        <source>；按此进度 {day} 达到目标</source>
+        <translation>; the goal is reached by {day} at this pace</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="170"/>
+        <source>目标与落后单位</source>
+        <translation>Targets and lagging units</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="170"/>
+        <source>覆盖率</source>
+        <translation>Coverage</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="170"/>
+        <source>应达</source>
+        <translation>Line</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="170"/>
+        <source>差（个）</source>
+        <translation>Short</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="205"/>
+        <source>没有目标：点“编辑目标…”设定后即可对照进度。</source>
+        <extracomment>target id -&gt; its branch (tests read it) the language of the targets&apos; descriptions (services.targets.TargetRow.describe)</extracomment>
+        <translation>No targets: set one with “Edit targets…” to see the pace against it.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="211"/>
+        <source>（沿用{owner}）</source>
+        <translation> (of {owner})</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="223"/>
+        <source>没有落后于进度线的下级单位</source>
+        <translation>no unit below lags its line</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="225"/>
+        <source>落后于进度线的下级单位（双击查看）：</source>
+        <translation>units below their line (double-click to open):</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="233"/>
+        <source>覆盖率 {rate}，按进度线今天应达 {line}，还差 {n} 个建制村</source>
+        <translation>coverage {rate}; its line is at {line} today: {n} 建制村 short</translation>
+    </message>
+</context>
+<context>
+    <name>PacingChart</name>
+    <message>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="57"/>
+        <source>覆盖率（%）</source>
+        <extracomment>the projection is drawn at most this many months past the last deadline (or the day shown) room left and right of the data, days</extracomment>
+        <translation>Coverage (%)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="108"/>
+        <source>实际覆盖率（月末）</source>
+        <extracomment>what was drawn, in data coordinates (x = date ordinal, y = %): for tests and tooltips</extracomment>
+        <translation>Coverage (month ends)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="116"/>
+        <source>目标</source>
+        <translation>Target</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="117"/>
+        <source>已过期的目标</source>
+        <translation>Past target</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="133"/>
+        <source>按当前进度无法实现（近 {n} 个月平均每月新增 {rate} 个）</source>
+        <translation>Not at the current pace (last {n} months: {rate} a month)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="144"/>
+        <source>按近 6 个月速度预测</source>
+        <translation>Projection at the last 6 months’ pace</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="146"/>
+        <source>按此进度 {day} 全部覆盖</source>
+        <translation>All covered by {day} at this pace</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="153"/>
+        <source>截至 {day}</source>
+        <translation>As of {day}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="178"/>
+        <source>{day}：已覆盖 {covered} / {total} 个建制村（{rate}）</source>
+        <translation>{day}: {covered} of {total} 建制村 covered ({rate})</translation>
+    </message>
+</context>
+<context>
     <name>PrintChecklistsDialog</name>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="299"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="303"/>
         <source>打印站点检查表</source>
         <translation>Print station checklists</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="301"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="305"/>
         <source>站点检查表（预先填好站点信息）</source>
         <translation>Station checklists (station details filled in)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="303"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="307"/>
         <source>空白检查表（一份，现场手填）</source>
         <translation>A blank checklist (one, filled in by hand)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="305"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="309"/>
         <source>合成一个 PDF 文件</source>
         <translation>One PDF file</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="307"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="311"/>
         <source>每个站点一个 PDF 文件（保存到一个文件夹）</source>
         <translation>One PDF file per station (in a folder)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="324"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="328"/>
         <source>内容：</source>
         <translation>Content:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="325"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="329"/>
         <source>文件：</source>
         <translation>Files:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="326"/>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="377"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="330"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="383"/>
         <source>保存为：</source>
         <translation>Save as:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="332"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="336"/>
         <source>打印所选的 {n} 个站点的检查表</source>
         <translation>Print the checklists of the {n} selected stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="335"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="339"/>
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="345"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="351"/>
         <source>打印{scope}内运营和暂停中的站点的检查表</source>
         <translation>Print the checklists of the operating and suspended stations of {scope}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="355"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="361"/>
         <source>所选{n}个站点</source>
         <translation>{n} selected stations </translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="377"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="383"/>
         <source>保存到文件夹：</source>
         <translation>Save in folder:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="385"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="391"/>
         <source>选择保存检查表的文件夹</source>
         <translation>Choose the folder for the checklists</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="387"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="393"/>
         <source>保存检查表</source>
         <translation>Save the checklists</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="411"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="417"/>
         <source>已生成空白检查表（{pages} 页）：{where}</source>
         <translation>Blank checklist written ({pages} pages): {where}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="412"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="418"/>
         <source>已打印 {sheets} 份检查表，共 {pages} 页：{where}</source>
         <translation>Printed {sheets} checklists, {pages} pages: {where}</translation>
     </message>
@@ -1394,73 +1784,73 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>PrintSummaryDialog</name>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="430"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="436"/>
         <source>打印覆盖率汇总表</source>
         <extracomment>the levels a summary can list, as the combo box names them</extracomment>
         <translation>Print the coverage summary</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="441"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="447"/>
         <source>下一级单位</source>
         <translation>Units one level down</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="444"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="450"/>
         <source>PDF（打印、开会用）</source>
         <translation>PDF (to print, for meetings)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="446"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="452"/>
         <source>Excel 工作簿（.xlsx，转报数据用）</source>
         <translation>Excel workbook (.xlsx, to pass the numbers on)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="459"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="465"/>
         <source>统计日期：</source>
         <translation>On date:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="460"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="466"/>
         <source>列出：</source>
         <translation>List:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="461"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="467"/>
         <source>制表单位：</source>
         <translation>Prepared by:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="462"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="468"/>
         <source>格式：</source>
         <translation>Format:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="463"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="469"/>
         <source>保存为：</source>
         <translation>Save as:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="467"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="473"/>
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="477"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="485"/>
         <source>{scope}建制村覆盖率汇总表</source>
         <translation>Coverage summary of the administrative villages of {scope}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="496"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="504"/>
         <source>保存覆盖率汇总表</source>
         <translation>Save the coverage summary</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="517"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="525"/>
         <source>已生成覆盖率汇总表（{pages} 页）：{where}</source>
         <translation>Coverage summary written ({pages} pages): {where}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="519"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="527"/>
         <source>已生成覆盖率汇总表：{where}</source>
         <translation>Coverage summary written: {where}</translation>
     </message>
@@ -1645,6 +2035,45 @@ Checklist: {title} ({count} items)</translation>
         <location filename="../../villagepost/gui/settings_dialog.py" line="199"/>
         <source>请填写服务器地址，例如 postgresql://用户名:密码@服务器/villagepost</source>
         <translation>Enter the server address, e.g. postgresql://user:password@server/villagepost</translation>
+    </message>
+</context>
+<context>
+    <name>StationCountsTable</name>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="262"/>
+        <source>运营</source>
+        <translation>Operating</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="263"/>
+        <source>暂停</source>
+        <translation>Suspended</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="264"/>
+        <source>关闭</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="265"/>
+        <source>筹建</source>
+        <translation>Planned</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="284"/>
+        <source>站点类型</source>
+        <translation>Station type</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="284"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="302"/>
+        <source>合计</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="291"/>
+        <source>（未填类型）</source>
+        <translation>(no type)</translation>
     </message>
 </context>
 <context>
@@ -2089,6 +2518,194 @@ Checklist: {title} ({count} items)</translation>
     </message>
 </context>
 <context>
+    <name>TargetsDialog</name>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="77"/>
+        <source>编号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="77"/>
+        <source>所属</source>
+        <translation>Of</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="77"/>
+        <source>指标</source>
+        <translation>Measure</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="78"/>
+        <source>目标值</source>
+        <translation>Value</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="78"/>
+        <source>截止日期</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="79"/>
+        <source>设定于</source>
+        <translation>Set on</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="79"/>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="119"/>
+        <source>覆盖率</source>
+        <translation>Coverage</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="120"/>
+        <source>站点数：{type}</source>
+        <translation>Stations: {type}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="126"/>
+        <source>{n} 个</source>
+        <translation>{n}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="153"/>
+        <source>目标 — {unit}</source>
+        <extracomment>a target was added, changed or removed (the dashboard re-reads) the list was (re)read and shown the table&apos;s rows: (target, own?)</extracomment>
+        <translation>Targets — {unit}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="180"/>
+        <source>目标</source>
+        <translation>Target</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="184"/>
+        <source>覆盖率（建制村覆盖比例）</source>
+        <translation>Coverage (share of 建制村 covered)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="185"/>
+        <source>站点数（某类站点的个数）</source>
+        <translation>Stations (number of one type)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="188"/>
+        <source>（请选择站点类型）</source>
+        <translation>(choose a station type)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="201"/>
+        <source>例如文件依据：××县农村寄递物流体系建设实施方案</source>
+        <translation>e.g. the plan it comes from</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="203"/>
+        <source>指标：</source>
+        <translation>Measure:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="204"/>
+        <source>站点类型：</source>
+        <translation>Station type:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="206"/>
+        <source>目标值：</source>
+        <translation>Value:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="208"/>
+        <source>截止日期：</source>
+        <translation>Deadline:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="209"/>
+        <source>备注：</source>
+        <translation>Note:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="211"/>
+        <source>新增目标</source>
+        <translation>Add target</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="213"/>
+        <source>保存修改</source>
+        <translation>Save changes</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="215"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="491"/>
+        <source>删除目标</source>
+        <translation>Remove target</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="217"/>
+        <source>清空表单</source>
+        <translation>Clear form</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="235"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="296"/>
+        <source>本级</source>
+        <extracomment>asks the user to confirm removing a target (replaceable in tests)</extracomment>
+        <translation>this unit</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="296"/>
+        <source>上级：{unit}</source>
+        <translation>above: {unit}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="298"/>
+        <source>，不沿用</source>
+        <translation>, not inherited</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="322"/>
+        <source>本级目标 {n} 个，可修改、删除。进度按本级目标计算。</source>
+        <translation>{n} targets of this unit; they can be changed or removed. The pace is measured against them. </translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="324"/>
+        <source>灰色斜体为上级单位的目标，仅供参考。</source>
+        <translation>Grey italics: the targets of the unit above, for reference.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="328"/>
+        <source>本级还没有自己的目标：进度沿用上级 {unit} 的覆盖率目标（灰色斜体，只能在上级修改；站点数目标只算上级本身，不沿用）。在下方新增后，改按本级目标计算。</source>
+        <translation>No targets of its own yet: the pace is measured against the coverage targets of {unit} (grey italics, changed there; its station counts are its own and not inherited). Add one below to measure against this unit’s own.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="331"/>
+        <source>本级和上级都还没有目标。在下方填写指标、目标值和截止日期后点“新增目标”。</source>
+        <translation>Neither this unit nor any above it has targets. Fill in the measure, value and deadline below and click “Add target”.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="353"/>
+        <source>上级的目标只能在上级单位修改；可以用“新增目标”把它设为本级目标</source>
+        <translation>A target of the unit above is changed there; “Add target” makes it this unit’s own</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="397"/>
+        <source> 个</source>
+        <translation> stations</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="480"/>
+        <source>删除目标 #{id}（{text}）？
+目标是计划，删除后不留记录；进度将不再对照它。</source>
+        <translation>Remove target #{id} ({text})?
+A target is a plan: nothing of it is kept, and the pace is no longer measured against it.</translation>
+    </message>
+</context>
+<context>
     <name>UnitDetailsPanel</name>
     <message>
         <location filename="../../villagepost/gui/unit_details.py" line="34"/>
@@ -2391,12 +3008,12 @@ Load your county&apos;s (or province&apos;s, or the country&apos;s) statistical 
         <translation>done</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="244"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="248"/>
         <source>已取消。已完成的文件保留在文件夹中，其余没有生成。</source>
         <translation>Cancelled. The files already finished stay in the folder; the others were not written.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="245"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="249"/>
         <source>已取消，没有生成文件。</source>
         <translation>Cancelled; no file was written.</translation>
     </message>

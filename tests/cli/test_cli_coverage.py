@@ -288,3 +288,11 @@ def test_the_village_like_setting(run: Run, make_registry: Callable[..., Registr
     assert doc["value"] == "off"
     _, doc = _json(run, "--db", db, "coverage", "--scope", "640122", "--json")
     assert doc["villages_total"] == base
+
+
+def test_pacing_of_a_village_inherits_its_countys_targets(run: Run, db_with_targets: tuple[str, list[int]]) -> None:
+    db, _ids = db_with_targets
+    village = "640106101201"  # 西新村, a 建制村 of 丰登镇
+    code, doc = _json(run, "--db", db, "pacing", "--scope", village, "--on", ON, "--json")
+    assert code == 0 and doc["scope"] == village and doc["inherited_from"] == COUNTY
+    assert doc["villages_total"] == 1 and all(not t["lagging"] for t in doc["targets"])

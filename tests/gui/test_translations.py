@@ -93,7 +93,8 @@ def test_an_english_window(
         window.show()
     assert window.windowTitle() == "VillagePost 村邮通"
     assert [a.text() for a in window.menuBar().actions()] == ["&File", "&Edit", "&Stations", "&Help"]
-    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["Overview", "Villages", "Stations"]
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
+        "Overview", "Villages", "Stations", "Statistics"]
     assert window.villages_tab.model.headerData(0, Qt.Orientation.Horizontal) == "Division code"
     assert window.db_label.text().startswith("Database: ")
     dialog = EventDialog(window, window.taskman, window.registry, "640221100201-01", "close", lang="en")

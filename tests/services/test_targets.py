@@ -119,3 +119,10 @@ def test_removing_another_scopes_target_is_refused(make_registry: Callable[..., 
         svc.remove_target(township_user, county.id)
     assert err.value.key == "target.out_of_scope"
     assert [t.id for t in svc.list_targets(reg)] == [county.id]
+
+
+def test_a_note_is_kept_unless_given_and_cleared_by_an_empty_text(reg: Registry) -> None:
+    first = svc.set_target(reg, COUNTY, RATE, 0.85, D(2024, 12, 31), note="县政府要求")
+    assert svc.set_target(reg, COUNTY, RATE, 0.9, D(2024, 12, 31)).note == "县政府要求"
+    cleared = svc.set_target(reg, COUNTY, RATE, 0.9, D(2024, 12, 31), note="  ")
+    assert (cleared.id, cleared.note) == (first.id, None)

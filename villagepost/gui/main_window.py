@@ -39,6 +39,7 @@ from villagepost.core.errors import KnownError
 from villagepost.core.messages import DEFAULT_LANG, tr
 from villagepost.gui import file_actions
 from villagepost.gui import settings as opts
+from villagepost.gui.dashboard import DashboardTab
 from villagepost.gui.division_tree import CODE_COLUMN, COVER_COLUMN, NAME_COLUMN, DivisionTreeModel
 from villagepost.gui.ops import BackgroundOp, OpContext, TaskManager
 from villagepost.gui.search_box import SearchBox
@@ -140,6 +141,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.details, self.tr("概况"))
         self.tabs.addTab(self.villages_tab, self.tr("村庄"))
         self.tabs.addTab(self.stations_tab, self.tr("站点"))
+        self.dashboard = DashboardTab(registry, self.taskman, lang=lang, parent=self)
+        self.dashboard.drill_down.connect(self.go_to)
+        self.tabs.addTab(self.dashboard, self.tr("统计"))
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(left)
@@ -377,6 +381,7 @@ class MainWindow(QMainWindow):
         self._details_code = code
         self.villages_tab.set_scope(code)
         self.stations_tab.set_scope(code)
+        self.dashboard.set_scope(code)
         registry = self.registry
         self.details.show_loading()
         (BackgroundOp(self, self.taskman, lambda _ctx: divisions.show(registry, code), lang=self.lang)
@@ -533,6 +538,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(report.message(self.lang), 15000)
         self.villages_tab.mark_stale()
         self.stations_tab.mark_stale()
+        self.dashboard.mark_stale()
         self.refresh_covers()
         self.station_undo.stack.clear()  # an import may have changed the stations its commands name
 
@@ -544,6 +550,7 @@ class MainWindow(QMainWindow):
     def _station_changed(self, _code: str) -> None:
         self.villages_tab.mark_stale()
         self.stations_tab.mark_stale()
+        self.dashboard.mark_stale()
         self.refresh_covers()
 
     def _request_covers(self, parent: str | None) -> None:
@@ -621,6 +628,7 @@ class MainWindow(QMainWindow):
         self._details_code = None
         for tab in (self.villages_tab, self.stations_tab):
             tab.set_registry(registry)
+        self.dashboard.set_registry(registry)
         for editor in list(self.editors.values()):
             editor.close()
         self.station_undo.stack.clear()  # its commands name the old registry's stations

@@ -98,7 +98,7 @@ def pacing(reg: Registry, scope: str, *, today: dt.date | None = None) -> Pacing
     if inherited is not None:
         rows = [r for r in rows if r.measure is Measure.COVERAGE_RATE]
     with_children = unit.level < Level.TOWNSHIP  # the children are townships or larger
-    child = Level(unit.level + 1)
+    child = Level(min(unit.level + 1, Level.VILLAGE))  # a village has no children: `with_children` is False
     with reg.read() as s:
         conn = s.connection()
         like = q.include_village_like(conn)

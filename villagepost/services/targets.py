@@ -93,7 +93,8 @@ def check_value(measure: Measure, value: float, station_type: StationType | str 
 def set_target(reg: Registry, scope: str, measure: Measure, value: float, deadline: dt.date, *,
                station_type: StationType | str | None = None, note: str | None = None,
                today: dt.date | None = None) -> TargetRow:
-    """Record a target of `scope`; the same (scope, measure, type, deadline) again updates value and note."""
+    """Record a target of `scope`; the same (scope, measure, type, deadline) again updates value and note
+    (note None keeps the stored one, "" clears it)."""
     unit = scope_unit(reg, scope)
     if unit.level == NATION_LEVEL or unit.level >= Level.VILLAGE:
         raise KnownError("target.village_scope", scope=unit.code or unit.name)
@@ -102,7 +103,8 @@ def set_target(reg: Registry, scope: str, measure: Measure, value: float, deadli
                          scopes="、".join(reg.actor.scopes))
     stype = check_value(measure, value, station_type)
     type_value = None if stype is None else stype.value
-    note = note.strip() or None if note is not None else None
+    # None keeps the stored note; an empty text clears it
+    cleaned = None if note is None else (note.strip() or None)
     with reg.write() as s:
         existing = s.execute(select(TargetModel).where(
             TargetModel.scope == unit.code, TargetModel.measure == measure.value, TargetModel.deadline == deadline,
@@ -111,11 +113,12 @@ def set_target(reg: Registry, scope: str, measure: Measure, value: float, deadli
         if existing is None:
             existing = TargetModel(scope=unit.code, measure=measure.value, value=float(value), deadline=deadline,
                                    station_type=type_value, created_on=today or dt.date.today(),
-                                   created_by=reg.actor.name, note=note)
+                                   created_by=reg.actor.name, note=cleaned)
             s.add(existing)
         else:
             existing.value = float(value)
-            existing.note = note if note is not None else existing.note
+            if note is not None:
+                existing.note = cleaned
         s.flush()
         return _row(existing, unit.name)
 
