@@ -1229,240 +1229,286 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="94"/>
+        <location filename="../../villagepost/gui/main_window.py" line="98"/>
         <source>村邮通 VillagePost</source>
         <extracomment>Size on first start when no geometry is saved; fits a 1366×768 laptop with its taskbar. An explicit minimum, above what the content ever needs: the search list appearing must not change the window&apos;s size constraints (no jump, no size renegotiation with the window manager). emitted once, right after the window&apos;s first paint has been flushed emitted when the tree shows the registry (after start(), a load, or opening another database) emitted with a UnitInfo when the details panel shows a unit</extracomment>
         <translation>VillagePost 村邮通</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="141"/>
+        <location filename="../../villagepost/gui/main_window.py" line="145"/>
         <source>概况</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="142"/>
+        <location filename="../../villagepost/gui/main_window.py" line="146"/>
         <source>村庄</source>
         <translation>Villages</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="143"/>
+        <location filename="../../villagepost/gui/main_window.py" line="147"/>
         <source>站点</source>
         <translation>Stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="146"/>
+        <location filename="../../villagepost/gui/main_window.py" line="150"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="174"/>
+        <location filename="../../villagepost/gui/main_window.py" line="153"/>
+        <source>检查</source>
+        <translation>Inspections</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="181"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="175"/>
+        <location filename="../../villagepost/gui/main_window.py" line="182"/>
         <source>打开数据库(&amp;O)…</source>
         <translation>&amp;Open database…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="179"/>
+        <location filename="../../villagepost/gui/main_window.py" line="186"/>
         <source>载入区划代码(&amp;L)…</source>
         <translation>&amp;Load division codes…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="182"/>
+        <location filename="../../villagepost/gui/main_window.py" line="189"/>
         <source>导入花名册(&amp;I)…</source>
         <translation>&amp;Import roster…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="186"/>
+        <location filename="../../villagepost/gui/main_window.py" line="193"/>
         <source>导出(&amp;E)</source>
         <translation>&amp;Export</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="187"/>
+        <location filename="../../villagepost/gui/main_window.py" line="194"/>
         <source>登记表（所选范围）(&amp;R)…</source>
         <translation>&amp;Registry (selected scope)…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="192"/>
+        <location filename="../../villagepost/gui/main_window.py" line="199"/>
         <source>乡镇填报模板（所选乡镇）(&amp;T)…</source>
         <translation>Township fill-in &amp;template (selected township)…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="197"/>
+        <location filename="../../villagepost/gui/main_window.py" line="204"/>
         <source>备份数据库(&amp;B)…</source>
         <translation>&amp;Back up the database…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="202"/>
+        <location filename="../../villagepost/gui/main_window.py" line="209"/>
         <source>选项(&amp;P)…</source>
         <translation>&amp;Preferences…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="208"/>
+        <location filename="../../villagepost/gui/main_window.py" line="215"/>
         <source>退出(&amp;X)</source>
         <translation>E&amp;xit</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="214"/>
+        <location filename="../../villagepost/gui/main_window.py" line="221"/>
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="215"/>
-        <location filename="../../villagepost/gui/main_window.py" line="432"/>
+        <location filename="../../villagepost/gui/main_window.py" line="222"/>
+        <location filename="../../villagepost/gui/main_window.py" line="466"/>
         <source>撤销(&amp;U)</source>
         <translation>&amp;Undo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="218"/>
-        <location filename="../../villagepost/gui/main_window.py" line="434"/>
+        <location filename="../../villagepost/gui/main_window.py" line="225"/>
+        <location filename="../../villagepost/gui/main_window.py" line="468"/>
         <source>重做(&amp;R)</source>
         <translation>&amp;Redo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="227"/>
+        <location filename="../../villagepost/gui/main_window.py" line="234"/>
         <source>站点(&amp;S)</source>
         <translation>&amp;Stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="228"/>
+        <location filename="../../villagepost/gui/main_window.py" line="235"/>
         <source>新增站点(&amp;N)…</source>
         <translation>&amp;New station…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="231"/>
+        <location filename="../../villagepost/gui/main_window.py" line="238"/>
         <source>打开所选站点(&amp;E)…</source>
         <translation>&amp;Edit selected station…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="237"/>
+        <location filename="../../villagepost/gui/main_window.py" line="244"/>
+        <source>检查所选站点(&amp;I)…</source>
+        <translation>&amp;Inspect the selected station…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="247"/>
+        <source>检查表模板(&amp;T)…</source>
+        <translation>Checklist &amp;template…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="250"/>
+        <source>目标(&amp;G)…</source>
+        <translation>Tar&amp;gets…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="254"/>
+        <source>打印(&amp;P)</source>
+        <translation>&amp;Print</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="255"/>
+        <source>所选站点的检查表(&amp;S)…</source>
+        <translation>Checklists of the &amp;selected stations…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="259"/>
+        <source>范围内全部站点的检查表(&amp;A)…</source>
+        <translation>Checklists of &amp;all stations in the scope…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="264"/>
+        <source>覆盖率汇总表(&amp;C)…</source>
+        <translation>&amp;Coverage summary…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="270"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="238"/>
+        <location filename="../../villagepost/gui/main_window.py" line="271"/>
         <source>关于村邮通(&amp;A)</source>
         <translation>&amp;About VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="328"/>
+        <location filename="../../villagepost/gui/main_window.py" line="361"/>
+        <location filename="../../villagepost/gui/main_window.py" line="522"/>
         <source>村邮通</source>
         <translation>VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="345"/>
+        <location filename="../../villagepost/gui/main_window.py" line="378"/>
         <source>尚未载入区划代码</source>
         <translation>no division codes loaded</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="345"/>
+        <location filename="../../villagepost/gui/main_window.py" line="378"/>
         <source>正在打开…</source>
         <translation>opening…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="347"/>
+        <location filename="../../villagepost/gui/main_window.py" line="380"/>
         <source>全国</source>
         <translation>the whole country</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="348"/>
+        <location filename="../../villagepost/gui/main_window.py" line="381"/>
         <source>{count} 个省级单位</source>
         <translation>{count} provinces</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="351"/>
+        <location filename="../../villagepost/gui/main_window.py" line="384"/>
         <source>数据库：{db}</source>
         <translation>Database: {db}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="353"/>
+        <location filename="../../villagepost/gui/main_window.py" line="386"/>
         <source>范围：{scope}</source>
         <translation>Scope: {scope}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="354"/>
+        <location filename="../../villagepost/gui/main_window.py" line="387"/>
         <source>用户：{name}</source>
         <translation>User: {name}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="361"/>
+        <location filename="../../villagepost/gui/main_window.py" line="394"/>
         <source>目录中没有代码为 {code} 的单位</source>
         <translation>No unit with the code {code} in the tree</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="431"/>
+        <location filename="../../villagepost/gui/main_window.py" line="465"/>
         <source>撤销 {what}(&amp;U)</source>
         <translation>&amp;Undo {what}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="433"/>
+        <location filename="../../villagepost/gui/main_window.py" line="467"/>
         <source>重做 {what}(&amp;R)</source>
         <translation>&amp;Redo {what}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="455"/>
+        <location filename="../../villagepost/gui/main_window.py" line="489"/>
         <source>请先在“站点”页中选择一个站点。</source>
         <translation>Select a station on the Stations page first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="475"/>
+        <location filename="../../villagepost/gui/main_window.py" line="509"/>
         <source>新增站点</source>
         <translation>New station</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="476"/>
+        <location filename="../../villagepost/gui/main_window.py" line="510"/>
         <source>请先在左侧目录（或“村庄”页）中选择站点所在的村。</source>
         <translation>Select the station&apos;s village in the tree on the left (or on the Villages page) first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="504"/>
+        <location filename="../../villagepost/gui/main_window.py" line="522"/>
+        <source>请先在“站点”页选中一个站点。</source>
+        <translation>Select a station on the Stations tab first.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="571"/>
         <source>已修改登记册设置：建制村总数{what}类似村委会。</source>
         <translation>Registry setting changed: village-committee-like units are {what} the administrative village total.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="505"/>
+        <location filename="../../villagepost/gui/main_window.py" line="572"/>
         <source>计入</source>
         <translation>counted in</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="505"/>
+        <location filename="../../villagepost/gui/main_window.py" line="572"/>
         <source>不计入</source>
         <translation>not counted in</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="512"/>
+        <location filename="../../villagepost/gui/main_window.py" line="579"/>
         <source>选项</source>
         <translation>Preferences</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="512"/>
+        <location filename="../../villagepost/gui/main_window.py" line="579"/>
         <source>界面语言将在下次启动村邮通时改变。</source>
         <translation>The language changes the next time VillagePost starts.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="602"/>
+        <location filename="../../villagepost/gui/main_window.py" line="669"/>
         <source>区划代码已载入。</source>
         <translation>Division codes loaded.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="609"/>
+        <location filename="../../villagepost/gui/main_window.py" line="676"/>
         <source>打开数据库</source>
         <translation>Open database</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="610"/>
+        <location filename="../../villagepost/gui/main_window.py" line="677"/>
         <source>村邮通数据库 (*.sqlite *.sqlite3 *.db);;所有文件 (*)</source>
         <translation>VillagePost databases (*.sqlite *.sqlite3 *.db);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="643"/>
+        <location filename="../../villagepost/gui/main_window.py" line="711"/>
         <source>&lt;h3&gt;村邮通 VillagePost {version}&lt;/h3&gt;&lt;p&gt;县级交通运输部门的农村寄递物流站点登记、合并进度与覆盖率管理工具。&lt;/p&gt;&lt;p&gt;区划代码：国家统计局 2023 年统计用区划代码和城乡划分代码。&lt;br&gt;界面字体：文泉驿微米黑（Apache-2.0 许可）。&lt;/p&gt;</source>
         <translation>&lt;h3&gt;VillagePost 村邮通 {version}&lt;/h3&gt;&lt;p&gt;Registry of rural delivery stations, their merger pace and village coverage for county transport bureaus.&lt;/p&gt;&lt;p&gt;Division codes: National Bureau of Statistics, 2023 statistical division and urban-rural codes.&lt;br&gt;Interface font: WenQuanYi Micro Hei (Apache-2.0 licence).&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="650"/>
+        <location filename="../../villagepost/gui/main_window.py" line="718"/>
         <source>关于村邮通</source>
         <translation>About VillagePost</translation>
     </message>

@@ -59,7 +59,8 @@ def test_start_shows_the_provinces_and_status(
     assert window.db_label.text() == f"数据库：{reg.label}"
     assert window.scope_label.text() == "范围：2 个省级单位"
     assert window.user_label.text() == "用户：张三"
-    assert [a.text() for a in window.menuBar().actions()] == ["文件(&F)", "编辑(&E)", "站点(&S)", "帮助(&H)"]
+    assert [a.text() for a in window.menuBar().actions()] == [
+        "文件(&F)", "编辑(&E)", "站点(&S)", "打印(&P)", "帮助(&H)"]
     assert f"村邮通 VillagePost {__version__}" in window.about_text()
 
 

@@ -19,7 +19,7 @@ def test_dashboard_follows_the_tree_and_drills_down(qtbot: QtBot, sqlite_registr
     reg = sqlite_registry(COUNTY)
     build(reg)
     window = make_window(reg)
-    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["概况", "村庄", "站点", "统计"]
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["概况", "村庄", "站点", "统计", "检查"]
     assert window.go_to(COUNTY)
     with qtbot.waitSignal(window.dashboard.loaded, timeout=10_000):
         window.tabs.setCurrentWidget(window.dashboard)

@@ -92,9 +92,9 @@ def test_an_english_window(
     with qtbot.waitSignal(window.tree_ready, timeout=5000):
         window.show()
     assert window.windowTitle() == "VillagePost 村邮通"
-    assert [a.text() for a in window.menuBar().actions()] == ["&File", "&Edit", "&Stations", "&Help"]
+    assert [a.text() for a in window.menuBar().actions()] == ["&File", "&Edit", "&Stations", "&Print", "&Help"]
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
-        "Overview", "Villages", "Stations", "Statistics"]
+        "Overview", "Villages", "Stations", "Statistics", "Inspections"]
     assert window.villages_tab.model.headerData(0, Qt.Orientation.Horizontal) == "Division code"
     assert window.db_label.text().startswith("Database: ")
     dialog = EventDialog(window, window.taskman, window.registry, "640221100201-01", "close", lang="en")

@@ -20,6 +20,7 @@ from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, Qt, Q
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QFileDialog,
     QHeaderView,
     QLabel,
@@ -39,9 +40,12 @@ from villagepost.core.errors import KnownError
 from villagepost.core.messages import DEFAULT_LANG, tr
 from villagepost.gui import file_actions
 from villagepost.gui import settings as opts
+from villagepost.gui.checklist_editor import ChecklistEditorDialog
 from villagepost.gui.dashboard import DashboardTab
 from villagepost.gui.division_tree import CODE_COLUMN, COVER_COLUMN, NAME_COLUMN, DivisionTreeModel
+from villagepost.gui.inspection_form import InspectionsPanel
 from villagepost.gui.ops import BackgroundOp, OpContext, TaskManager
+from villagepost.gui.print_dialogs import print_checklists_dialog, print_summary_dialog
 from villagepost.gui.search_box import SearchBox
 from villagepost.gui.settings import Settings
 from villagepost.gui.station_commands import StationUndo
@@ -144,6 +148,9 @@ class MainWindow(QMainWindow):
         self.dashboard = DashboardTab(registry, self.taskman, lang=lang, parent=self)
         self.dashboard.drill_down.connect(self.go_to)
         self.tabs.addTab(self.dashboard, self.tr("统计"))
+        self.inspections = InspectionsPanel(self.taskman, self, lang=lang)
+        self.inspections.set_registry(registry)
+        self.tabs.addTab(self.inspections, self.tr("检查"))
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(left)
@@ -233,6 +240,32 @@ class MainWindow(QMainWindow):
         self.open_station_action.triggered.connect(self._open_current_station)
         station_menu.addAction(self.add_station_action)
         station_menu.addAction(self.open_station_action)
+        station_menu.addSeparator()
+        self.new_inspection_action = QAction(self.tr("检查所选站点(&I)…"), self)
+        self.new_inspection_action.triggered.connect(self.inspect_current_station)
+        station_menu.addAction(self.new_inspection_action)
+        self.checklist_action = QAction(self.tr("检查表模板(&T)…"), self)
+        self.checklist_action.triggered.connect(self.edit_checklist)
+        station_menu.addAction(self.checklist_action)
+        self.targets_action = QAction(self.tr("目标(&G)…"), self)
+        self.targets_action.triggered.connect(self.edit_targets)
+        station_menu.addAction(self.targets_action)
+
+        print_menu = self.menuBar().addMenu(self.tr("打印(&P)"))
+        self.print_selected_action = QAction(self.tr("所选站点的检查表(&S)…"), self)
+        self.print_selected_action.setShortcut(QKeySequence.StandardKey.Print)
+        self.print_selected_action.triggered.connect(self.print_selected_checklists)
+        print_menu.addAction(self.print_selected_action)
+        self.print_scope_action = QAction(self.tr("范围内全部站点的检查表(&A)…"), self)
+        self.print_scope_action.triggered.connect(
+            lambda: print_checklists_dialog(self, self.registry, scope=self.selected_code() or "",
+                                            taskman=self.taskman, lang=self.lang))
+        print_menu.addAction(self.print_scope_action)
+        self.print_summary_action = QAction(self.tr("覆盖率汇总表(&C)…"), self)
+        self.print_summary_action.triggered.connect(
+            lambda: print_summary_dialog(self, self.registry, self.selected_code() or "", taskman=self.taskman,
+                                         lang=self.lang))
+        print_menu.addAction(self.print_summary_action)
 
         help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
         self.about_action = QAction(self.tr("关于村邮通(&A)"), self)
@@ -382,6 +415,7 @@ class MainWindow(QMainWindow):
         self.villages_tab.set_scope(code)
         self.stations_tab.set_scope(code)
         self.dashboard.set_scope(code)
+        self.inspections.set_scope(code)
         registry = self.registry
         self.details.show_loading()
         (BackgroundOp(self, self.taskman, lambda _ctx: divisions.show(registry, code), lang=self.lang)
@@ -480,6 +514,39 @@ class MainWindow(QMainWindow):
         editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         editor.show()
         return editor
+
+    def _station_for_action(self) -> str | None:
+        """The station the 站点 tab has selected, else a message saying to select one."""
+        code = self.stations_tab.current_code()
+        if code is None:
+            QMessageBox.information(self, self.tr("村邮通"), self.tr("请先在“站点”页选中一个站点。"))
+            self.tabs.setCurrentWidget(self.stations_tab)
+        return code
+
+    def inspect_current_station(self) -> QDialog | None:
+        """检查所选站点: the inspection form of the station selected in 站点 (the same as 检查 → 新建检查)."""
+        code = self._station_for_action()
+        return None if code is None else self.inspections.new_inspection(code)
+
+    def print_selected_checklists(self) -> QDialog | None:
+        codes = self.stations_tab.selected_codes()
+        if not codes:
+            self._station_for_action()
+            return None
+        return print_checklists_dialog(self, self.registry, station_codes=codes, taskman=self.taskman,
+                                       lang=self.lang)
+
+    def edit_checklist(self) -> QDialog:
+        """The checklist template of the selected unit's county (a township edits its county's)."""
+        dialog = ChecklistEditorDialog(self, self.taskman, self.registry, self.selected_code() or "",
+                                       lang=self.lang)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def edit_targets(self) -> QWidget | None:
+        self.dashboard.set_scope(self.selected_code())
+        return self.dashboard.open_targets_dialog()
 
     def open_settings(self) -> SettingsDialog:
         """选项: this PC's preferences and the registry's 类似村委会 option (window-modal, non-blocking)."""
@@ -629,6 +696,7 @@ class MainWindow(QMainWindow):
         for tab in (self.villages_tab, self.stations_tab):
             tab.set_registry(registry)
         self.dashboard.set_registry(registry)
+        self.inspections.set_registry(registry)
         for editor in list(self.editors.values()):
             editor.close()
         self.station_undo.stack.clear()  # its commands name the old registry's stations
