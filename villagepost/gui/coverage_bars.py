@@ -125,6 +125,11 @@ class CoverageBarChart(QWidget):
                     else translate("CoverageBarChart", "{rate} {day}")).format(
                 rate=f"{row.value * 100:g}%", day=row.deadline.isoformat())
             ticks.append((row.value * 100, text))
+        # targets of the same value share one tick (two names at one height overprint each other)
+        merged: dict[float, list[str]] = {}
+        for value, text in ticks:
+            merged.setdefault(value, []).append(text)
+        ticks = [(value, "；".join(texts)) for value, texts in merged.items()]
         self.target_ticks = ticks
         right = item.getAxis("right")
         right.setTicks([ticks])
