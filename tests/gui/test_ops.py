@@ -168,3 +168,28 @@ def test_shutdown_waits_for_the_running_job_and_shows_nothing(
     assert op.finished and called == []
     with pytest.raises(RuntimeError):
         manager.run(lambda: None, lambda _f: None)
+
+
+def test_a_job_may_outlive_the_widget_that_started_it(qtbot: QtBot, parent: QWidget, taskman: TaskManager,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dialog closed (and deleted) while its job runs: the job's end must not touch the deleted progress
+    dialog or timer (Qt deleted them with their parent)."""
+    called: list[object] = []
+    monkeypatch.setattr(crash, "handle_exception", lambda *a: called.append(a))
+    owner = QWidget(parent)
+    release = threading.Event()
+
+    def job(ctx: OpContext) -> int:
+        ctx.progress(1, 2, "")
+        release.wait(5)
+        return 7
+
+    results: list[int] = []
+    op = BackgroundOp(owner, taskman, job).with_progress("x", delay_ms=0).success(results.append)
+    op.run_in_background()
+    qtbot.waitUntil(lambda: op._dialog is not None)
+    owner.deleteLater()
+    qtbot.wait(50)
+    release.set()
+    qtbot.waitUntil(lambda: op.finished)
+    assert results == [7] and called == []

@@ -31,6 +31,7 @@ from typing import Generic, Self, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton, QWidget
+from shiboken6 import isValid
 
 from villagepost.core.errors import Cancelled, KnownError
 from villagepost.core.messages import DEFAULT_LANG, tr
@@ -340,14 +341,18 @@ class BackgroundOp(Generic[T]):
         self._dialog.setLabelText(label)
 
     def _close_dialog(self) -> None:
+        # The timer and the dialog are children of the widget that started the job; when that widget was
+        # closed and deleted before the job ended, Qt has deleted them with it.
         if self._timer is not None:
-            self._timer.stop()
-            self._timer.deleteLater()
+            if isValid(self._timer):
+                self._timer.stop()
+                self._timer.deleteLater()
             self._timer = None
         if self._dialog is not None:
-            self._dialog.canceled.disconnect(self._cancel_requested)
-            self._dialog.close()
-            self._dialog.deleteLater()
+            if isValid(self._dialog):
+                self._dialog.canceled.disconnect(self._cancel_requested)
+                self._dialog.close()
+                self._dialog.deleteLater()
             self._dialog = None
             self._cancel_button = None
 

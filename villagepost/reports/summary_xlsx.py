@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 PERCENT = "0.0%"
 COUNT = "#,##0"
-LEVEL_ZH = {1: "省", 2: "市", 3: "县（区）", 4: "乡镇（街道）", 5: "建制村"}
+LEVEL_ZH = {1: "省", 2: "市", 3: "县（区）", 4: "乡镇（街道）", 5: "村"}
 _TITLE = Look(bold=True)
 _HEAD = Look(bold=True, fill="D9E1F2", wrap=True)
 _TOTAL = Look(bold=True, fill="F2F2F2")
