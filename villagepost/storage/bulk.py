@@ -35,11 +35,16 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
     converted = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, Date | DateTime | Boolean)]
     pick = operator.itemgetter(*columns)
     values: list[Sequence[Any]] = []
+    # Dates and flags repeat (today, month ends, True): each distinct value is converted once.
+    stored: dict[Any, Any] = {None: None}
     for r in rows:
         params = list(pick(r)) if len(columns) > 1 else [r[columns[0]]]
         for i in converted:
             v = params[i]
-            params[i] = int(v) if isinstance(v, bool) else _sqlite_value(v)
+            c = stored.get(v, stored)
+            if c is stored:
+                c = stored[v] = int(v) if isinstance(v, bool) else _sqlite_value(v)
+            params[i] = c
         values.append(params)
     names = ", ".join(columns)
     marks = ", ".join(["?"] * len(columns))
