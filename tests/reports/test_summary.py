@@ -92,7 +92,7 @@ def test_pdf_content_pages_and_repeated_header(reg: Registry, tmp_path: Path) ->
     assert "范围：宁夏回族自治区/石嘴山市/平罗县（640221）统计日期：2026-11-23" in first
     r = coverage(reg, "640221", on=ON)
     assert f"{r.villages_total}{r.villages_covered}{r.rate * 100:.1f}%" in first
-    header = "序号建制村代码建制村已覆盖覆盖率目标差距（村）"
+    header = "序号村代码建制村已覆盖覆盖率目标差距（村）"
     pages_with_rows = [t for t in texts if "村委会640221" in t]  # a village's name, then its code
     assert len(pages_with_rows) >= 3
     assert [t.count(header) for t in pages_with_rows] == [1] * len(pages_with_rows)

@@ -119,7 +119,8 @@ def _pace_rows(s: Summary) -> list[list[str]]:
 
 
 def _unit_rows(s: Summary) -> list[list[str]]:
-    level = LEVEL_ZH.get(s.units_level or 0, "单位")
+    # the name column of villages says 村: "建制村" is the count column beside it
+    level = "村" if s.units_level == 5 else LEVEL_ZH.get(s.units_level or 0, "单位")
     rows = [["序号", level, "代码", "建制村", "已覆盖", "覆盖率", "目标", "差距（村）"]]
     for n, u in enumerate(s.units, 1):
         rows.append([str(n), _t(u.name), u.code, f"{u.total:,}", f"{u.covered:,}", pct(u.rate), pct(u.target),
