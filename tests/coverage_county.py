@@ -48,9 +48,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from villagepost.core.pacing import Measure
 from villagepost.services import station_ops as ops
 from villagepost.services.registry import Registry
 from villagepost.services.station_ops import StationDraft
+from villagepost.services.targets import TargetRow, set_target
 
 D = dt.date
 COUNTY = "640106"
@@ -112,3 +114,18 @@ def build(reg: Registry) -> Jinfeng:
     ops.undo_event(reg, merger, today=D(2024, 2, 1))
     c["L"] = _add(reg, "640106002210", "双渠口村服务站", "村邮站+快递超市", "2024-08-20", today=D(2024, 8, 25))
     return Jinfeng(c, merger)
+
+
+#: the day the worked example's targets were set (the start of each township's lag line)
+SET_ON = D(2024, 1, 15)
+
+
+def set_targets(reg: Registry) -> list[TargetRow]:
+    """The worked example's four targets of the county: 85% by 2024-12-31, 100% by 2025-12-31, 50% by
+    2024-06-30 (past on TODAY), and 5 综合服务站 by 2025-06-30."""
+    return [
+        set_target(reg, COUNTY, Measure.COVERAGE_RATE, 0.85, D(2024, 12, 31), today=SET_ON),
+        set_target(reg, COUNTY, Measure.COVERAGE_RATE, 1.0, D(2025, 12, 31), today=SET_ON),
+        set_target(reg, COUNTY, Measure.COVERAGE_RATE, 0.5, D(2024, 6, 30), today=SET_ON),
+        set_target(reg, COUNTY, Measure.STATION_COUNT, 5, D(2025, 6, 30), station_type="综合服务站", today=SET_ON),
+    ]

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from villagepost.gui import crash
 from villagepost.gui.main_window import MainWindow
+from villagepost.gui.ops import TaskManager
 from villagepost.gui.settings import Settings
 from villagepost.services.registry import Registry
 
@@ -49,3 +50,11 @@ def wait_idle(qtbot: QtBot) -> Callable[[MainWindow], None]:
         qtbot.waitUntil(lambda: not window.taskman.busy, timeout=10000)
 
     return wait
+
+
+@pytest.fixture
+def taskman(qtbot: QtBot) -> Iterator[TaskManager]:
+    """A task manager of its own (tests of widgets made without a main window); shut down afterwards."""
+    manager = TaskManager()
+    yield manager
+    manager.shutdown()

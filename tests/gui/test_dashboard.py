@@ -9,18 +9,17 @@ Today is 2024-09-15: 20 建制村, 10 covered (1 of them 日期缺失); township
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from coverage_county import COUNTY, FENGDENG, HUANGHE, LIANGTIAN, MANCHENG, TODAY, build
+from coverage_county import COUNTY, FENGDENG, HUANGHE, LIANGTIAN, MANCHENG, TODAY, build, set_targets
 from PySide6.QtCore import QCoreApplication, QDate, QPointF, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from villagepost.core.messages import tr
-from villagepost.core.pacing import Measure
 from villagepost.gui import chart_style, dashboard_data
 from villagepost.gui.coverage_bars import CoverageBarChart
 from villagepost.gui.dashboard import DashboardTab
@@ -37,7 +36,6 @@ from villagepost.services.registry import Registry
 pytestmark = pytest.mark.gui
 
 D = dt.date
-SET_ON = D(2024, 1, 15)
 TOWNSHIP_NAMES = ["满城北街街道", "黄河东路街道", "良田镇", "丰登镇"]
 
 
@@ -45,21 +43,7 @@ TOWNSHIP_NAMES = ["满城北街街道", "黄河东路街道", "良田镇", "丰�
 def county(make_registry: Callable[..., Registry]) -> tuple[Registry, list[tgt.TargetRow]]:
     reg = make_registry(COUNTY)
     build(reg)
-    rows = [
-        tgt.set_target(reg, COUNTY, Measure.COVERAGE_RATE, 0.85, D(2024, 12, 31), today=SET_ON),
-        tgt.set_target(reg, COUNTY, Measure.COVERAGE_RATE, 1.0, D(2025, 12, 31), today=SET_ON),
-        tgt.set_target(reg, COUNTY, Measure.COVERAGE_RATE, 0.5, D(2024, 6, 30), today=SET_ON),
-        tgt.set_target(reg, COUNTY, Measure.STATION_COUNT, 5, D(2025, 6, 30), station_type="综合服务站",
-                       today=SET_ON),
-    ]
-    return reg, rows
-
-
-@pytest.fixture
-def taskman(qtbot: QtBot) -> Iterator[TaskManager]:
-    manager = TaskManager()
-    yield manager
-    manager.shutdown()
+    return reg, set_targets(reg)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ change and remove persist through services.targets; the services' refusals appea
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from coverage_county import COUNTY, FENGDENG, LIANGTIAN
@@ -36,13 +36,6 @@ def county(make_registry: Callable[..., Registry]) -> tuple[Registry, list[tgt.T
                        today=SET_ON),
     ]
     return reg, rows
-
-
-@pytest.fixture
-def taskman(qtbot: QtBot) -> Iterator[TaskManager]:
-    manager = TaskManager()
-    yield manager
-    manager.shutdown()
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
-from coverage_county import COUNTY, FENGDENG, HUANGHE, LIANGTIAN, MANCHENG, TODAY, build
+from coverage_county import COUNTY, FENGDENG, HUANGHE, LIANGTIAN, MANCHENG, SET_ON, TODAY, build, set_targets
 
 from villagepost.core.coverage import CurvePoint
 from villagepost.core.pacing import Measure
@@ -49,21 +49,13 @@ from villagepost.services import targets as tgt
 from villagepost.services.registry import Registry
 
 D = dt.date
-SET_ON = D(2024, 1, 15)
 
 
 @pytest.fixture
 def county(make_registry: Callable[..., Registry]) -> tuple[Registry, list[tgt.TargetRow]]:
     reg = make_registry(COUNTY)
     build(reg)
-    rows = [
-        tgt.set_target(reg, COUNTY, Measure.COVERAGE_RATE, 0.85, D(2024, 12, 31), today=SET_ON),
-        tgt.set_target(reg, COUNTY, Measure.COVERAGE_RATE, 1.0, D(2025, 12, 31), today=SET_ON),
-        tgt.set_target(reg, COUNTY, Measure.COVERAGE_RATE, 0.5, D(2024, 6, 30), today=SET_ON),
-        tgt.set_target(reg, COUNTY, Measure.STATION_COUNT, 5, D(2025, 6, 30), station_type="综合服务站",
-                       today=SET_ON),
-    ]
-    return reg, rows
+    return reg, set_targets(reg)
 
 
 def test_the_curve(county: tuple[Registry, list[tgt.TargetRow]]) -> None:
