@@ -43,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
                         " / SQLite file or postgresql:// URL")
     parser.add_argument("--lang", choices=("zh", "en"), default=os.environ.get(ENV_LANG, "zh"),
                         help="消息语言 / message language (zh, en)")
+    parser.add_argument("--user", metavar="NAME",
+                        help="以该账号登录（密码取自 VILLAGEPOST_PASSWORD 或提示输入）；登记库有账号后必需"
+                        " / log in as this account (password from VILLAGEPOST_PASSWORD or a prompt)")
     parser.add_argument("--json", action="store_true", default=False, help=argparse.SUPPRESS)
     parser.add_argument("-v", "--verbose", action="store_true", help="显示调试日志 / debug logging")
     common = _common()
@@ -50,9 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     gui = sub.add_parser("gui", help="打开窗口 / open the window")
     gui.set_defaults(handler=None)
 
-    from villagepost.commands import db, divisions
+    from villagepost.commands import audit, db, divisions, users
 
-    for module in (divisions, db):
+    for module in (divisions, db, users, audit):
         module.register(sub, common)
     for module in _optional_command_modules():
         module.register(sub, common)
@@ -88,14 +91,15 @@ def _log_internal_error(exc: BaseException) -> str:
         return "(stderr)"
 
 
-def _window_requested(args_list: list[str]) -> tuple[str | None, str] | None:
-    """(db, lang) when the command line asks for the window; None for a command, --help or --version.
+def _window_requested(args_list: list[str]) -> tuple[str | None, str, str | None] | None:
+    """(db, lang, user) when the command line asks for the window; None for a command, --help or --version.
 
     The window's start must stay under a second, so it must not wait for the full parser, which imports
     every command group (and with them openpyxl, reportlab, ...).
     """
     pre = argparse.ArgumentParser(add_help=False)
     pre.add_argument("--db")
+    pre.add_argument("--user")
     pre.add_argument("--lang", choices=("zh", "en"), default=os.environ.get(ENV_LANG, "zh"))
     pre.add_argument("--json", action="store_true")
     pre.add_argument("-v", "--verbose", action="store_true")
@@ -105,7 +109,7 @@ def _window_requested(args_list: list[str]) -> tuple[str | None, str] | None:
         return None
     if rest and rest != ["gui"]:
         return None
-    return known.db, known.lang
+    return known.db, known.lang, known.user
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -114,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if window is not None:
         from villagepost.launcher import launch_gui
 
-        return launch_gui(db=window[0], lang=window[1])
+        return launch_gui(db=window[0], lang=window[1], user=window[2])
     from villagepost.commands.context import Context
 
     parser = build_parser()
@@ -124,8 +128,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command in (None, "gui"):
         from villagepost.launcher import launch_gui
 
-        return launch_gui(db=args.db, lang=args.lang)
-    ctx = Context(db=args.db, lang=args.lang, as_json=bool(getattr(args, "json", False)))
+        return launch_gui(db=args.db, lang=args.lang, user=args.user)
+    source = " ".join(str(p) for p in ("cli:", args.command, getattr(args, "action", None)) if p)
+    ctx = Context(db=args.db, lang=args.lang, as_json=bool(getattr(args, "json", False)), user=args.user,
+                  source=source)
     try:
         return int(args.handler(args, ctx))
     except KnownError as exc:

@@ -13,12 +13,12 @@ from __future__ import annotations
 import os
 import sys
 import time
+from dataclasses import replace
 
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from villagepost import __version__
-from villagepost.core.actor import Actor
 from villagepost.core.errors import KnownError
 from villagepost.gui import crash, fonts
 from villagepost.gui import settings as opts
@@ -93,7 +93,26 @@ def window_choices(settings: opts.Settings, db: str | None, lang: str) -> tuple[
     return db, lang
 
 
-def run(db: str | None = None, lang: str = "zh") -> int:
+def open_with_login(db: str | None, settings: opts.Settings, lang: str, user: str | None = None) -> Registry | None:
+    """Open the registry; when it has accounts, ask for a login first (None: the user cancelled).
+
+    Without accounts the local user acts as today, under the name set in 选项.
+    """
+    from villagepost.services.accounts import AccountError
+
+    try:
+        registry = Registry.open(db, source="window")
+    except AccountError as exc:
+        if exc.key != "account.login_required":
+            raise
+        from villagepost.gui.login_dialog import ask_login
+
+        return ask_login(db, lang, user)
+    registry.actor = replace(registry.actor, name=settings.get(opts.USER_NAME))
+    return registry
+
+
+def run(db: str | None = None, lang: str = "zh", user: str | None = None) -> int:
     """Open the window on the registry `db` (None: $VILLAGEPOST_DB, else the per-user default)."""
     app = _application()
     fonts.install_application_font(app)
@@ -102,9 +121,11 @@ def run(db: str | None = None, lang: str = "zh") -> int:
     db, lang = window_choices(settings, db, lang)
     install_translations(app, lang)
     try:
-        registry = Registry.open(db, actor=Actor(name=settings.get(opts.USER_NAME)))
+        registry = open_with_login(db, settings, lang, user)
     except KnownError as exc:
         show_open_error(exc, lang)
+        return EXIT_REFUSED
+    if registry is None:  # the login dialog was cancelled
         return EXIT_REFUSED
 
     from villagepost.gui.main_window import MainWindow

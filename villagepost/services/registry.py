@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from villagepost.core.actor import Actor, default_actor
+from villagepost.core.actor import DEFAULT_SOURCE, Actor, default_actor
 from villagepost.storage import location as loc
 from villagepost.storage.engine import make_engine
 from villagepost.storage.errors import translated
@@ -38,17 +38,35 @@ class Registry:
     notices: list[tuple[str, dict[str, str]]] = field(default_factory=list)
 
     @classmethod
-    def open(cls, db: str | Path | None = None, *, actor: Actor | None = None) -> Registry:
-        """Open (creating or upgrading as needed) the database `db`, else $VILLAGEPOST_DB, else the default."""
+    def open(cls, db: str | Path | None = None, *, actor: Actor | None = None,
+             login: tuple[str, str] | None = None, source: str = DEFAULT_SOURCE) -> Registry:
+        """Open (creating or upgrading as needed) the database `db`, else $VILLAGEPOST_DB, else the default.
+
+        Who acts: `actor` when the caller names one (code in this process is trusted: tests, scripts);
+        else the account `login` = (name, password) — on PostgreSQL the connection is then that account's
+        own LOGIN role; else, on a registry without accounts, the local user. A registry with accounts
+        refuses to open without a login (services.accounts).
+        """
         where = loc.resolve(db)
+        if login is not None and not where.is_sqlite and actor is None:
+            from villagepost.storage.rls import login_role
+
+            where = loc.DbLocation(where.url.set(username=login_role(where.url.database or "", login[0]),
+                                                 password=login[1]), None)
         engine = make_engine(where)
         try:
             with translated(where.label):
                 report = ensure_schema(engine, where)
+                if actor is None:
+                    from villagepost.services.accounts import actor_on_open
+
+                    with engine.connect() as conn:
+                        actor = actor_on_open(conn, login, source=source)
+                        conn.rollback()
         except BaseException:
             engine.dispose()
             raise
-        reg = cls(where, engine, actor or default_actor(), report)
+        reg = cls(where, engine, actor or default_actor().from_source(source), report)
         if report.backup is not None:
             reg.notices.append(("db.backup_made", {"path": str(report.backup)}))
         if where.path is not None and loc.risky_location(where.path):

@@ -24,6 +24,7 @@ from villagepost.core.errors import KnownError
 from villagepost.core.history import Event, EventKind, Span, timeline
 from villagepost.core.stations import STATUS_ZH, StationStatus, StationType, join_items, name_key, stored_items
 from villagepost.core.values import PartialDate, ValueProblem, parse_date, trim
+from villagepost.services import station_audit
 from villagepost.services.registry import Registry
 from villagepost.services.station_checks import (
     FieldProblem,
@@ -131,6 +132,7 @@ def add_station(reg: Registry, draft: StationDraft, *, today: dt.date | None = N
         if problems:
             raise StationInvalid(problems)
         code = _next_code(conn, village)
+        mark = station_audit.last_event_id(conn)
         status = StationStatus.PLANNED if draft.planned else StationStatus.OPERATING
         conn.execute(insert(Station).values(
             code=code, village_code=village, status=status.value, recorded_on=day, created_by=reg.actor.name,
@@ -144,6 +146,9 @@ def add_station(reg: Registry, draft: StationDraft, *, today: dt.date | None = N
         kind = EventKind.PLANNED if draft.planned else EventKind.OPENED
         history_store.add_event(conn, Event.dated(code, kind, known, day, new_type=stype), actor=reg.actor.name)
         history_store.refresh(conn, [code], today=day)
+        station_audit.created(conn, reg.actor, code, village,
+                              {**_db_values(values), "status": status.value, "served": values.get("served") or None})
+        station_audit.events_since(conn, reg.actor, mark, [code])
         return code
 
 
@@ -181,6 +186,10 @@ def edit_station(reg: Registry, code: str, changes: Mapping[str, object], *, on:
         served_changed = "served" in values and values["served"] != old_served
         if not db and not served_changed:
             return False
+        mark = station_audit.last_event_id(conn)
+        audited = {k: (getattr(row, k), v) for k, v in db.items()}
+        if served_changed:
+            audited["served"] = (old_served, values["served"])
         type_changed = "station_type" in db
         opened_changed = "opened" in db
         if type_changed:
@@ -203,6 +212,8 @@ def edit_station(reg: Registry, code: str, changes: Mapping[str, object], *, on:
             **db, updated_at=clock.utc_stamp(), updated_by=reg.actor.name))
         if type_changed or opened_changed or served_changed:
             history_store.refresh(conn, [row.code], today=day, extra_villages=old_served)
+        station_audit.edited(conn, reg.actor, row.code, row.village_code, audited)
+        station_audit.events_since(conn, reg.actor, mark, [row.code])
         return True
 
 
@@ -279,6 +290,7 @@ def _dated_event(reg: Registry, code: str, kind: EventKind, on: object, *, note:
         event_id = history_store.add_event(conn, Event.dated(row.code, kind, known, day), actor=reg.actor.name,
                                            note=note)
         history_store.refresh(conn, [row.code], today=day)
+        station_audit.events(conn, reg.actor, [event_id])
         return event_id
 
 
@@ -354,6 +366,7 @@ def merge_stations(reg: Registry, successor: str, predecessors: Sequence[str], o
         event = Event.dated(head.code, EventKind.MERGED, known, day, partners=[r.code for r in rows], new_type=stype)
         event_id = history_store.add_event(conn, event, actor=reg.actor.name, note=note)
         history_store.refresh(conn, [head.code, *[r.code for r in rows]], today=day)
+        station_audit.events(conn, reg.actor, [event_id])
         return event_id
 
 
@@ -377,6 +390,7 @@ def undo_event(reg: Registry, event_id: int, *, note: str | None = None, today: 
             seq=original.id + 1 if by is None else by + 1, recorded_on=day)
         new_id = history_store.add_event(conn, event, actor=reg.actor.name, note=note)
         history_store.refresh(conn, involved, today=day)
+        station_audit.events(conn, reg.actor, [new_id])
         return new_id
 
 

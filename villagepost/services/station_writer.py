@@ -27,6 +27,7 @@ from villagepost.core.history import Event, EventKind, Period, union
 from villagepost.core.stations import StationStatus, StationType, name_key
 from villagepost.core.values import PartialDate
 from villagepost.storage import history_store
+from villagepost.storage.audit_store import AuditBatch
 from villagepost.storage.bulk import insert_rows
 from villagepost.storage.models import Station, StationEvent, StationSpan, StationVillage, VillageCover
 from villagepost.storage.queries import prefix_filter
@@ -34,6 +35,8 @@ from villagepost.storage.queries import prefix_filter
 #: station fields a roster can carry, in the order reports list them
 STATION_FIELDS = ("station_type", "coop", "lon", "lat", "opened", "contact", "phone", "operator")
 BATCH = 5_000
+#: the values a created station's audit row keeps
+_AUDITED = ("name", *STATION_FIELDS, "status")
 
 Action = Literal["created", "updated", "unchanged"]
 
@@ -93,6 +96,8 @@ class StationWriter:
         self._new_cover: dict[str, list[Period]] = defaultdict(list)
         #: villages some station serves besides its own: their covers always come from the registry
         self._served = set(conn.execute(select(StationVillage.village_code).distinct()).scalars())
+        #: the audit rows of this import (created stations, changed fields), written with each batch
+        self._audit = AuditBatch(actor)
 
     def _insert_many(self, rows: list[dict[str, Any]]) -> None:
         """Insert new stations with the history their row implies: one ``opened`` event and one span each.
@@ -107,6 +112,9 @@ class StationWriter:
         now = clock.utc_stamp()
         insert_rows(self.conn, Station.__table__,  # type: ignore[arg-type]
                     [{**r, "created_at": now, "updated_at": now} for r in rows])
+        created = self._audit.created
+        for r in rows:
+            created("station", r["code"], r["village_code"], {f: r[f] for f in _AUDITED if r.get(f) is not None})
         event_rows: list[dict[str, Any]] = []
         span_rows: list[dict[str, Any]] = []
         opened_kind = EventKind.OPENED.value
@@ -207,6 +215,9 @@ class StationWriter:
             changes["name_key"] = key
         if not changes:
             return WriteOutcome("unchanged", match.code, warnings)
+        self._audit.changed("station", match.code, village,
+                            {k: (match.name if k == "name" else match.values.get(k), v)
+                             for k, v in changes.items() if k != "name_key"})
         match.values.update({k: v for k, v in changes.items() if k in STATION_FIELDS})
         if renamed:
             match.name, match.key = data.name, key
@@ -216,6 +227,10 @@ class StationWriter:
         return WriteOutcome("updated", match.code, warnings)
 
     def flush(self) -> None:
+        self._flush_rows()
+        self._audit.write(self.conn)
+
+    def _flush_rows(self) -> None:
         if self._inserts:
             self._insert_many(self._inserts)
             self._inserts = []
