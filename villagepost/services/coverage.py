@@ -32,6 +32,7 @@ from villagepost.services import coverage_messages as _messages  # noqa: F401  (
 from villagepost.services import divisions as div_svc
 from villagepost.services.registry import Registry
 from villagepost.storage import coverage_queries as q
+from villagepost.storage.audit_store import AuditBatch
 from villagepost.storage.models import SETTING_INCLUDE_VILLAGE_LIKE, Setting
 
 #: the level of the whole country (a scope of '')
@@ -97,10 +98,15 @@ def include_village_like(reg: Registry) -> bool:
 def set_include_village_like(reg: Registry, on: bool) -> None:
     """Switch the denominator option. It changes every figure of the registry, so only an actor whose
     scope is the whole registry may do it."""
-    if not reg.actor.may_touch(""):
-        raise KnownError("coverage.setting_not_allowed", actor=reg.actor.name, scopes="、".join(reg.actor.scopes))
+    if not reg.actor.may_touch("") or not reg.actor.may_change_registry():
+        raise KnownError("coverage.setting_not_allowed", actor=reg.actor.name, scopes=reg.actor.scope_text())
     with reg.write() as s:
+        old = s.get(Setting, SETTING_INCLUDE_VILLAGE_LIKE)
+        audit = AuditBatch(reg.actor)
+        audit.changed("setting", SETTING_INCLUDE_VILLAGE_LIKE, "",
+                      {"value": (None if old is None else old.value, "1" if on else "0")})
         s.merge(Setting(key=SETTING_INCLUDE_VILLAGE_LIKE, value="1" if on else "0"))
+        audit.write(s)
 
 
 # --- coverage on a date ---------------------------------------------------------------------------

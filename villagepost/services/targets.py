@@ -25,6 +25,7 @@ from villagepost.core.pacing import Measure, Target
 from villagepost.core.stations import StationType
 from villagepost.services.coverage import NATION_LEVEL, scope_unit
 from villagepost.services.registry import Registry
+from villagepost.storage.audit_store import AuditBatch
 from villagepost.storage.models import Division
 from villagepost.storage.models import Target as TargetModel
 from villagepost.storage.queries import prefix_filter
@@ -106,8 +107,10 @@ def set_target(reg: Registry, scope: str, measure: Measure, value: float, deadli
     type_value = None if stype is None else stype.value
     # None keeps the stored note; an empty text clears it
     cleaned = None if note is None else (note.strip() or None)
+    audit = AuditBatch(reg.actor)
     with reg.write() as s:
         existing = s.execute(select(TargetModel).where(
+            TargetModel.removed_at.is_(None),
             TargetModel.scope == unit.code, TargetModel.measure == measure.value, TargetModel.deadline == deadline,
             TargetModel.station_type.is_(None) if type_value is None else TargetModel.station_type == type_value,
         )).scalar()
@@ -116,12 +119,22 @@ def set_target(reg: Registry, scope: str, measure: Measure, value: float, deadli
                                    station_type=type_value, created_on=today or clock.today(),
                                    created_by=reg.actor.name, note=cleaned)
             s.add(existing)
+            s.flush()
+            audit.created("target", str(existing.id), unit.code, _audited(existing))
         else:
+            before = _audited(existing)
             existing.value = float(value)
             if note is not None:
                 existing.note = cleaned
-        s.flush()
+            s.flush()
+            audit.diff("target", str(existing.id), unit.code, before, _audited(existing))
+        audit.write(s)
         return _row(existing, unit.name)
+
+
+def _audited(t: TargetModel) -> dict[str, Any]:
+    return {"scope": t.scope, "measure": t.measure, "value": t.value, "deadline": t.deadline,
+            "station_type": t.station_type, "note": t.note}
 
 
 def _names(s: Any, codes: set[str]) -> dict[str, str]:
@@ -134,7 +147,7 @@ def list_targets(reg: Registry, scope: str | None = None) -> list[TargetRow]:
     """The targets of `scope` and of every unit below it (None or '' = all), by scope then deadline."""
     code = "" if not scope else scope_unit(reg, scope).code
     with reg.read() as s:
-        stmt = select(TargetModel)
+        stmt = select(TargetModel).where(TargetModel.removed_at.is_(None))
         if code:
             stmt = stmt.where(prefix_filter(TargetModel.scope, code))
         rows = list(s.scalars(stmt.order_by(TargetModel.scope, TargetModel.deadline, TargetModel.measure,
@@ -144,15 +157,20 @@ def list_targets(reg: Registry, scope: str | None = None) -> list[TargetRow]:
 
 
 def remove_target(reg: Registry, target_id: int) -> None:
-    """Delete a target (a target is a plan, not history: a withdrawn plan leaves nothing to keep)."""
+    """Withdraw a target: it is marked removed (who, when) and leaves lists and pacing; the row and its
+    audit stay, so a figure reported against it can still be explained."""
     with reg.write() as s:
         target = s.get(TargetModel, target_id)
-        if target is None:
+        if target is None or target.removed_at is not None:
             raise KnownError("target.not_found", id=target_id)
         if not reg.actor.may_touch(target.scope):
             raise KnownError("target.out_of_scope", scope=target.scope, actor=reg.actor.name,
                              scopes="、".join(reg.actor.scopes))
-        s.delete(target)
+        target.removed_at = clock.utc_stamp()
+        target.removed_by = reg.actor.name
+        audit = AuditBatch(reg.actor)
+        audit.removed("target", str(target.id), target.scope, _audited(target))
+        audit.write(s)
 
 
 def targets_for(reg: Registry, scope: str) -> tuple[list[TargetRow], str]:
@@ -165,7 +183,7 @@ def targets_for(reg: Registry, scope: str) -> tuple[list[TargetRow], str]:
         return [], ""
     chain = [unit.code, *reversed(ancestors_of(unit.code))]
     with reg.read() as s:
-        rows = list(s.scalars(select(TargetModel).where(TargetModel.scope.in_(chain))
+        rows = list(s.scalars(select(TargetModel).where(TargetModel.scope.in_(chain), TargetModel.removed_at.is_(None))
                               .order_by(TargetModel.deadline, TargetModel.measure, TargetModel.station_type,
                                         TargetModel.id)))
         names = _names(s, {t.scope for t in rows})
