@@ -126,6 +126,18 @@ def login(conn: Connection, name: str, password: str, *, source: str) -> Actor:
     return Actor(name=row.name, scopes=_scopes(conn, row.id), role=Role(row.role), source=source, account=True)
 
 
+def refused_login(exc: KnownError, name: str) -> KnownError:
+    """The server refused the account's own role: say which of our reasons it is (else the server's words)."""
+    reason = str(exc.params.get("reason", "")).lower()
+    if "does not exist" in reason:
+        return AccountError("account.unknown", name=name)
+    if "password authentication failed" in reason:
+        return AccountError("account.wrong_password", name=name)
+    if "not permitted to log in" in reason:
+        return AccountError("account.disabled", name=name)
+    return exc
+
+
 def actor_on_open(conn: Connection, credentials: tuple[str, str] | None, *, source: str) -> Actor | None:
     """Who acts on a registry just opened: the account logged in, or None (no accounts: the local user)."""
     if credentials is None:

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from villagepost.core.actor import DEFAULT_SOURCE, Actor, default_actor
+from villagepost.core.errors import DatabaseError
 from villagepost.storage import location as loc
 from villagepost.storage.engine import make_engine
 from villagepost.storage.errors import translated
@@ -63,6 +64,13 @@ class Registry:
                     with engine.connect() as conn:
                         actor = actor_on_open(conn, login, source=source)
                         conn.rollback()
+        except DatabaseError as exc:
+            engine.dispose()
+            if login is not None and not where.is_sqlite:
+                from villagepost.services.accounts import refused_login
+
+                raise refused_login(exc, login[0]) from exc
+            raise
         except BaseException:
             engine.dispose()
             raise

@@ -38,22 +38,24 @@ RELATED_TABLES: dict[str, str] = {
 READ_ONLY_TABLES = ("division", "alembic_version", "setting", "account_scope")
 ACCOUNT_COLUMNS = ("id", "name", "role", "disabled", "pg_role", "created_at", "updated_at", "created_by")
 
+# The parameter is `unit`, never `code`: in a SQL function a column of the same name (account_scope.code)
+# would win over the parameter and every row would pass.
 _FUNCTIONS = """
-CREATE OR REPLACE FUNCTION vp_may_write(code text) RETURNS boolean LANGUAGE sql STABLE AS $f$
+CREATE OR REPLACE FUNCTION vp_may_write(unit text) RETURNS boolean LANGUAGE sql STABLE AS $f$
   SELECT EXISTS (SELECT 1 FROM account a JOIN account_scope s ON s.account_id = a.id
                  WHERE a.pg_role = session_user AND NOT a.disabled AND a.role <> 'supervisor'
-                   AND left(code, length(s.code)) = s.code)
+                   AND left(unit, length(s.code)) = s.code)
 $f$;
-CREATE OR REPLACE FUNCTION vp_may_read(code text) RETURNS boolean LANGUAGE sql STABLE AS $f$
+CREATE OR REPLACE FUNCTION vp_may_read(unit text) RETURNS boolean LANGUAGE sql STABLE AS $f$
   SELECT EXISTS (SELECT 1 FROM account a JOIN account_scope s ON s.account_id = a.id
                  WHERE a.pg_role = session_user AND NOT a.disabled
-                   AND left(code, length(CASE WHEN a.role = 'township' THEN left(s.code, 6) ELSE s.code END))
+                   AND left(unit, length(CASE WHEN a.role = 'township' THEN left(s.code, 6) ELSE s.code END))
                        = CASE WHEN a.role = 'township' THEN left(s.code, 6) ELSE s.code END)
 $f$;
-CREATE OR REPLACE FUNCTION vp_may_read_related(code text) RETURNS boolean LANGUAGE sql STABLE AS $f$
-  SELECT vp_may_read(code) OR EXISTS (
+CREATE OR REPLACE FUNCTION vp_may_read_related(unit text) RETURNS boolean LANGUAGE sql STABLE AS $f$
+  SELECT vp_may_read(unit) OR EXISTS (
     SELECT 1 FROM account a JOIN account_scope s ON s.account_id = a.id
-    WHERE a.pg_role = session_user AND NOT a.disabled AND left(s.code, length(code)) = code)
+    WHERE a.pg_role = session_user AND NOT a.disabled AND left(s.code, length(unit)) = unit)
 $f$;
 CREATE OR REPLACE FUNCTION vp_own_password() RETURNS text LANGUAGE sql STABLE SECURITY DEFINER
   SET search_path = public AS $f$
