@@ -33,6 +33,7 @@ class LoginDialog(QDialog):
         self.lang = lang
         self.registry: Registry | None = None
         self.setWindowTitle(translate("login", "村邮通 — 登录"))
+        self.setMinimumWidth(360)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(translate("login", "此登记库已启用账号，请登录。")))
         form = QFormLayout()

@@ -319,6 +319,11 @@ class StationEditor(QDialog):
         self.pages.addTab(basic, self.tr("基本信息"))
         self.pages.addTab(lists, self.tr("服务、品牌与服务村"))
         self.history_index = self.pages.addTab(history_tab, self.tr("历史记录"))
+        from villagepost.gui.audit_view import AuditPanel
+
+        # 修改记录: who changed which field from what to what (the audit), beside the dated history
+        self.audit_panel = AuditPanel(self, self.taskman, self.registry, lang=self.lang)
+        self.audit_index = self.pages.addTab(self.audit_panel, self.tr("修改记录"))
 
         self.save_button = QPushButton(self.tr("保存"), self)
         self.save_button.setObjectName("saveButton")
@@ -399,6 +404,7 @@ class StationEditor(QDialog):
         self.title.setText(self.tr("新增站点"))
         self.subtitle.setText(self.tr("所在村：{village}").format(village=self.village_code))
         self.pages.setTabVisible(self.history_index, False)
+        self.pages.setTabVisible(self.audit_index, False)
         for button in (self.merge_button, self.suspend_button, self.close_station_button, self.reopen_button):
             button.hide()
         self._shown = self._values()
@@ -431,6 +437,10 @@ class StationEditor(QDialog):
         self._shown = self._values()
         self._type_changed()
         self._show_history(details.history)
+        self.pages.setTabVisible(self.audit_index, True)
+        from villagepost.services.audit import AuditFilter
+
+        self.audit_panel.load(AuditFilter(record=details.code))
         closed = details.status == StationStatus.CLOSED.value
         operating = details.status == StationStatus.OPERATING.value
         self.suspend_button.setEnabled(operating)

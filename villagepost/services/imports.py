@@ -117,6 +117,16 @@ def _issue_from_cell(problem: Any, columns: ColumnMap) -> RowIssue:
                     column_index=ref.index if ref else None, rendered=(problem.message_zh, problem.message_en))
 
 
+def _common_unit(codes: list[str]) -> str:
+    """The smallest division holding every accepted row (the import's audit row is filed under it)."""
+    if not codes:
+        return ""
+    low, high = min(codes), max(codes)
+    same = next((i for i, (a, b) in enumerate(zip(low, high, strict=False)) if a != b), min(len(low), len(high)))
+    prefix = low[:same]
+    return next((prefix[:n] for n in (12, 9, 6, 4, 2) if len(prefix) >= n), "")
+
+
 def import_source(path: Path, via: str) -> str:
     """Where an import's changes come from, as the audit keeps it: the file's name and SHA-256."""
     digest = hashlib.sha256()
@@ -201,7 +211,7 @@ def _process(book: RosterWorkbook, reg: Registry, conn: Connection, index: Divis
     writer.finish()
     if commit:
         audit = AuditBatch(actor)
-        audit.fact("import", report.file, actor.scopes[0] if len(actor.scopes) == 1 else "", "rows",
+        audit.fact("import", report.file, _common_unit(report.accepted), "rows",
                    json.dumps(report.counts(), ensure_ascii=False, sort_keys=True))
         audit.write(conn)
     if cancelled is not None and cancelled():
