@@ -8,7 +8,9 @@ Generates the roster with read_roster.generate (every 村委会 of the scope, a 
 and a registry with the scope's division codes loaded. Then, each in a fresh process, timed with its
 peak RSS from wait4():
 - ours: `villagepost --db COPY import ROSTER --json` — safety scan, layout, parse, registry checks,
-  station writes, one transaction, commit;
+  station writes, audit rows, one transaction, commit;
+- ours-no-audit: the same command with the audit rows not written (AuditBatch.write made a no-op in the
+  child): the import as it was before the audit trail, for the 1.15x budget the audit must stay within;
 - pandas: `pandas.read_excel(dtype=str)` + `DataFrame.to_sql` into SQLite (reads and stores, checks nothing);
 - openpyxl: bare read-only iteration of the values;
 - calamine: bare python-calamine iteration.
@@ -27,6 +29,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from read_roster import generate
+
+NO_AUDIT = ("import sys\n"
+            "from villagepost.storage import audit_store\n"
+            "audit_store.AuditBatch.write = lambda self, target: None\n"
+            "from villagepost.cli import main\n"
+            "raise SystemExit(main(sys.argv[1:]))")
 
 PEER_CODE = {
     "pandas": (
@@ -63,7 +71,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scope", default="", help="province/city/county prefix (default: the nation)")
     parser.add_argument("--cache", type=Path, default=Path("/tmp/villagepost-bench"))
-    parser.add_argument("--skip", nargs="*", default=[], choices=["ours", "pandas", "openpyxl", "calamine"])
+    parser.add_argument("--skip", nargs="*", default=[],
+                        choices=["ours", "ours-no-audit", "pandas", "openpyxl", "calamine"])
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="runs of ours and ours-no-audit, alternating; the median is shown")
     args = parser.parse_args()
     cache: Path = args.cache
     cache.mkdir(parents=True, exist_ok=True)
@@ -81,21 +92,22 @@ def main() -> None:
         code = "import sqlite3,sys; sqlite3.connect(sys.argv[1]).execute('PRAGMA wal_checkpoint(TRUNCATE)')"
         subprocess.run([sys.executable, "-c", code, str(template)], check=True)
 
-    print(f"{'peer':<10} {'rows':>9} {'seconds':>8} {'rows/s':>9} {'peak MB':>8}  what it does")
-    for peer in ("ours", "pandas", "openpyxl", "calamine"):
+    print(f"{'peer':<13} {'rows':>9} {'seconds':>8} {'rows/s':>9} {'peak MB':>8}  what it does")
+    ours = [p for p in ("ours", "ours-no-audit") if p not in args.skip]
+    timed: dict[str, list[tuple[float, float, str]]] = {p: [] for p in ours}
+    for _ in range(args.repeat):
+        for peer in ours:  # alternating, so a noisy minute hurts both alike
+            timed[peer].append(_ours(peer, cache, template, roster))
+    for peer in ("ours", "ours-no-audit", "pandas", "openpyxl", "calamine"):
         if peer in args.skip:
             continue
-        if peer == "ours":
-            db = cache / "work.sqlite"
-            for suffix in ("", "-wal", "-shm"):
-                Path(str(db) + suffix).unlink(missing_ok=True)
-            shutil.copyfile(template, db)
-            seconds, peak, out = run([sys.executable, "-m", "villagepost", "--db", str(db), "import", str(roster),
-                                      "--json"])
+        if peer in timed:
+            runs = sorted(timed[peer])
+            seconds, peak, out = runs[len(runs) // 2]
             doc = json.loads(out)
             rows = doc["rows_read"]
             what = (f"status {doc['status']}, {doc['villages_imported']:,} villages, "
-                    f"{doc['stations_created']:,} stations")
+                    f"{doc['stations_created']:,} stations; runs " + " ".join(f"{r[0]:.1f}" for r in timed[peer]))
         else:
             target = cache / "pandas.sqlite"
             target.unlink(missing_ok=True)
@@ -103,7 +115,20 @@ def main() -> None:
             rows = int(out.strip() or 0)
             what = {"pandas": "read_excel + to_sql, no checks", "openpyxl": "read-only iteration",
                     "calamine": "bare iteration"}[peer]
-        print(f"{peer:<10} {rows:>9,} {seconds:>8.2f} {rows / seconds:>9,.0f} {peak:>8.0f}  {what}")
+        print(f"{peer:<13} {rows:>9,} {seconds:>8.2f} {rows / seconds:>9,.0f} {peak:>8.0f}  {what}")
+    if len(timed) == 2:
+        with_audit = sorted(r[0] for r in timed["ours"])[len(timed["ours"]) // 2]
+        without = sorted(r[0] for r in timed["ours-no-audit"])[len(timed["ours-no-audit"]) // 2]
+        print(f"audit cost: {with_audit / without:.3f}x (median of {args.repeat}; budget 1.15x)")
+
+
+def _ours(peer: str, cache: Path, template: Path, roster: Path) -> tuple[float, float, str]:
+    db = cache / "work.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    shutil.copyfile(template, db)
+    head = [sys.executable, "-m", "villagepost"] if peer == "ours" else [sys.executable, "-c", NO_AUDIT]
+    return run([*head, "--db", str(db), "import", str(roster), "--json"])
 
 
 if __name__ == "__main__":
