@@ -91,3 +91,22 @@ def test_account_connection_is_its_own_role(registry: Registry) -> None:
         assert town.location.url.username == login_role(registry.location.url.database or "", "tong")
         with town.engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT session_user").scalar() == town.location.url.username
+
+
+def test_an_account_does_not_upgrade_the_schema_the_owner_does(registry: Registry) -> None:
+    from sqlalchemy import text
+
+    from villagepost.core.errors import KnownError
+
+    _stations(registry)
+    with registry.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0003'"))
+    url = registry.location.url.render_as_string(hide_password=False)
+    try:
+        with pytest.raises(KnownError) as err:
+            Registry.open(url, login=("tong", "secret3"))
+        assert err.value.key == "account.upgrade_needed"
+        assert "db upgrade" in err.value.message("zh")
+    finally:
+        with registry.engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = '0004'"))

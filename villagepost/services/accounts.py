@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from villagepost.core import clock
 from villagepost.core.actor import ROLE_ZH, SCOPE_LENGTHS, Actor, Role
@@ -58,6 +58,12 @@ register({
     "account.password_empty": ("没有给出密码", "no password given"),
     "account.last_admin": ("“{name}”是最后一个可用的管理员账号，不能停用或降级",
                            "'{name}' is the last enabled administrator; it cannot be disabled or demoted"),
+    "account.upgrade_needed": (
+        "数据库“{db}”的结构版本是 {found}，本程序需要 {head}：请管理员用数据库所有者的地址运行 "
+        "villagepost --db 所有者地址 db upgrade",
+        "the database '{db}' has schema {found}; this program needs {head}: an administrator runs "
+        "villagepost --db OWNER_URL db upgrade",
+    ),
     "account.not_self": ("用户“{actor}”只能修改自己的密码", "user '{actor}' may change only their own password"),
 })
 
@@ -124,6 +130,17 @@ def login(conn: Connection, name: str, password: str, *, source: str) -> Actor:
     if row.disabled:
         raise AccountError("account.disabled", name=name)
     return Actor(name=row.name, scopes=_scopes(conn, row.id), role=Role(row.role), source=source, account=True)
+
+
+def require_current_schema(engine: Engine, label: str) -> None:
+    """An account's role may not change the schema: refuse (before trying) when it needs an upgrade."""
+    from villagepost.storage.schema import SCHEMA_HEAD, current_revision
+
+    with engine.connect() as conn:
+        found = current_revision(conn)
+        conn.rollback()
+    if found != SCHEMA_HEAD:
+        raise AccountError("account.upgrade_needed", db=label, found=found or "-", head=SCHEMA_HEAD)
 
 
 def refused_login(exc: KnownError, name: str) -> KnownError:

@@ -8,9 +8,10 @@ stored in UTC and shown in local time.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, or_, select
 
@@ -18,6 +19,7 @@ from villagepost.core import clock
 from villagepost.core.errors import KnownError
 from villagepost.core.messages import register
 from villagepost.services.registry import Registry
+from villagepost.storage.errors import translated
 from villagepost.storage.models import AuditEntry
 from villagepost.storage.queries import prefix_filter
 
@@ -36,8 +38,9 @@ HEADERS_ZH = ("时间", "用户", "来源", "表", "记录", "字段", "原值",
 VIEW_LIMIT = 20_000
 
 
-@dataclass(frozen=True, slots=True)
-class AuditRow:
+class AuditRow(NamedTuple):
+    """One audit row as people read it (`at` in local time). A tuple: a county's 10,000 rows are made fast."""
+
     at: str
     user: str
     source: str
@@ -110,16 +113,27 @@ def entries(reg: Registry, flt: AuditFilter = AuditFilter(), *, limit: int | Non
         stmt = stmt.order_by(AuditEntry.at, AuditEntry.id)
     else:
         stmt = stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
-    with reg.read() as s:
-        rows = s.execute(stmt).all()
-    stamps: dict[dt.datetime, str] = {}
-    out: list[AuditRow] = []
-    for r in rows:
-        at = stamps.get(r.at)
-        if at is None:
-            at = stamps[r.at] = clock.local_text(r.at).replace(" ", "T")
-        out.append(AuditRow(at, r.user_name, r.source, r.table_name, r.record, r.field, r.old, r.new, r.scope))
-    return out
+    with translated(reg.label), reg.engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+        conn.rollback()
+    if not rows:
+        return []
+    shown = _local_times([r[0] for r in rows])
+    make = AuditRow._make
+    return [make((shown(r[0]), *r[1:])) for r in rows]
+
+
+def _local_times(stamps: list[dt.datetime]) -> Callable[[dt.datetime], str]:
+    """stored naive UTC -> local ISO text; one zone lookup when the offset is the same over the whole span."""
+    low, high = min(stamps), max(stamps)
+
+    def offset(stamp: dt.datetime) -> dt.timedelta | None:
+        return stamp.replace(tzinfo=dt.UTC).astimezone().utcoffset()
+
+    same = offset(low)
+    if same is None or offset(high) != same:
+        return lambda stamp: clock.local_text(stamp).replace(" ", "T")
+    return lambda stamp: (stamp + same).isoformat(timespec="seconds")
 
 
 def village_entries(reg: Registry, village: str, *, limit: int | None = VIEW_LIMIT) -> list[AuditRow]:

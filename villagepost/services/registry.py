@@ -57,6 +57,10 @@ class Registry:
         engine = make_engine(where)
         try:
             with translated(where.label):
+                if login is not None and not where.is_sqlite and actor is None:
+                    from villagepost.services.accounts import require_current_schema
+
+                    require_current_schema(engine, where.label)
                 report = ensure_schema(engine, where)
                 if actor is None:
                     from villagepost.services.accounts import actor_on_open
