@@ -44,16 +44,15 @@ def _value(text: str | None) -> str:
 
 
 def audit_columns() -> list[Column[AuditRow]]:
-    tr = lambda text: translate("audit", text)  # noqa: E731 (a short alias for the headers)
     return [
-        Column(tr("时间"), lambda r: r.at.replace("T", " ")),
-        Column(tr("用户"), lambda r: r.user),
-        Column(tr("来源"), lambda r: r.source),
-        Column(tr("表"), lambda r: r.table),
-        Column(tr("记录"), lambda r: r.record),
-        Column(tr("字段"), lambda r: r.field),
-        Column(tr("原值"), lambda r: _value(r.old)),
-        Column(tr("新值"), lambda r: _value(r.new), stretch=True),
+        Column(translate("audit", "时间"), lambda r: r.at.replace("T", " ")),
+        Column(translate("audit", "用户"), lambda r: r.user),
+        Column(translate("audit", "来源"), lambda r: r.source),
+        Column(translate("audit", "表"), lambda r: r.table),
+        Column(translate("audit", "记录"), lambda r: r.record),
+        Column(translate("audit", "字段"), lambda r: r.field),
+        Column(translate("audit", "原值"), lambda r: _value(r.old)),
+        Column(translate("audit", "新值"), lambda r: _value(r.new), stretch=True),
     ]
 
 
