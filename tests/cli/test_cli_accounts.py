@@ -107,3 +107,27 @@ def test_township_import_of_the_county_roster_and_the_audit_json(accounts_db: st
     assert rows[0] == ("时间", "用户", "来源", "表", "记录", "字段", "原值", "新值")
     # header, three accounts inside 640221 (not the registry-wide administrator), the import, the phone edit
     assert len(rows) == 1 + 3 + 10 + 1
+
+
+def test_passwd_role_and_the_last_administrator(accounts_db: str, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VILLAGEPOST_PASSWORD", "secret3")
+    monkeypatch.setenv("VILLAGEPOST_NEW_PASSWORD", "newsecret")
+    code, _, err = run("--db", accounts_db, "--user", "tong", "user", "passwd", "sup")
+    assert (code, err) == (2, "用户“tong”不是管理员，不能管理账号\n")
+    assert run("--db", accounts_db, "--user", "tong", "user", "passwd", "tong")[0] == 0
+    monkeypatch.setenv("VILLAGEPOST_PASSWORD", "newsecret")
+    assert run("--db", accounts_db, "--user", "tong", "user", "list")[0] == 0
+    monkeypatch.setenv("VILLAGEPOST_PASSWORD", "secret2")  # pingluo, administrator of the county
+    code, out, _ = run("--db", accounts_db, "--user", "pingluo", "user", "role", "tong", "--role", "township",
+                       "--scope", "640221100", "640221101")
+    assert (code, out) == (0, "账号 tong：乡镇人员，范围：640221100、640221101\n")
+    code, _, err = run("--db", accounts_db, "--user", "pingluo", "user", "disable", "boss")
+    assert code == 2 and "pingluo" in err  # boss's scope (the whole registry) is not inside 640221
+    monkeypatch.setenv("VILLAGEPOST_PASSWORD", "secret1")
+    code, _, err = run("--db", accounts_db, "--user", "boss", "user", "role", "boss", "--role", "county",
+                       "--scope", "640221")
+    # pingluo is an administrator too, but of a county: boss is the last one of the whole registry
+    assert (code, err) == (2, "“boss”是最后一个管理全部登记库的管理员账号，不能停用或缩小范围\n")
+    code, out, _ = run("--db", accounts_db, "--user", "boss", "audit", "--record", "tong", "--json")
+    fields = [(e["field"], e["old"], e["new"]) for e in json.loads(out)["entries"]]
+    assert fields[1:] == [("password", "(hidden)", "(changed)"), ("scopes", "640221100", "640221100、640221101")]

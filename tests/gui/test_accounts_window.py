@@ -96,3 +96,26 @@ def test_audit_view_of_a_village_and_filters(qtbot: QtBot, make_window: Callable
     view.since.setText("not a date")
     assert view.apply() is None
     assert shown == ["“not a date”不是日期（应为 2026-11-01 或 2026-11-01T08:00）"]
+
+
+def test_the_window_start_asks_for_a_login_only_when_accounts_exist(
+        pingluo: Registry, sqlite_registry: Callable[..., Registry], monkeypatch: pytest.MonkeyPatch) -> None:
+    from villagepost.gui import app, login_dialog
+    from villagepost.gui.settings import Settings
+
+    asked: list[tuple[str | None, str | None]] = []
+
+    def fake_login(db: str | None, lang: str, user: str | None = None) -> Registry | None:
+        asked.append((db, user))
+        return None  # the user cancelled
+
+    monkeypatch.setattr(login_dialog, "ask_login", fake_login)
+    db = str(pingluo.location.path)
+    assert app.open_with_login(db, Settings(), "zh", "tong") is None
+    assert asked == [(db, "tong")]
+    plain = sqlite_registry("640221", name="plain.sqlite")
+    plain.close()
+    opened = app.open_with_login(str(plain.location.path), Settings(), "zh")
+    assert opened is not None and not opened.actor.account and opened.actor.source == "window"
+    opened.close()
+    assert len(asked) == 1

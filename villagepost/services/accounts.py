@@ -56,8 +56,9 @@ register({
                               "user '{actor}' may only give scopes inside their own ({scopes}); '{code}' is not"),
     "account.password_short": ("密码太短：至少 {min} 个字符", "the password is too short: at least {min} characters"),
     "account.password_empty": ("没有给出密码", "no password given"),
-    "account.last_admin": ("“{name}”是最后一个可用的管理员账号，不能停用或降级",
-                           "'{name}' is the last enabled administrator; it cannot be disabled or demoted"),
+    "account.last_admin": ("“{name}”是最后一个管理全部登记库的管理员账号，不能停用或缩小范围",
+                           "'{name}' is the last enabled administrator of the whole registry; it cannot be "
+                           "disabled, demoted or narrowed"),
     "account.upgrade_needed": (
         "数据库“{db}”的结构版本是 {found}，本程序需要 {head}：请管理员用数据库所有者的地址运行 "
         "villagepost --db 所有者地址 db upgrade",
@@ -270,8 +271,9 @@ def list_accounts(reg: Registry) -> list[AccountRow]:
 
 
 def _enabled_admins(conn: Connection) -> set[str]:
-    return set(conn.execute(select(Account.name).where(Account.role == Role.ADMIN.value,
-                                                       Account.disabled.is_(False))).scalars())
+    """The enabled administrators of the whole registry: the registry must keep one (settings, all accounts)."""
+    return set(conn.execute(select(Account.name).join(AccountScope, AccountScope.account_id == Account.id).where(
+        Account.role == Role.ADMIN.value, Account.disabled.is_(False), AccountScope.code == "")).scalars())
 
 
 def set_password(reg: Registry, name: str, password: str | None) -> None:
@@ -329,7 +331,7 @@ def set_role(reg: Registry, name: str, role: Role | str, scopes: Sequence[str] |
         _require_in_scope(actor, old_scopes, name)
         codes = _check_scopes(conn, actor, role, old_scopes if scopes is None else scopes, first=False)
         old_role = Role(row.role)
-        if old_role is Role.ADMIN and role is not Role.ADMIN and _enabled_admins(conn) == {name}:
+        if _enabled_admins(conn) == {name} and (role is not Role.ADMIN or codes):
             raise AccountError("account.last_admin", name=name)
         conn.execute(update(Account).where(Account.id == row.id).values(role=role.value,
                                                                         updated_at=clock.utc_stamp()))

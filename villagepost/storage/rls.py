@@ -110,9 +110,19 @@ def install(conn: Connection) -> None:
     for table, column in {**SCOPED_TABLES, **RELATED_TABLES}.items():
         read = "vp_may_read_related" if table in RELATED_TABLES else "vp_may_read"
         _policies(conn, table, users, read=f"{read}({column})", write=f"vp_may_write({column})")
+    conn.exec_driver_sql(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {users}")
     item_write = ("EXISTS (SELECT 1 FROM inspection i WHERE i.id = inspection_id "
                   "AND vp_may_write(i.station_code))")
     _policies(conn, "inspection_item", users, read="true", write=item_write)
+
+
+def protect_table(conn: Connection, table: str, column: str) -> None:
+    """For a later migration's new registry table: the grants and policies of its scope column `column`
+    (a division or station code). Without this an account's role cannot use the table at all."""
+    database = conn.execute(text("SELECT current_database()")).scalar_one()
+    users = _ident(group_names(database)[0])
+    _policies(conn, table, users, read=f"vp_may_read({column})", write=f"vp_may_write({column})")
+    conn.exec_driver_sql(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {users}")
 
 
 def _policies(conn: Connection, table: str, users: str, *, read: str, write: str) -> None:
