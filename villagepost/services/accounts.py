@@ -285,8 +285,12 @@ def set_password(reg: Registry, name: str, password: str | None) -> None:
         if actor.account and actor.name != name:
             _require_admin(actor)
             _require_in_scope(actor, _scopes(conn, row.id), name)
-        conn.execute(update(Account).where(Account.id == row.id).values(
-            password=hash_password(password), updated_at=clock.utc_stamp()))
+        hashed, now = hash_password(password), clock.utc_stamp()
+        if conn.dialect.name == "postgresql" and row.pg_role is not None and row.pg_role == conn.exec_driver_sql(
+                "SELECT session_user").scalar():
+            rls.set_own_password_hash(conn, hashed, now)
+        else:
+            conn.execute(update(Account).where(Account.id == row.id).values(password=hashed, updated_at=now))
         if row.pg_role is not None and conn.dialect.name == "postgresql":
             rls.set_password(conn, row.pg_role, password)
         audit = AuditBatch(actor)

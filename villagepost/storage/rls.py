@@ -61,6 +61,10 @@ CREATE OR REPLACE FUNCTION vp_own_password() RETURNS text LANGUAGE sql STABLE SE
   SET search_path = public AS $f$
   SELECT password FROM account WHERE pg_role = session_user
 $f$;
+CREATE OR REPLACE FUNCTION vp_set_own_password(hash text, at timestamp) RETURNS void LANGUAGE sql
+  SECURITY DEFINER SET search_path = public AS $f$
+  UPDATE account SET password = hash, updated_at = at WHERE pg_role = session_user
+$f$;
 """
 
 
@@ -97,6 +101,8 @@ def install(conn: Connection) -> None:
     conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA public TO {users}")
     conn.exec_driver_sql(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {users}")
     conn.exec_driver_sql(f"GRANT EXECUTE ON FUNCTION vp_own_password() TO {users}")
+    conn.exec_driver_sql("REVOKE EXECUTE ON FUNCTION vp_set_own_password(text, timestamp) FROM PUBLIC")
+    conn.exec_driver_sql(f"GRANT EXECUTE ON FUNCTION vp_set_own_password(text, timestamp) TO {users}")
     for table in READ_ONLY_TABLES:
         conn.exec_driver_sql(f"GRANT SELECT ON {table} TO {users}")
     conn.exec_driver_sql(f"GRANT SELECT ({', '.join(ACCOUNT_COLUMNS)}) ON account TO {users}")
@@ -141,7 +147,8 @@ def uninstall(conn: Connection) -> None:
         conn.exec_driver_sql(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
         for row in conn.execute(text("SELECT policyname FROM pg_policies WHERE tablename = :t"), {"t": table}):
             conn.exec_driver_sql(f"DROP POLICY {_ident(row.policyname)} ON {table}")
-    for fn in ("vp_may_read_related(text)", "vp_may_read(text)", "vp_may_write(text)", "vp_own_password()"):
+    for fn in ("vp_may_read_related(text)", "vp_may_read(text)", "vp_may_write(text)", "vp_own_password()",
+               "vp_set_own_password(text, timestamp)"):
         conn.exec_driver_sql(f"DROP FUNCTION IF EXISTS {fn}")
 
 
@@ -172,6 +179,11 @@ def set_admin(conn: Connection, role: str, *, admin: bool) -> None:
     else:
         conn.exec_driver_sql(f"REVOKE {admins} FROM {_ident(role)}")
         conn.exec_driver_sql(f"ALTER ROLE {_ident(role)} NOCREATEROLE")
+
+
+def set_own_password_hash(conn: Connection, hashed: str, at: object) -> None:
+    """A user's own new hash (a role may not update the account table, only its own row through this)."""
+    conn.execute(text("SELECT vp_set_own_password(:h, :at)"), {"h": hashed, "at": at})
 
 
 def own_password_hash(conn: Connection) -> str | None:
