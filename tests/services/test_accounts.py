@@ -157,3 +157,18 @@ def test_audit_keeps_old_and_new_values_and_removals_are_marks(make_registry: Ca
         kept = s.execute(select(TargetModel.removed_by, TargetModel.value)).one()
         assert tuple(kept) == (TEST_ACTOR.name, 0.95)
         assert set(s.execute(select(AuditEntry.at)).scalars()) == {clock.utc_stamp()}  # stored in UTC
+
+
+def test_township_staff_read_their_county_not_another(make_registry: Callable[..., Registry]) -> None:
+    from villagepost.services import coverage, divisions
+
+    reg = make_registry(COUNTY, "640205")
+    accounts.add_account(reg, "boss", "admin", [], "secret1")
+    accounts.add_account(reg, "tong", "township", [TOWNSHIP], "secret3")
+    town = _reopen(reg, "tong", "secret3")
+    assert coverage.scope_unit(town, OTHER_TOWNSHIP).code == OTHER_TOWNSHIP  # the county is theirs to read
+    assert divisions.show(town, "64").code == "64"  # and the units above it
+    with pytest.raises(KnownError) as err:
+        coverage.scope_unit(town, "640205")
+    assert err.value.message("zh") == "用户“tong”无权查看“640205”（可查看范围：640221）"
+    town.close()

@@ -67,6 +67,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "db.backup_done": ("已备份到：{path}", "backed up to: {path}"),
     # --- divisions ------------------------------------------------------------------------
     "div.unknown_code": ("区划代码 {code} 不在登记册中", "the division code {code} is not in the registry"),
+    "div.out_of_read_scope": ("用户“{actor}”无权查看“{code}”（可查看范围：{scopes}）",
+                              "user '{actor}' may not read '{code}' (readable: {scopes})"),
     "div.unknown_scope": (
         "区划代码 {code} 不在 {edition} 年版区划代码中",
         "the division code {code} is not in the {edition} edition of the division codes",

@@ -74,6 +74,10 @@ def require_unit(reg: Registry, code: str) -> tuple[Division, str]:
             if q.total_units(s) == 0:
                 raise KnownError("div.empty_registry")
             raise KnownError("div.unknown_code", code=code)
+        if not reg.actor.may_read(code):
+            # a township's staff read their county (and the units above it), not another county
+            raise KnownError("div.out_of_read_scope", actor=reg.actor.name, code=code,
+                             scopes="、".join(reg.actor.read_scopes))
         return unit, " / ".join(d.name for d in q.path(s, code))
 
 
