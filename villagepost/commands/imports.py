@@ -9,7 +9,7 @@ from villagepost.commands.context import Context
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("import", parents=[common], help="导入乡镇报送的Excel花名册 / import a roster workbook")
+    p = sub.add_parser("import", parents=[common], help="导入乡镇报送的名单表格（Excel/WPS/ODS/CSV）/ import a roster")
     p.add_argument("file", type=Path, help=".xlsx .xlsm .xls .xlsb .ods .csv .txt")
     p.add_argument("--sheet", help="指定工作表名称（默认自动识别）/ sheet name (default: detected)")
     p.add_argument("--dry-run", action="store_true", help="只检查不保存 / validate only, save nothing")
