@@ -42,6 +42,11 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
                          f"sheet: {report.sheet}, header rows: {', '.join(map(str, report.header_rows))}"))
     for issue in report.errors:
         ctx.out("  " + issue.message(ctx.lang))
+    if report.updates:
+        ctx.out(ctx.pick(f"{'将' if report.dry_run else '已'}更新的站点 {len(report.updates)} 个：",
+                         f"stations {'to be ' if report.dry_run else ''}updated: {len(report.updates)}"))
+        for update in report.updates:
+            ctx.out("  " + update.describe(ctx.lang))
     if report.warnings:
         ctx.out(ctx.pick(f"提示 {len(report.warnings)} 条（不影响导入），用 --json 查看全部",
                          f"{len(report.warnings)} notices (nothing refused); --json lists them"))
