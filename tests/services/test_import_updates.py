@@ -41,7 +41,8 @@ def test_dry_run_lists_each_change_and_writes_nothing(sqlite_registry: Callable[
     report = import_roster(reg, _edited(tmp_path), today=TODAY, dry_run=True)
     assert (report.status, report.stations_updated, report.stations_created) == ("ok", 2, 0)
     first, second = report.updates
-    assert (first.row, first.village_code, first.village, first.name) == (3, "640221100201", "和平村委会", "和平村村邮站")
+    assert (first.row, first.village_code, first.village, first.name) == (
+        3, "640221100201", "和平村委会", "和平村村邮站")
     assert first.changes == (FieldChange("contact", "联系人", "罗德", "王新"),
                              FieldChange("phone", "联系电话", "15675671692", "13900001111"))
     assert (second.row, second.station) == (6, "640221100204-01")
@@ -66,7 +67,8 @@ def test_cli_dry_run_shows_the_changes(sqlite_registry: Callable[..., Registry],
     assert main(["--db", db, "import", str(edited), "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "将更新的站点 2 个" in out
-    assert "第3行 和平村委会 和平村村邮站（640221100201-01）：联系人：罗德 → 王新；联系电话：15675671692 → 13900001111" in out
+    assert ("第3行 和平村委会 和平村村邮站（640221100201-01）：联系人：罗德 → 王新；"
+            "联系电话：15675671692 → 13900001111") in out
     assert main(["--db", db, "--lang", "en", "import", str(edited), "--dry-run", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert [u["row"] for u in doc["updates"]] == [3, 6]
