@@ -84,6 +84,8 @@ class ImportReport:
     accepted: list[str] = field(default_factory=list)
     #: every stored station this import changes (or, in a dry run, would change), with old -> new values
     updates: list[StationUpdate] = field(default_factory=list)
+    #: Excel row -> the village as the row names it (its name, else its code), for the rows with errors
+    row_villages: dict[int, str] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
@@ -108,7 +110,7 @@ class ImportReport:
             "file": self.file, "status": self.status, "reason": self.reason, "message": self.message(lang),
             "sheet": self.sheet, "header_rows": self.header_rows, "columns": self.columns,
             **self.counts(),
-            "errors": [e.to_json(lang) for e in self.errors],
+            "errors": [{**e.to_json(lang), "village": self.row_villages.get(e.row, "")} for e in self.errors],
             "warnings": [w.to_json(lang) for w in self.warnings],
             "updates": [u.to_json() for u in self.updates],
             "dry_run": self.dry_run, "strict": self.strict, "seconds": round(self.seconds, 3),
@@ -212,6 +214,7 @@ def _process(book: RosterWorkbook, reg: Registry, conn: Connection, index: Divis
         if errors or unit is None:
             report.rows_rejected += 1
             report.errors.extend(errors)
+            report.row_villages[row] = village or (str(code) if code is not None else "")
             continue
         report.villages_imported += 1
         report.accepted.append(unit.code)
@@ -350,6 +353,7 @@ def _refused(report: ImportReport, exc: RosterFileError) -> None:
     report.villages_imported = report.stations_imported = 0
     report.stations_created = report.stations_updated = report.stations_unchanged = 0
     report.updates = []
+    report.row_villages = {}
     report.errors = []
     report.warnings = []
     report.accepted = []
