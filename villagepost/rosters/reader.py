@@ -262,7 +262,12 @@ class _Openpyxl(_Engine):
         self.book.close()
 
 
-def _damaged(path: Path, exc: Exception) -> RosterFileError:
+def _is_panic(exc: BaseException) -> bool:
+    """A Rust panic inside calamine, which pyo3 raises as a BaseException (not an Exception)."""
+    return type(exc).__name__ == "PanicException"
+
+
+def _damaged(path: Path, exc: BaseException) -> RosterFileError:
     return RosterFileError("damaged", path, detail=f"读取失败：{type(exc).__name__}",
                            detail_en=f"{type(exc).__name__}: {exc}")
 
@@ -599,7 +604,7 @@ class _Background:
             raise self.error
 
 
-def _unreadable(scan: PackageScan, exc: Exception) -> RosterFileError:
+def _unreadable(scan: PackageScan, exc: BaseException) -> RosterFileError:
     """Why calamine could not read a workbook that only it reads (no openpyxl fallback)."""
     if scan.path.suffix.lower() in (".et", ".ett"):
         return RosterFileError("wps_et", scan.path)
@@ -635,7 +640,9 @@ def _engine_for(scan: PackageScan, info: SheetInfo, wanted: Engine, engines: lis
         if wanted != "auto":
             raise _damaged(path, exc) from None
         return _engine_for(scan, info, "openpyxl", engines)
-    except Exception as exc:  # openpyxl raises many types for files the byte checks let through
+    except BaseException as exc:  # openpyxl raises many types for files the byte checks let through
+        if not (isinstance(exc, Exception) or _is_panic(exc)):
+            raise
         if not ooxml:
             raise _unreadable(scan, exc) from None
         raise _damaged(path, exc) from None
@@ -695,7 +702,9 @@ def _load(scan: PackageScan, info: SheetInfo, wanted: Engine, engines: list[_Eng
         return _load(scan, info, "openpyxl", engines, hooks)
     except RosterFileError:
         raise
-    except Exception as exc:
+    except BaseException as exc:
+        if not (isinstance(exc, Exception) or _is_panic(exc)):
+            raise
         raise _damaged(path, exc) from None
 
 
