@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from villagepost import __version__
 from villagepost.core.actor import Actor
 from villagepost.core.errors import KnownError
-from villagepost.gui import crash, fonts
+from villagepost.gui import crash, fonts, smoke
 from villagepost.gui import settings as opts
 from villagepost.gui.translations import install_translations
 from villagepost.services.registry import Registry
@@ -117,6 +117,8 @@ def run(db: str | None = None, lang: str = "zh") -> int:
             QTimer.singleShot(0, window.close)
 
         window.first_painted.connect(report_and_quit)
+    if os.environ.get(smoke.ENV_SCREENSHOT):
+        smoke.install(window, window.first_painted)
     window.show()
     try:
         return app.exec()

@@ -1,0 +1,36 @@
+"""The frozen program's one entry script: `villagepost` (the command) or `villagepost-window` (the window).
+
+Both names run this script. On Windows they are two executables of the bundle — villagepost.exe for a
+console, villagepost-window.exe without one (what the Start-menu entry and the desktop shortcut start). On
+Linux, where a window never brings a console, villagepost-window is a symbolic link to villagepost, which
+keeps one copy of the bundled Python modules (each executable carries its own, 16 MB).
+
+The window form is `villagepost gui` with the same options. A windowed executable has no stdout/stderr on
+Windows (PyInstaller sets them to None); what the launcher would write there goes to the null device —
+every problem the window can meet is shown in a message box, and internal errors go to the error log.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+from villagepost.cli import main
+
+# Alembic loads the migration scripts from files inside the bundle; a run as root must not leave
+# __pycache__ folders there, which the package manager would then fail to remove.
+sys.dont_write_bytecode = True
+
+WINDOW_NAME = "villagepost-window"
+
+
+def window_wanted(argv0: str) -> bool:
+    return Path(argv0).name.lower().startswith(WINDOW_NAME)
+
+
+if window_wanted(sys.argv[0]):
+    for _name in ("stdout", "stderr"):
+        if getattr(sys, _name) is None:
+            setattr(sys, _name, Path(os.devnull).open("w", encoding="utf-8"))  # noqa: SIM115 (lives with the process)
+    _args = sys.argv[1:]
+    raise SystemExit(main(_args if "gui" in _args else [*_args, "gui"]))
+raise SystemExit(main())
