@@ -24,7 +24,12 @@ MODULE_GROUPS: dict[str, list[str]] = {
         "pyqtgraph.opengl", "pyqtgraph.jupyter", "pyqtgraph.examples", "pyqtgraph.canvas", "OpenGL",
         "jupyter_rfb", "pyqtgraph.util.cupy_helper", "cupy", "numba", "h5py", "matplotlib", "scipy",
     ],
-    "Pillow (reportlab draws our PNGs itself; pyqtgraph does not need it)": ["PIL"],
+    "Pillow's optional codecs and engines (AVIF, WebP, colour management, FreeType, Tk, math): reportlab "
+    "needs only PIL.Image to read PNG and JPEG": [
+        "PIL._avif", "PIL.AvifImagePlugin", "PIL._webp", "PIL.WebPImagePlugin", "PIL._imagingcms", "PIL.ImageCms",
+        "PIL._imagingft", "PIL.ImageFont", "PIL._imagingtk", "PIL.ImageTk", "PIL.ImageQt", "PIL._imagingmath",
+        "PIL.ImageMath", "PIL._imagingmorph", "PIL.ImageMorph",
+    ],
     "OpenSSL of Python's ssl and hashlib (no network here; hashlib keeps its built-in digests, and the "
     "PostgreSQL driver brings its own OpenSSL)": ["ssl", "_ssl", "_hashlib"],
     "developer and test tools present in the build environment": [
@@ -50,6 +55,17 @@ FILE_GROUPS: dict[str, list[str]] = {
         "*/platformthemes/libqgtk3.so", "*/libatk-1.0.so.0", "*/libcairo.so.2", "*/libcairo-gobject.so.2",
         "*/libpango-1.0.so.0", "*/libpangocairo-1.0.so.0", "*/libpangoft2-1.0.so.0", "*/libgdk_pixbuf-2.0.so.0",
         "*/libpixman-1.so.0", "*/libthai.so.0", "*/libdatrie.so.1", "*/libfribidi.so.0", "*/libjpeg.so.62",
+        "*/libgio-2.0.so.0", "*/libmount.so.1", "*/libblkid.so.1", "*/libselinux.so.1", "*/libharfbuzz.so.0",
+        "*/libgraphite2.so.3", "*/libXext.so.6", "*/libXrender.so.1", "*/libgssapi_krb5.so.2", "*/libkrb5.so.3",
+        "*/libk5crypto.so.3", "*/libkrb5support.so.0", "*/libcom_err.so.2", "*/libkeyutils.so.1",
+    ],
+    "Qt's Wayland platform (a Wayland desktop runs the window through XWayland; 统信UOS and 麒麟 use X11)": [
+        "*/plugins/wayland-*", "*/plugins/platforms/libqwayland*.so", "*/libQt6WaylandClient.so.6",
+        "*/libQt6WlShellIntegration.so.6",
+        "*/libQt6WaylandEglClientHwIntegration.so.6", "*/libwayland-*.so.*",
+    ],
+    "Qt's OpenGL integrations for X11 (the window paints with the raster engine; no OpenGL widget)": [
+        "*/plugins/xcbglintegrations/*", "*/libQt6OpenGL.so.6", "*/libxcb-glx.so.0",
     ],
     "Qt's translations other than Chinese (English is Qt's own language)": [
         "*/translations/qt*_*.qm",

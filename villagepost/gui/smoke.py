@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 ENV_SCREENSHOT = "VILLAGEPOST_SMOKE_SCREENSHOT"
 ENV_SECONDS = "VILLAGEPOST_SMOKE_SECONDS"
 MARK = "VILLAGEPOST_SMOKE_SCREENSHOT"
+ACTIVATED_MARK = "VILLAGEPOST_ACTIVATED"
 
 
 def window_picture(window: QWidget) -> QPixmap:
@@ -34,11 +35,15 @@ def window_picture(window: QWidget) -> QPixmap:
     return picture
 
 
-def install(window: QWidget, first_painted: object) -> bool:
-    """Arm the smoke test on `window` when the environment asks for it; True when armed."""
+def install(window: QWidget, first_painted: object, guard: object | None = None) -> bool:
+    """Arm the smoke test on `window` when the environment asks for it; True when armed. With the
+    window's single-instance `guard`, each request of a second start prints ACTIVATED_MARK (the
+    single-instance tests watch for it)."""
     path = os.environ.get(ENV_SCREENSHOT)
     if not path:
         return False
+    if guard is not None:
+        guard.activate.connect(lambda: print(ACTIVATED_MARK, flush=True))  # type: ignore[attr-defined]
     seconds = float(os.environ.get(ENV_SECONDS, "5"))
 
     def shoot() -> None:
