@@ -18,12 +18,30 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from villagepost.core import clock
 from villagepost.core.actor import Actor
 from villagepost.services import divisions as div_svc
 from villagepost.services.registry import Registry
 
 PG_ENV = "VILLAGEPOST_TEST_PG_URL"
 TEST_ACTOR = Actor(name="tester")
+
+#: The day every test runs on, unless it moves the clock itself (`set_clock`). No test reads the real clock:
+#: the application asks `villagepost.core.clock` for today and now, and this variable — set here, before any
+#: test module is imported, and inherited by CLI subprocesses — fixes the instant it answers.
+TEST_TODAY = "2026-11-23"
+os.environ[clock.ENV] = TEST_TODAY
+
+
+@pytest.fixture
+def set_clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
+    """A function: ISO date or date-time -> the clock of this test (and of its subprocesses) from then on."""
+
+    def move(instant: str) -> None:
+        clock.parse_instant(instant)  # a typo in a test fails here, not as a puzzling figure later
+        monkeypatch.setenv(clock.ENV, instant)
+
+    return move
 
 
 def pytest_configure(config: pytest.Config) -> None:

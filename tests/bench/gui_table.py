@@ -64,6 +64,13 @@ WHERE d.level = 5
 # --- helpers shared by the children -----------------------------------------------------------------
 
 
+def _today() -> str:
+    """Today as the application sees it (the project clock), for the peers' SQL."""
+    from villagepost.core import clock
+
+    return clock.today().isoformat()
+
+
 def _peak_mb() -> float:
     with open("/proc/self/status", encoding="ascii") as fh:  # noqa: PTH123 (procfs)
         for line in fh:
@@ -178,7 +185,6 @@ def child_ours(db: str, work: Path) -> dict[str, float]:
 
 
 def child_qsql(db: str) -> dict[str, float]:
-    import datetime as dt
 
     from PySide6.QtSql import QSqlDatabase, QSqlQueryModel
     from PySide6.QtWidgets import QTableView
@@ -193,7 +199,7 @@ def child_qsql(db: str) -> dict[str, float]:
     view.show()
     model = QSqlQueryModel()
     view.setModel(model)
-    sql = PEER_SQL.format(extra="").replace(":today", f"'{dt.date.today().isoformat()}'")
+    sql = PEER_SQL.format(extra="").replace(":today", f"'{_today()}'")
     out["base_mb"] = _peak_mb()
 
     def run(order: str) -> float:
@@ -221,7 +227,6 @@ def child_qsql(db: str) -> dict[str, float]:
 
 
 def child_load_all(db: str) -> dict[str, float]:
-    import datetime as dt
     import sqlite3
 
     from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
@@ -253,7 +258,7 @@ def child_load_all(db: str) -> dict[str, float]:
     begin = time.perf_counter()
     conn = sqlite3.connect(db)
     rows = conn.execute(PEER_SQL.format(extra=", d.pinyin") + " ORDER BY d.code",
-                        {"today": dt.date.today().isoformat()}).fetchall()
+                        {"today": _today()}).fetchall()
     model = ListModel(rows)
     view.setModel(model)
     view.viewport().repaint()

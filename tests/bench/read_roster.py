@@ -69,10 +69,11 @@ def measure(reader: str, path: str, parse: bool) -> dict[str, object]:
     started = time.perf_counter()
     rows = 0
     if reader == "ours":
+        from villagepost.core import clock
         from villagepost.rosters.parse import parse_row
         from villagepost.rosters.reader import open_roster
 
-        today = dt.date.today()
+        today = clock.today()
         with open_roster(path) as book:
             for row in book.rows(progress=lambda _d, _t: None, cancelled=lambda: False):
                 rows += 1

@@ -13,6 +13,7 @@ from collections.abc import Callable
 import pytest
 from coverage_county import COUNTY, FENGDENG, HUANGHE, LIANGTIAN, MANCHENG, build
 
+from villagepost.core import clock
 from villagepost.core.pacing import Measure
 from villagepost.services import targets as tgt
 from villagepost.services.registry import Registry
@@ -147,7 +148,7 @@ def test_target_set_list_remove(run: Run, db: str) -> None:
     assert {k: v for k, v in first.items() if k not in ("id", "created_on")} == {
         "scope": COUNTY, "scope_name": "金凤区", "measure": "coverage_rate", "value": 0.85,
         "deadline": "2024-12-31", "station_type": None, "note": "东昌府区 2024 年底 85%"}
-    assert first["created_on"] == dt.date.today().isoformat()
+    assert first["created_on"] == clock.today().isoformat()
     code, out, _ = run("--db", db, "target", "set", "--scope", LIANGTIAN, "--count", "3", "--type", "综合服务站",
                        "--deadline", "2025-06-30")
     assert code == 0 and out.startswith("已保存目标 #") and out.rstrip().endswith(

@@ -12,9 +12,11 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
+from villagepost.core import clock
+
 Run = Callable[..., tuple[int, str, str]]
 #: a recent inspection date, so the re-inspection a month later is not yet due on the day the test runs
-INSPECTED = dt.date.today() - dt.timedelta(days=5)
+INSPECTED = clock.today() - dt.timedelta(days=5)
 ROSTER = Path(__file__).parents[1] / "rosters" / "data" / "A01_pingluo_clean.xlsx"
 HEPING = "640221100201-01"
 

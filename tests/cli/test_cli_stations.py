@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Callable
 
 from tests.cli.conftest import Run
+from villagepost.core import clock
 
 WANGJIA = "640221106200"
-TODAY = dt.date.today().isoformat()
+TODAY = clock.today().isoformat()
 
 
 def test_station_lifecycle_from_the_command_line(run: Run, db_with: Callable[..., str]) -> None:

@@ -23,6 +23,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QDate, QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
+from villagepost.core import clock
 from villagepost.core.actor import Actor
 from villagepost.core.checklists import Result, default_checklist
 from villagepost.gui import fonts
@@ -39,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from screenshots import save, settle, wait_until
 
 ROSTER = Path(__file__).parents[1] / "rosters" / "data" / "A01_pingluo_clean.xlsx"
-TODAY = dt.date.today()
+TODAY = clock.today()
 SCREEN = (1366, 768)
 
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMessageBox, QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
 from tests.rosters.roster_fixtures import DATA
+from villagepost.core import clock
 from villagepost.gui.main_window import MainWindow
 from villagepost.gui.station_editor import StationEditor
 from villagepost.services import imports, station_ops, tables
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.gui
 ROSTER = DATA / "A01_pingluo_clean.xlsx"
 HEPING = "640221100201-01"  # 和平村村邮站: 村邮站, 邮快合作, 罗德, 15675671692, opened 2022-09-09
 QIANJIN = "640221100206-01"  # 前进村兔喜生活超市: 快递超市, same township
-TODAY = dt.date.today().isoformat()
+TODAY = clock.today().isoformat()
 
 
 @pytest.fixture

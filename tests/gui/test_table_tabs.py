@@ -3,7 +3,6 @@ the two-phase load of big queries, refused sorts, station search — offscreen w
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from collections.abc import Callable, Sequence
 
@@ -13,6 +12,7 @@ from PySide6.QtWidgets import QHeaderView
 from pytestqt.qtbot import QtBot
 
 from tests.rosters.roster_fixtures import DATA
+from villagepost.core import clock
 from villagepost.gui import table_model
 from villagepost.gui.main_window import MainWindow
 from villagepost.gui.stations_tab import OPENED, StationsTab
@@ -33,7 +33,7 @@ ROSTER = DATA / "A01_pingluo_clean.xlsx"
 @pytest.fixture
 def pingluo(sqlite_registry: Callable[..., Registry]) -> Registry:
     reg = sqlite_registry(COUNTY)
-    report = imports.import_roster(reg, ROSTER, today=dt.date.today())
+    report = imports.import_roster(reg, ROSTER, today=clock.today())
     assert report.status == "ok", report.message("en")
     return reg
 

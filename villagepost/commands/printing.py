@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from villagepost.commands.context import Context
+from villagepost.core import clock
 from villagepost.core.errors import KnownError
 from villagepost.services import printing as svc
 
@@ -90,6 +91,6 @@ def cmd_summary(args: argparse.Namespace, ctx: Context) -> int:
     if ctx.as_json:
         ctx.emit_json(result.to_json())
     else:
-        ctx.out(ctx.t("print.summary_done", scope=args.scope, on=(on or dt.date.today()).isoformat(),
+        ctx.out(ctx.t("print.summary_done", scope=args.scope, on=(on or clock.today()).isoformat(),
                       where=result.paths[0]))
     return 0

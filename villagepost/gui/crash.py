@@ -8,7 +8,6 @@ Each commit is its own transaction, so data saved before the error is safe, and 
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import platform
 import sys
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from villagepost import __version__
+from villagepost.core import clock
 from villagepost.core.errors import KnownError
 from villagepost.storage.location import log_dir
 
@@ -46,7 +46,7 @@ def crash_log_path() -> Path:
 
 def format_report(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> str:
     """The text written to the log: when, which versions, and the full traceback."""
-    stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    stamp = clock.local_now().isoformat(timespec="seconds")
     head = (f"=== {stamp}  VillagePost {__version__}  Python {platform.python_version()}  "
             f"PySide6 {pyside_version}  {platform.platform()}  thread {threading.current_thread().name}\n")
     return head + "".join(traceback.format_exception(exc_type, exc, tb)) + "\n"

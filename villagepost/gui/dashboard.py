@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from villagepost.core import clock
 from villagepost.core.divisions import Level
 from villagepost.core.errors import KnownError
 from villagepost.core.messages import DEFAULT_LANG
@@ -87,7 +88,7 @@ class DashboardTab(QWidget):
     targets_changed = Signal()
 
     def __init__(self, registry: Registry | None, taskman: TaskManager, *, lang: str = DEFAULT_LANG,
-                 today: Callable[[], dt.date] = dt.date.today, parent: QWidget | None = None) -> None:
+                 today: Callable[[], dt.date] = clock.today, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("dashboardTab")
         self.registry = registry

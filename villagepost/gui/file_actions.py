@@ -7,13 +7,13 @@ without file backups) arrive as message boxes from `ops.default_failure`.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from villagepost.core import clock
 from villagepost.core.errors import KnownError
 from villagepost.core.messages import DEFAULT_LANG, register
 from villagepost.gui.ops import BackgroundOp, OpContext, TaskManager, show_known_error
@@ -49,7 +49,7 @@ def export_registry(parent: QWidget, taskman: TaskManager, reg: Registry, scope:
                     ask: AskPath = ask_save_path, lang: str = DEFAULT_LANG, tell: bool = True
                     ) -> BackgroundOp[exports.ExportResult] | None:
     """Export the registry (the selected scope, or everything) as a roster workbook."""
-    stamp = dt.date.today().strftime("%Y%m%d")
+    stamp = clock.today().strftime("%Y%m%d")
     out = ask(parent, translate("file_actions", "导出登记表"), f"登记表-{scope or '全部'}-{stamp}.xlsx",
               translate("file_actions", "Excel 工作簿 (*.xlsx)"))
     if out is None:
@@ -86,7 +86,7 @@ def export_template(parent: QWidget, taskman: TaskManager, reg: Registry, townsh
 def backup(parent: QWidget, taskman: TaskManager, reg: Registry, *, ask: AskPath = ask_save_path,
            lang: str = DEFAULT_LANG, tell: bool = True) -> BackgroundOp[Path] | None:
     """A consistent copy of the registry while it stays open."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
+    stamp = clock.local_now().strftime("%Y%m%d-%H%M")
     out = ask(parent, translate("file_actions", "备份数据库"), f"村邮通备份-{stamp}.sqlite",
               translate("file_actions", "SQLite 数据库 (*.sqlite)"))
     if out is None:

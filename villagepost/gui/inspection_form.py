@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from villagepost.core import clock
 from villagepost.core.checklists import MAX_REMARK, Checklist, Result
 from villagepost.core.errors import Cancelled, KnownError
 from villagepost.core.messages import DEFAULT_LANG
@@ -143,7 +144,7 @@ class InspectionDialog(SettledDialog):
         self.registry = registry
         self.station_code = station_code
         self.lang = lang
-        self.today = today or dt.date.today()
+        self.today = today or clock.today()
         self.data: FormData | None = None
         self.rows: list[ItemRow] = []
         self.inspection_id: int | None = None

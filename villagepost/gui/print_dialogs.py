@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from villagepost.core import clock
 from villagepost.core.divisions import Level
 from villagepost.core.errors import Cancelled, KnownError
 from villagepost.core.messages import DEFAULT_LANG, tr
@@ -113,7 +114,7 @@ class _PrintDialog(SettledDialog):
         self.lang = lang
         self.opener = opener if opener is not None else open_in_system_viewer
         self.prompts = prompts if prompts is not None else FilePrompts()
-        self.today = today or dt.date.today()
+        self.today = today or clock.today()
         self.op: BackgroundOp[Any] | None = None
         self.print_result: PrintResult | None = None
         self.opened_path: Path | None = None

@@ -7,7 +7,6 @@ On success it accepts with the new event's id, which the editor pushes on the un
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from villagepost.core import clock
 from villagepost.core.errors import Cancelled, KnownError
 from villagepost.core.messages import DEFAULT_LANG
 from villagepost.core.stations import StationStatus, StationType
@@ -120,7 +120,7 @@ class EventDialog(_RunningDialog):
         title, explanation = event_texts(kind)
         self.setWindowTitle(f"{title} — {code}")
         self.setObjectName(f"eventDialog_{kind}")
-        self.date_edit = QLineEdit(dt.date.today().isoformat(), self)
+        self.date_edit = QLineEdit(clock.today().isoformat(), self)
         self.date_edit.setObjectName("eventDate")
         self.date_edit.setPlaceholderText(DATE_HINT)
         self.note_edit = QLineEdit(self)
@@ -168,7 +168,7 @@ class MergeDialog(_RunningDialog):
         for stype in StationType:
             if stype.is_combined:
                 self.type_combo.addItem(stype.value, stype.value)
-        self.date_edit = QLineEdit(dt.date.today().isoformat(), self)
+        self.date_edit = QLineEdit(clock.today().isoformat(), self)
         self.date_edit.setObjectName("eventDate")
         self.date_edit.setPlaceholderText(DATE_HINT)
         self.note_edit = QLineEdit(self)

@@ -14,7 +14,6 @@ dated change — history is never deleted. Database work runs on the worker; the
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -45,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from villagepost.core import clock
 from villagepost.core.errors import Cancelled, KnownError
 from villagepost.core.history import EventKind
 from villagepost.core.messages import DEFAULT_LANG
@@ -244,7 +244,7 @@ class StationEditor(QDialog):
         for stype in StationType:
             self.type_combo.addItem(stype.value, stype.value)
         self.type_combo.currentIndexChanged.connect(self._type_changed)
-        self.type_date = QLineEdit(dt.date.today().isoformat(), self)
+        self.type_date = QLineEdit(clock.today().isoformat(), self)
         self.type_date.setObjectName("field_on")
         self.type_date.setPlaceholderText(DATE_HINT)
         self.type_date_label = QLabel(self.tr("类型变更日期："), self)
@@ -427,7 +427,7 @@ class StationEditor(QDialog):
         self.services.set_items(details.services)
         self.brands.set_items(details.brands)
         self.served.set_villages(details.served)
-        self.type_date.setText(dt.date.today().isoformat())
+        self.type_date.setText(clock.today().isoformat())
         self._shown = self._values()
         self._type_changed()
         self._show_history(details.history)

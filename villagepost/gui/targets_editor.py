@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from villagepost.core import clock
 from villagepost.core.divisions import parent_of
 from villagepost.core.errors import KnownError
 from villagepost.core.messages import DEFAULT_LANG
@@ -274,7 +275,7 @@ class TargetsDialog(QDialog):
         return label
 
     def today(self) -> dt.date:
-        return self._today() if self._today is not None else dt.date.today()
+        return self._today() if self._today is not None else clock.today()
 
     # --- reading -----------------------------------------------------------------------------------
     def refresh(self) -> None:

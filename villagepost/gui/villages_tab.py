@@ -7,13 +7,13 @@ a recording day rather than a known opening date is flagged 日期缺失, so the
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QWidget
 
+from villagepost.core import clock
 from villagepost.core.divisions import VillageClass
 from villagepost.core.messages import DEFAULT_LANG
 from villagepost.gui.ops import TaskManager
@@ -50,7 +50,7 @@ class VillageSource(TableSource[VillageFilter, VillageRow]):
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
         self.columns = village_columns()
-        self.on = dt.date.today()
+        self.on = clock.today()
 
     def count(self, query: VillageFilter) -> int:
         return tables.village_count(self.registry, query)

@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from villagepost.core import clock
 from villagepost.core.checklists import CheckItem, Checklist, ChecklistError, default_checklist, make_checklist
 from villagepost.core.divisions import CODE_LENGTHS, Level, ancestors_of
 from villagepost.services.divisions import parse_scope, require_unit
@@ -89,7 +90,7 @@ def save_checklist(reg: Registry, scope: str, title: str, items: Iterable[tuple[
             head = ChecklistTemplate(scope=code)
             s.add(head)
         head.title = checklist.title
-        head.updated_on = today or dt.date.today()
+        head.updated_on = today or clock.today()
         head.updated_by = reg.actor.name
         s.flush()
         s.add_all(ChecklistItem(scope=code, position=i, category=it.category, text=it.text)

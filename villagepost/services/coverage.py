@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
 
+from villagepost.core import clock
 from villagepost.core.coverage import CurvePoint, month_ends
 from villagepost.core.divisions import Level
 from villagepost.core.errors import KnownError
@@ -169,7 +170,7 @@ def coverage(reg: Registry, scope: str, *, on: dt.date | None = None, level: Lev
     """
     unit = scope_unit(reg, scope)
     below = child_level(unit, level)
-    day = on or dt.date.today()
+    day = on or clock.today()
     with reg.read() as s:
         conn = s.connection()
         like = q.include_village_like(conn)
@@ -213,7 +214,7 @@ def station_counts(reg: Registry, scope: str, *, on: dt.date | None = None) -> l
     planned only from a later day) is absent. Ordered by type, status, then cooperation mode.
     """
     unit = scope_unit(reg, scope)
-    day = on or dt.date.today()
+    day = on or clock.today()
     with reg.read() as s:
         rows = q.station_counts(s.connection(), unit.code, day)
     out = [StationCount(t, st, c, n) for t, st, c, n in rows]

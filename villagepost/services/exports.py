@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import Connection, and_, func, or_, select
 
 from villagepost import __version__
+from villagepost.core import clock
 from villagepost.core.divisions import Level, VillageClass
 from villagepost.core.errors import KnownError
 from villagepost.core.messages import register
@@ -131,7 +132,7 @@ def export_registry(
 ) -> ExportResult:
     """Write every station and every 村委会 without a station under `scope` (None: the whole registry)."""
     out = _check_out(out)
-    today = today or dt.date.today()
+    today = today or clock.today()
     if scope is None:
         code, path_text = "", "全部登记册"
         with reg.read() as s:

@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from villagepost.core import clock
 from villagepost.core.errors import Cancelled
 from villagepost.core.messages import tr
 from villagepost.core.stations import name_key
@@ -246,7 +247,7 @@ def import_roster(
     """
     with _no_full_collections():
         return _import_roster(reg, Path(path), sheet=sheet, mapping=mapping, dry_run=dry_run, strict=strict,
-                              today=today or dt.date.today(), progress=progress, cancelled=cancelled)
+                              today=today or clock.today(), progress=progress, cancelled=cancelled)
 
 
 def _import_roster(reg: Registry, path: Path, *, sheet: str | None, mapping: Mapping[str, int] | None,
@@ -320,7 +321,7 @@ class RosterImport:
     path: Path
     sheet: str | None = None
     mapping: dict[str, int] | None = None
-    today: dt.date = field(default_factory=dt.date.today)
+    today: dt.date = field(default_factory=clock.today)
 
     def detect(self) -> tuple[RosterLayout, list[tuple[int, list[object]]]]:
         """The detected (or overridden) layout and the first rows for the preview."""

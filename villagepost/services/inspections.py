@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import Subquery, delete, func, select
 from sqlalchemy.orm import Session
 
+from villagepost.core import clock
 from villagepost.core.checklists import MAX_REMARK, CheckItem, Checklist, Result, parse_result, text_key
 from villagepost.core.errors import KnownError
 from villagepost.core.values import ValueProblem, parse_date
@@ -217,7 +218,7 @@ def _ordered(checklist: Checklist, answers: Sequence[Answer]) -> list[tuple[int,
 
 def record_inspection(reg: Registry, draft: InspectionDraft, *, today: dt.date | None = None) -> int:
     """Validate `draft` against the station's checklist and store it in one transaction; the new id."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     inspector = _name(draft.inspector, "inspection.no_inspector", required=True)
     operator = _name(draft.operator, "inspection.no_inspector", required=False)
     remark = _remark(draft.remark, "检查意见")
@@ -244,7 +245,7 @@ def draft_from_workbook(path: Path, *, today: dt.date | None = None) -> Inspecti
     """Read a filled inspection form (reports.inspection_form) into a draft, refusing unreadable cells."""
     from villagepost.reports.inspection_form import as_date, read_inspection_form
 
-    today = today or dt.date.today()
+    today = today or clock.today()
     form = read_inspection_form(Path(path))
     if form is None or not form.station_code:
         raise InspectionError("inspection.not_a_form", file=Path(path).name)
@@ -361,7 +362,7 @@ def due_inspections(reg: Registry, scope: str, *, months: int = DEFAULT_MONTHS,
     (never inspected first of all, then by due date, then by code)."""
     if not 1 <= months <= 120 or not 1 <= recheck_months <= 120:
         raise InspectionError("inspection.bad_months")
-    today = today or dt.date.today()
+    today = today or clock.today()
     code = _scope(reg, scope)
     latest = _latest(code)
     stmt = (select(Station.code, Station.name, Station.status, Inspection.inspected_on, Inspection.failed)

@@ -22,6 +22,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from villagepost.core import clock
 from villagepost.core.coverage import CurvePoint, month_ends
 from villagepost.core.divisions import Level
 from villagepost.core.pacing import Lag, Measure, Pace, lagging_children, pace
@@ -92,7 +93,7 @@ def curve_days(first: dt.date, today: dt.date) -> list[dt.date]:
 def pacing(reg: Registry, scope: str, *, today: dt.date | None = None) -> PacingReport:
     """The pacing report of `scope` on `today` (default: the real today)."""
     unit = scope_unit(reg, scope)
-    day = today or dt.date.today()
+    day = today or clock.today()
     rows, owner = targets_for(reg, unit.code) if unit.code else ([], "")
     inherited = owner if rows and owner != unit.code else None
     if inherited is not None:

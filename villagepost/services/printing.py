@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from villagepost.core import clock
 from villagepost.core.checklists import Checklist
 from villagepost.core.divisions import Level
 from villagepost.core.errors import Cancelled, KnownError
@@ -172,7 +173,7 @@ def print_checklists(reg: Registry, out: Path | None, *, station: str | None = N
     `progress(done, total, "")` is called per station; when `cancelled()` turns true the print stops with
     `Cancelled` and the file being written is removed (files of a split already finished stay).
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     if blank:
         where = scope or (station[:12] if station else None)
         sheets = [blank_sheet(reg, where)]
@@ -222,7 +223,7 @@ def print_inspection(reg: Registry, inspection_id: int, out: Path, *, today: dt.
     """Print the filled checklist of a recorded inspection."""
     sheet = inspection_sheet(reg, inspection_id)
     target = checked_output(out, ".pdf")
-    writer = _write_pdf(target, [sheet], printed_on=today or dt.date.today(),
+    writer = _write_pdf(target, [sheet], printed_on=today or clock.today(),
                         title=f"{_title(sheet)} 检查记录 {inspection_id}")
     return PrintResult([str(target)], 1, writer.pages, writer.missing)
 
@@ -252,7 +253,7 @@ def print_summary(reg: Registry, scope: str, out: Path, *, on: dt.date | None = 
     step(0)
     data = summary(reg, scope, on=on, level=level)
     by = (unit or "").strip() or default_unit(data.name, data.level)
-    printed = today or dt.date.today()
+    printed = today or clock.today()
     step(1)
     with write_guard(target):
         target.parent.mkdir(parents=True, exist_ok=True)

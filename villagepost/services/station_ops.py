@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
+from villagepost.core import clock
 from villagepost.core.errors import KnownError
 from villagepost.core.history import Event, EventKind, Span, timeline
 from villagepost.core.stations import STATUS_ZH, StationStatus, StationType, join_items, name_key, stored_items
@@ -65,7 +66,7 @@ class StationDraft:
 
 
 def _today(today: dt.date | None) -> dt.date:
-    return today or dt.date.today()
+    return today or clock.today()
 
 
 def _row(conn: Connection, code: str) -> Any:
@@ -133,7 +134,8 @@ def add_station(reg: Registry, draft: StationDraft, *, today: dt.date | None = N
         status = StationStatus.PLANNED if draft.planned else StationStatus.OPERATING
         conn.execute(insert(Station).values(
             code=code, village_code=village, status=status.value, recorded_on=day, created_by=reg.actor.name,
-            updated_by=reg.actor.name, **_db_values(values)))
+            updated_by=reg.actor.name, created_at=clock.utc_stamp(), updated_at=clock.utc_stamp(),
+            **_db_values(values)))
         for served in values.get("served", []):
             conn.execute(insert(StationVillage).values(station_code=code, village_code=served))
         stype = None if values.get("station_type") is None else StationType(values["station_type"])
@@ -198,7 +200,7 @@ def edit_station(reg: Registry, code: str, changes: Mapping[str, object], *, on:
             for village in values["served"]:
                 conn.execute(insert(StationVillage).values(station_code=row.code, village_code=village))
         conn.execute(update(Station).where(Station.code == row.code).values(
-            **db, updated_at=dt.datetime.now().replace(microsecond=0), updated_by=reg.actor.name))
+            **db, updated_at=clock.utc_stamp(), updated_by=reg.actor.name))
         if type_changed or opened_changed or served_changed:
             history_store.refresh(conn, [row.code], today=day, extra_villages=old_served)
         return True
@@ -503,5 +505,5 @@ def station_details(reg: Registry, code: str) -> StationDetails:
             row.station_type, row.status, None if row.status_since is None else row.status_since.isoformat(), row.coop,
             row.operator, row.contact, row.phone, row.lon, row.lat, row.opened, tuple(stored_items(row.services)),
             tuple(stored_items(row.brands)), row.floor_area, tuple((c, served_names.get(c, "")) for c in served),
-            row.notes, row.recorded_on.isoformat(), str(row.updated_at), row.updated_by,
+            row.notes, row.recorded_on.isoformat(), clock.local_text(row.updated_at), row.updated_by,
             tuple(history(conn, row.code)))

@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection, bindparam, select, update
 
+from villagepost.core import clock
 from villagepost.core.actor import Actor
 from villagepost.core.history import Event, EventKind, Period, union
 from villagepost.core.stations import StationStatus, StationType, name_key
@@ -103,7 +104,7 @@ class StationWriter:
         registry (`history_store.rebuild_covers`). Reading covers back per batch cost the national import
         ~8 s of CPU.
         """
-        now = dt.datetime.now().replace(microsecond=0)
+        now = clock.utc_stamp()
         insert_rows(self.conn, Station.__table__,  # type: ignore[arg-type]
                     [{**r, "created_at": now, "updated_at": now} for r in rows])
         event_rows: list[dict[str, Any]] = []
@@ -115,7 +116,8 @@ class StationWriter:
             start = self.today if opened is None else PartialDate.parse_iso(opened).last_day
             combined = stype is not None and StationType(stype).is_combined
             event_rows.append({"station_code": code, "kind": opened_kind, "effective_on": start, "known": opened,
-                               "new_type": stype, "recorded_on": self.today, "actor": self.actor.name})
+                               "new_type": stype, "recorded_on": self.today, "recorded_at": now,
+                               "actor": self.actor.name})
             span_rows.append({"station_code": code, "start_on": start, "end_on": None, "status": operating,
                               "station_type": stype, "combined": combined, "date_missing": opened is None})
             if combined:
@@ -219,7 +221,7 @@ class StationWriter:
             self._inserts = []
         if self._updates:
             self._record_history(self._updates)
-            now = dt.datetime.now().replace(microsecond=0)
+            now = clock.utc_stamp()
             # Rows with the same set of changed columns go in one executemany.
             groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
             for upd in self._updates:

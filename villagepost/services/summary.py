@@ -13,6 +13,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+from villagepost.core import clock
 from villagepost.core.coverage import CurvePoint
 from villagepost.core.divisions import Level
 from villagepost.core.pacing import Measure, Pace
@@ -82,7 +83,7 @@ def gap_of(target: float | None, total: int, covered: int) -> int | None:
 
 def summary(reg: Registry, scope: str, *, on: dt.date | None = None, level: Level | None = None) -> Summary:
     """Gather the summary of `scope` on `on` (default today), its units one level below (or at `level`)."""
-    day = on or dt.date.today()
+    day = on or clock.today()
     report = coverage(reg, scope, on=day, level=level)
     _, path = require_unit(reg, report.scope)
     pace_report = pacing(reg, report.scope, today=day)

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import replace
 
+from villagepost.core import clock
 from villagepost.core.errors import KnownError
 from villagepost.services import table_messages  # noqa: F401  (registers the message keys)
 from villagepost.services.registry import Registry
@@ -39,7 +40,7 @@ BOUNDED_SORT_LIMIT = 150_000
 
 def _dated(f: VillageFilter) -> VillageFilter:
     """Pin "today" once per query, so the count, the ids and the rows agree across midnight."""
-    return f if f.on is not None else replace(f, on=dt.date.today())
+    return f if f.on is not None else replace(f, on=clock.today())
 
 
 def check_sort(sort: str, rows: int, *, bounded: frozenset[str], known: Sequence[str], column: str = "") -> None:
@@ -71,7 +72,7 @@ def village_ids(reg: Registry, f: VillageFilter, sort: str = "code", *, descendi
 
 def village_rows(reg: Registry, ids: Sequence[int], on: dt.date | None = None) -> dict[int, VillageRow]:
     with reg.connection() as conn:
-        return tq.village_rows(conn, ids, on or dt.date.today())
+        return tq.village_rows(conn, ids, on or clock.today())
 
 
 # --- stations ---------------------------------------------------------------------------------------

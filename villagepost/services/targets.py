@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from villagepost.core import clock
 from villagepost.core.divisions import Level, ancestors_of
 from villagepost.core.errors import KnownError
 from villagepost.core.pacing import Measure, Target
@@ -112,7 +113,7 @@ def set_target(reg: Registry, scope: str, measure: Measure, value: float, deadli
         )).scalar()
         if existing is None:
             existing = TargetModel(scope=unit.code, measure=measure.value, value=float(value), deadline=deadline,
-                                   station_type=type_value, created_on=today or dt.date.today(),
+                                   station_type=type_value, created_on=today or clock.today(),
                                    created_by=reg.actor.name, note=cleaned)
             s.add(existing)
         else:

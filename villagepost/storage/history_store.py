@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from villagepost.core import clock
 from villagepost.core.history import ONE_DAY, Event, EventKind, Period, Span, timeline, union
 from villagepost.core.stations import StationStatus, StationType
 from villagepost.core.values import PartialDate
@@ -120,7 +121,8 @@ def add_event(conn: Connection, event: Event, *, actor: str, note: str | None = 
     values = {"station_code": event.station, "kind": event.kind.value, "effective_on": event.on,
               "known": None if event.known is None else event.known.iso,
               "new_type": None if event.new_type is None else event.new_type.value,
-              "reverts": event.reverts, "recorded_on": event.recorded_on or event.on, "actor": actor, "note": note}
+              "reverts": event.reverts, "recorded_on": event.recorded_on or event.on, "recorded_at": clock.utc_stamp(),
+              "actor": actor, "note": note}
     event_id = conn.execute(insert(StationEvent).values(values)).inserted_primary_key[0]  # type: ignore[index]
     if event.partners:
         insert_rows(conn, StationEventPartner.__table__,  # type: ignore[arg-type]
@@ -141,7 +143,7 @@ def correct_opening(conn: Connection, code: str, known: PartialDate, *, actor: s
         conn.execute(update(StationEvent).where(StationEvent.id == opening[0])
                      .values(known=known.iso, effective_on=known.last_day))
     else:
-        add_event(conn, Event(code, EventKind.OPENED, known.last_day, known, recorded_on=dt.date.today()), actor=actor)
+        add_event(conn, Event(code, EventKind.OPENED, known.last_day, known, recorded_on=clock.today()), actor=actor)
 
 
 def status_since(spans: Sequence[Span], current: Span, events: Iterable[Event], station: str) -> dt.date | None:

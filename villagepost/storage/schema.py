@@ -8,7 +8,6 @@ was written by a newer VillagePost and is refused untouched.
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 from importlib import resources
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, inspect, text
 
+from villagepost.core import clock
 from villagepost.core.errors import DatabaseError, SchemaTooNew
 from villagepost.storage.location import DbLocation
 
@@ -75,7 +75,7 @@ def current_revision(connection: Connection) -> str | None:
 
 def backup_sqlite(path: Path, tag: str) -> Path:
     """Copy a live SQLite database (WAL included) to `<name>.<tag>-<timestamp>.bak.sqlite` beside it."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = clock.local_now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.{tag}-{stamp}.bak{path.suffix or '.sqlite'}")
     n = 1
     while target.exists():

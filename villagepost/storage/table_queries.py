@@ -51,6 +51,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
+from villagepost.core import clock
 from villagepost.core.divisions import Level
 from villagepost.core.stations import StationStatus
 from villagepost.storage.models import Division, Station, VillageCover
@@ -178,7 +179,7 @@ def _village_conditions(f: VillageFilter) -> list[ColumnElement[bool]]:
     if f.village_class:
         conds.append(Division.village_class == f.village_class)
     if f.covered is not None:
-        covered = _covered_on(f.on or dt.date.today())
+        covered = _covered_on(f.on or clock.today())
         conds.append(covered if f.covered else ~covered)
     return conds
 
@@ -207,7 +208,7 @@ def village_ids(conn: Connection, f: VillageFilter, sort: str = "code", *, desce
                 limit: int | None = None) -> IdArray:
     """Codes (as integers) of the matching units in the requested order; `limit` takes the first ones."""
     stmt = select(cast(Division.code, BigInteger)).where(*_village_conditions(f))
-    stmt = _ordered(stmt, _village_sort_keys(sort, f.on or dt.date.today()), descending)
+    stmt = _ordered(stmt, _village_sort_keys(sort, f.on or clock.today()), descending)
     if limit is not None:
         stmt = stmt.limit(limit)
     return fetch_ids(conn, stmt)
