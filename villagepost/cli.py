@@ -64,7 +64,7 @@ def _optional_command_modules() -> list[ModuleType]:
     import importlib
 
     found: list[ModuleType] = []
-    for name in ("imports", "exports", "stations", "coverage", "printing", "checklists", "guide"):
+    for name in ("imports", "exports", "stations", "coverage", "printing", "checklists", "guide", "demo"):
         try:
             found.append(importlib.import_module(f"villagepost.commands.{name}"))
         except ModuleNotFoundError as exc:

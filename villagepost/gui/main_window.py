@@ -662,6 +662,10 @@ class MainWindow(QMainWindow):
         dialog = FirstStartDialog(self.registry, self.taskman, self, lang=self.lang, first_start=first_start)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._loaded(dialog.result_scope))
+        if first_start:
+            from villagepost.gui.demo_window import offer_next_step
+
+            dialog.accepted.connect(lambda: offer_next_step(self))
         dialog.finished.connect(self._load_dialog_closed)
         self._first_start_dialog = dialog
         dialog.open()
