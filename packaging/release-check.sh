@@ -66,10 +66,11 @@ DEB_MB="$(awk -v b="$(stat -c %s "$DEB")" 'BEGIN { printf "%.1f", b / 1048576 }'
 INSTALLED_MB="$(dpkg-deb -f "$DEB" Installed-Size | awk '{ printf "%.1f", $1 / 1024 }')"
 awk -v s="$INSTALLED_MB" 'BEGIN { exit !(s < 200) }' && ok "installed size ${INSTALLED_MB} MB < 200 MB" \
   || fail "installed size ${INSTALLED_MB} MB is not under 200 MB"
-dpkg-deb -c "$DEB" | grep -q ' ./usr/share/applications/villagepost.desktop$' && ok "menu entry packaged" \
+dpkg-deb -c "$DEB" >"$WORK/contents.txt"
+grep -q ' ./usr/share/applications/villagepost.desktop$' "$WORK/contents.txt" && ok "menu entry packaged" \
   || fail "no .desktop entry in the package"
 for size in 16 24 32 48 64 128 256; do
-  dpkg-deb -c "$DEB" | grep -q " ./usr/share/icons/hicolor/${size}x${size}/apps/villagepost.png$" \
+  grep -q " ./usr/share/icons/hicolor/${size}x${size}/apps/villagepost.png$" "$WORK/contents.txt" \
     || fail "no ${size}px icon in the package"
 done
 if command -v desktop-file-validate >/dev/null 2>&1; then
@@ -93,7 +94,7 @@ fi
 # First an "older version" (the same bundle packaged as 0.0.1), used once, then the real package over it:
 # the clerk's registry and settings must survive the upgrade, and no file of the old package may remain.
 step "install an older version, then this one over it"
-VILLAGEPOST_DEB_VERSION=0.0.1 packaging/build-deb.sh dist/villagepost "$WORK/old" >"$WORK/deb-old.log" 2>&1 \
+VILLAGEPOST_DEB_VERSION=0.0.1 VILLAGEPOST_DEB_COMPRESSION=none packaging/build-deb.sh dist/villagepost "$WORK/old" >"$WORK/deb-old.log" 2>&1 \
   || { cat "$WORK/deb-old.log"; fail "building the older package"; }
 $SUDO dpkg --purge villagepost >/dev/null 2>&1
 if $SUDO dpkg -i "$WORK"/old/villagepost_0.0.1_*.deb >"$WORK/dpkg-old.log" 2>&1; then ok "dpkg -i 0.0.1"; else cat "$WORK/dpkg-old.log"; fail "dpkg -i (older)"; fi
