@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from villagepost import __version__
 from villagepost.core.actor import Actor
 from villagepost.core.errors import KnownError
-from villagepost.core.messages import tr
+from villagepost.core.messages import tr as catalogue_text  # not `tr`: lupdate would take its keys for texts
 from villagepost.gui import crash, fonts, single_instance, smoke
 from villagepost.gui import settings as opts
 from villagepost.gui.translations import install_translations
@@ -118,9 +118,9 @@ def _claim_registry(db: str | None, lang: str) -> tuple[single_instance.Instance
     if guard.claim():
         return guard, None
     if single_instance.ask_to_raise(key):
-        sys.stderr.write(tr("app.already_open", lang, {"db": str(location.path)}) + "\n")
+        sys.stderr.write(catalogue_text("app.already_open", lang, {"db": str(location.path)}) + "\n")
         return None, EXIT_OK
-    message = tr("app.open_elsewhere", lang, {"db": str(location.path)})
+    message = catalogue_text("app.open_elsewhere", lang, {"db": str(location.path)})
     sys.stderr.write(message + "\n")
     if not os.environ.get(smoke.ENV_SCREENSHOT):  # the release check has nobody to click OK
         QMessageBox.warning(None, translate("app", "村邮通"), message)

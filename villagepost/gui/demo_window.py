@@ -105,7 +105,7 @@ def mark_when_open(window: MainWindow, path: Path, own: Path | None) -> None:
         if window.registry.location.path != path:
             QTimer.singleShot(50, check)
             return
-        window.setWindowTitle(window.tr("村邮通 VillagePost") + DEMO_TITLE_MARK)
+        window.setWindowTitle(translate("MainWindow", "村邮通 VillagePost") + DEMO_TITLE_MARK)
         label = QLabel(translate("DemoOffer", "演示数据：示例县，可随意修改；文件 → 删除演示数据"), window)
         label.setObjectName("demoBanner")
         label.setStyleSheet("QLabel { background: #fff3c4; color: #6b4e00; padding: 1px 6px; }")
@@ -134,7 +134,7 @@ def done_when_switched(window: MainWindow, path: Path, own: Path | None, label: 
     if window.registry.location.path == path:
         QTimer.singleShot(50, lambda: done_when_switched(window, path, own, label, action))
         return
-    window.setWindowTitle(window.tr("村邮通 VillagePost"))
+    window.setWindowTitle(translate("MainWindow", "村邮通 VillagePost"))
     window.statusBar().removeWidget(label)
     label.deleteLater()
     action.deleteLater()
