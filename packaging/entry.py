@@ -27,10 +27,15 @@ def window_wanted(argv0: str) -> bool:
     return Path(argv0).name.lower().startswith(WINDOW_NAME)
 
 
-if window_wanted(sys.argv[0]):
-    for _name in ("stdout", "stderr"):
-        if getattr(sys, _name) is None:
-            setattr(sys, _name, Path(os.devnull).open("w", encoding="utf-8"))  # noqa: SIM115 (lives with the process)
-    _args = sys.argv[1:]
-    raise SystemExit(main(_args if "gui" in _args else [*_args, "gui"]))
-raise SystemExit(main())
+def run() -> int:
+    if not window_wanted(sys.argv[0]):
+        return main()
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, Path(os.devnull).open("w", encoding="utf-8"))  # noqa: SIM115 (lives with the process)
+    args = sys.argv[1:]
+    return main(args if "gui" in args else [*args, "gui"])
+
+
+if __name__ == "__main__":
+    raise SystemExit(run())
