@@ -27,7 +27,29 @@ def window_wanted(argv0: str) -> bool:
     return Path(argv0).name.lower().startswith(WINDOW_NAME)
 
 
+#: `VILLAGEPOST_SELF_CHECK=1`: import every compiled module the program loads at some point (the release
+#: check runs this on the installed copy: a binary damaged by packaging fails here, not in a clerk's hands).
+SELF_CHECK_MODULES = (
+    "numpy", "pyqtgraph", "PIL.Image", "reportlab.pdfgen.canvas", "reportlab.graphics.barcode.qr", "_rl_accel",
+    "psycopg", "python_calamine", "openpyxl", "sqlalchemy.dialects.sqlite", "sqlalchemy.dialects.postgresql.psycopg",
+    "alembic.command", "markdown_it", "pypinyin", "PySide6.QtWidgets", "villagepost.gui.main_window",
+)
+
+
+def self_check() -> int:
+    import importlib
+
+    for name in SELF_CHECK_MODULES:
+        importlib.import_module(name)
+    import psycopg
+
+    print(f"self-check ok: {len(SELF_CHECK_MODULES)} modules; libpq {psycopg.pq.__impl__} {psycopg.pq.version()}")
+    return 0
+
+
 def run() -> int:
+    if os.environ.get("VILLAGEPOST_SELF_CHECK") == "1":
+        return self_check()
     if not window_wanted(sys.argv[0]):
         return main()
     for name in ("stdout", "stderr"):

@@ -72,7 +72,7 @@ def main() -> int:
             files[group] += 1
         elif real[path] < size:
             key = "Python modules of the excluded groups (the executable's archive)" if path == "villagepost" \
-                else "stripping symbols (strip=True on Linux)"
+                else "stripping symbols (strip --strip-unneeded, not the *.libs folders)"
             saved[key] += size - real[path]
             files[key] += 1
     mb = 1024 * 1024

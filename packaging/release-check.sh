@@ -148,6 +148,8 @@ else
 fi
 
 step "the installed copy, from /usr/bin/villagepost"
+out="$(clerk env VILLAGEPOST_SELF_CHECK=1 villagepost 2>&1)"
+case "$out" in "self-check ok: "*"libpq binary"*) ok "$out" ;; *) printf '%s\n' "$out" | tail -n 5; fail "self-check of the compiled modules" ;; esac
 out="$(clerk villagepost --version 2>&1)"
 [ "$out" = "villagepost $VERSION" ] && ok "--version: $out" || fail "--version said: $out"
 
@@ -177,7 +179,7 @@ clerk villagepost print summary --scope 640221 --on 2026-11-23 汇总.pdf >"$WOR
   || { cat "$WORK/print.out"; fail "print summary"; }
 
 # The window, offscreen, for 5 s; meanwhile its memory map shows which Python and files it runs on.
-clerk env VILLAGEPOST_SMOKE_SCREENSHOT="$WORK/window.png" /opt/villagepost/villagepost-window \
+clerk timeout 120 env VILLAGEPOST_SMOKE_SCREENSHOT="$WORK/window.png" /opt/villagepost/villagepost-window \
   >"$WORK/window.out" 2>&1 &
 WPID=$!
 sleep 3
@@ -206,7 +208,7 @@ clerk villagepost --json db backup 备份.sqlite >"$WORK/backup.json" 2>"$WORK/b
 step "start to a painted window (installed copy, median of 5)"
 : >"$WORK/paint.txt"
 for _ in 1 2 3 4 5 6; do
-  clerk env VILLAGEPOST_EXIT_AFTER_PAINT=1 /opt/villagepost/villagepost-window 2>/dev/null \
+  clerk timeout 60 env VILLAGEPOST_EXIT_AFTER_PAINT=1 /opt/villagepost/villagepost-window 2>/dev/null \
     | awk '/VILLAGEPOST_FIRST_PAINT/ {print $2}' >>"$WORK/paint.txt"
 done
 PAINT_S="$(tail -n 5 "$WORK/paint.txt" | sort -n | sed -n 3p)"   # the first run warms the disk cache
