@@ -221,14 +221,14 @@ class MainWindow(QMainWindow):
         edit_menu = self.menuBar().addMenu(self.tr("编辑(&E)"))
         self.undo_action = QAction(self.tr("撤销(&U)"), self)
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.undo_action.triggered.connect(self.station_undo.undo)
+        self.undo_action.triggered.connect(self.station_undo.undo_last)
         self.redo_action = QAction(self.tr("重做(&R)"), self)
         self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
-        self.redo_action.triggered.connect(self.station_undo.redo)
+        self.redo_action.triggered.connect(self.station_undo.redo_last)
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
-        stack = self.station_undo.stack
-        stack.indexChanged.connect(self._update_undo_actions)
+        self.station_undo.changed.connect(self._update_undo_actions)
+        self.station_undo.stepped.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self._update_undo_actions()
 
         station_menu = self.menuBar().addMenu(self.tr("站点(&S)"))
@@ -457,15 +457,16 @@ class MainWindow(QMainWindow):
 
     # --- stations ------------------------------------------------------------------------------
     def _update_undo_actions(self, *_args: object) -> None:
-        stack = self.station_undo.stack
-        if not isValid(stack):  # the stack emits while it is destroyed with the window
+        """撤销/重做 name the change they revert: the last one of the station changed or focused last."""
+        undo = self.station_undo
+        if not isValid(undo) or not isValid(self.undo_action):  # emitted while the window is destroyed
             return
-        self.undo_action.setEnabled(stack.canUndo())
-        self.redo_action.setEnabled(stack.canRedo())
-        self.undo_action.setText(self.tr("撤销 {what}(&U)").format(what=stack.undoText()) if stack.canUndo()
-                                 else self.tr("撤销(&U)"))
-        self.redo_action.setText(self.tr("重做 {what}(&R)").format(what=stack.redoText()) if stack.canRedo()
-                                 else self.tr("重做(&R)"))
+        self.undo_action.setEnabled(undo.can_undo())
+        self.redo_action.setEnabled(undo.can_redo())
+        what = undo.undo_text()
+        self.undo_action.setText(self.tr("撤销：{what}(&U)").format(what=what) if what else self.tr("撤销(&U)"))
+        what = undo.redo_text()
+        self.redo_action.setText(self.tr("重做：{what}(&R)").format(what=what) if what else self.tr("重做(&R)"))
 
     def open_station(self, code: str) -> StationEditor:
         """The editor of station `code` (an open one comes to the front)."""
@@ -607,7 +608,7 @@ class MainWindow(QMainWindow):
         self.stations_tab.mark_stale()
         self.dashboard.mark_stale()
         self.refresh_covers()
-        self.station_undo.stack.clear()  # an import may have changed the stations its commands name
+        self.station_undo.clear()  # an import may have changed the stations its commands name
 
     def show_village_stations(self, code: str) -> None:
         """A village double-clicked in 村庄: select it in the tree and show its stations."""
@@ -699,7 +700,7 @@ class MainWindow(QMainWindow):
         self.inspections.set_registry(registry)
         for editor in list(self.editors.values()):
             editor.close()
-        self.station_undo.stack.clear()  # its commands name the old registry's stations
+        self.station_undo.clear()  # its commands name the old registry's stations
         # Closed on the worker, after any job still queued against it.
         self.taskman.run(old.close, lambda _f: None)
         self._show_registry()

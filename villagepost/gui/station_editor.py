@@ -9,7 +9,10 @@ disagree about what is wrong.
 Only changed fields are sent. A new type is a dated event (类型变更日期, default today), so coverage
 before that day keeps the old type. Every saved change is pushed on the window's undo stack
 (gui/station_commands.py): Ctrl+Z writes the old values back, or records an ``undone`` event for a
-dated change — history is never deleted. Database work runs on the worker; the dialog never blocks.
+dated change — history is never deleted. Each station has its own stack: an editor's 撤销 reverts only
+its own station's changes (a new station's form has nothing to undo), and after a save the keyboard
+focus goes back where the clerk was typing, never to 撤销 (where Enter would undo the save).
+Database work runs on the worker; the dialog never blocks.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QCloseEvent, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -333,23 +336,27 @@ class StationEditor(QDialog):
         self.reopen_button = QPushButton(event_texts("reopen")[0] + "…", self)
         self.reopen_button.clicked.connect(lambda: self.open_event("reopen"))
         self.undo_button = QPushButton(self.tr("撤销"), self)
-        self.undo_button.clicked.connect(self.undo_runner.undo)
+        self.undo_button.setObjectName("undoButton")
+        self.undo_button.clicked.connect(self.undo)
         self.redo_button = QPushButton(self.tr("重做"), self)
-        self.redo_button.clicked.connect(self.undo_runner.redo)
+        self.redo_button.setObjectName("redoButton")
+        self.redo_button.clicked.connect(self.redo)
         self.done_button = QPushButton(self.tr("关闭窗口"), self)
         self.done_button.clicked.connect(self.close)
-        stack = self.undo_runner.stack
-        stack.indexChanged.connect(self._update_buttons)
+        for button in (self.merge_button, self.suspend_button, self.close_station_button, self.reopen_button,
+                       self.undo_button, self.redo_button, self.done_button):
+            button.setAutoDefault(False)  # Enter saves (the default button); it never undoes or closes
+        self.undo_runner.changed.connect(self._update_buttons)
 
         self.save_action = QAction(self)
         self.save_action.setShortcut(QKeySequence.StandardKey.Save)
         self.save_action.triggered.connect(self.save)
         self.undo_action = QAction(self)
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.undo_action.triggered.connect(self.undo_runner.undo)
+        self.undo_action.triggered.connect(self.undo)
         self.redo_action = QAction(self)
         self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
-        self.redo_action.triggered.connect(self.undo_runner.redo)
+        self.redo_action.triggered.connect(self.redo)
         self.addActions([self.save_action, self.undo_action, self.redo_action])
 
         buttons = QHBoxLayout()
@@ -368,6 +375,16 @@ class StationEditor(QDialog):
         layout.addLayout(buttons)
         self.resize(min(900, max(720, self.sizeHint().width())), 600)
         self._update_buttons()
+        for name, edit in self.edits.items():
+            edit.textEdited.connect(lambda _t, n=name: self._field_fixed(n))
+        self.type_date.textEdited.connect(lambda _t: self._field_fixed("on"))
+        self.type_combo.activated.connect(lambda _i: self._field_fixed("station_type"))
+        self.coop_combo.activated.connect(lambda _i: self._field_fixed("coop"))
+        self.notes.textChanged.connect(lambda: self._field_fixed("notes"))
+        for name, checks in (("services", self.services), ("brands", self.brands)):
+            checks.itemChanged.connect(lambda _i, n=name: self._field_fixed(n))
+        self.served.list.model().rowsRemoved.connect(lambda *_a: self._field_fixed("served"))
+        self.served.list.model().rowsInserted.connect(lambda *_a: self._field_fixed("served"))
 
     def field_widget(self, name: str) -> QWidget | None:
         """The widget that edits field `name` (as the service names fields), for marking errors."""
@@ -437,6 +454,7 @@ class StationEditor(QDialog):
         self.close_station_button.setEnabled(not closed)
         self.reopen_button.setEnabled(details.status in (StationStatus.SUSPENDED.value, StationStatus.CLOSED.value))
         self.merge_button.setEnabled(not closed)
+        self._update_buttons()
         self.details_shown.emit(details)
 
     @staticmethod
@@ -588,12 +606,19 @@ class StationEditor(QDialog):
 
     def _run(self, job: Any, on_success: Any) -> None:
         self.busy = True
+        # Disabling the focused save button moves the focus on (to 撤销, where Enter would undo): put it
+        # back where the clerk was, or on the first field.
+        focus = self.focusWidget()
+        if focus is None or isinstance(focus, QPushButton):
+            focus = self.edits["name"]
         self.save_button.setEnabled(False)
 
         def done(result: Any) -> None:
             self.busy = False
             self.save_button.setEnabled(True)
             on_success(result)
+            if isValid(focus) and focus.isVisible():
+                focus.setFocus()
 
         (BackgroundOp(self, self.taskman, job, lang=self.lang)
          .success(done)
@@ -603,6 +628,8 @@ class StationEditor(QDialog):
     def _refused(self, exc: BaseException) -> None:
         self.busy = False
         self.save_button.setEnabled(True)
+        if isValid(self.edits["name"]) and isinstance(self.focusWidget(), QPushButton | type(None)):
+            self.edits["name"].setFocus()
         if isinstance(exc, StationInvalid):
             for problem in exc.problems:
                 widget = self.field_widget(problem.field)
@@ -617,6 +644,22 @@ class StationEditor(QDialog):
             self.error.show()
             return
         default_failure(self, exc, self.lang)
+
+    def _field_fixed(self, name: str) -> None:
+        """The clerk changed a field the last refusal marked: unmark it; the red banner goes with the last mark."""
+        widget = self.field_widget(name)
+        if widget is None or not widget.property("invalid"):
+            return
+        self._unmark(widget)
+        if not self.marked_fields():
+            self.error.hide()
+
+    @staticmethod
+    def _unmark(widget: QWidget) -> None:
+        widget.setProperty("invalid", False)
+        widget.setToolTip("")
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
 
     def _info(self, text: str) -> None:
         self.error.setStyleSheet("color: #1b7a2e;")
@@ -638,10 +681,7 @@ class StationEditor(QDialog):
         for name in [*TEXT_FIELDS, "station_type", "on", "coop", "notes", "services", "brands", "served"]:
             widget = self.field_widget(name)
             if widget is not None and widget.property("invalid"):
-                widget.setProperty("invalid", False)
-                widget.setToolTip("")
-                widget.style().unpolish(widget)
-                widget.style().polish(widget)
+                self._unmark(widget)
 
     # --- history actions ------------------------------------------------------------------------
     def open_event(self, kind: str) -> EventDialog | None:
@@ -668,8 +708,13 @@ class StationEditor(QDialog):
     def _event_recorded(self, code: str, title: str, event_id: int | None) -> None:
         if event_id is None:
             return
-        text = self.tr("{action} {code}").format(action=title, code=code)
+        self._clear_marks()
+        text = self.tr("{action} {name}").format(action=title, name=self._station_name(code))
+        self._info(self.tr("已记录：{what}。").format(what=text))
         self.undo_runner.push(EventCommand(self.undo_runner, code, text, event_id))
+
+    def _station_name(self, code: str) -> str:
+        return self.details.name if self.details is not None and self.details.code == code else code
 
     def selected_event(self) -> int | None:
         item = self.history.currentItem()
@@ -681,25 +726,49 @@ class StationEditor(QDialog):
             self._info(self.tr("请先在历史记录中选择一条。"))
             return
         registry, code = self.registry, self.code
+        item = self.history.currentItem()
+        kind = item.text(2) if item is not None else ""
+        what = self.tr("{kind} {name}").format(kind=kind, name=self._station_name(code))
 
         def job(_ctx: OpContext) -> int:
             return station_ops.undo_event(registry, event_id)
 
         def undone(undo_id: int) -> None:
-            text = self.tr("撤销历史记录 #{id}").format(id=event_id)
+            # Named by what it voided: the 编辑 menu then reads "撤销：作废记录 #89（暂停 …站）".
+            text = self.tr("作废记录 #{id}（{what}）").format(id=event_id, what=what)
+            self._info(self.tr("已作废记录 #{id}（{what}），它保留在历史中。").format(id=event_id, what=what))
             self.undo_runner.push(EventCommand(self.undo_runner, code, text, undo_id))  # reloads us
 
         self._run(job, undone)
 
     # --- buttons and closing --------------------------------------------------------------------
+    def undo(self) -> None:
+        """Undo this station's last change (never another station's)."""
+        if self.code is not None:
+            self.undo_runner.undo(self.code)
+
+    def redo(self) -> None:
+        if self.code is not None:
+            self.undo_runner.redo(self.code)
+
     def _update_buttons(self, *_args: object) -> None:
-        stack = self.undo_runner.stack
-        if not isValid(stack):  # the stack emits while it is destroyed with the window
+        runner = self.undo_runner
+        if not isValid(runner) or not isValid(self.undo_button):  # emitted while the window is destroyed
             return
-        self.undo_button.setEnabled(stack.canUndo())
-        self.redo_button.setEnabled(stack.canRedo())
-        self.undo_button.setToolTip(stack.undoText())
-        self.redo_button.setToolTip(stack.redoText())
+        code = self.code
+        self.undo_button.setEnabled(code is not None and runner.can_undo(code))
+        self.redo_button.setEnabled(code is not None and runner.can_redo(code))
+        undo_text, redo_text = (runner.undo_text(code), runner.redo_text(code)) if code else ("", "")
+        self.undo_button.setToolTip(self.tr("撤销：{what}").format(what=undo_text) if undo_text
+                                    else self.tr("本站点没有可撤销的修改"))
+        self.redo_button.setToolTip(self.tr("重做：{what}").format(what=redo_text) if redo_text
+                                    else self.tr("本站点没有可重做的修改"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        # The main window's 撤销/重做 act on the station whose editor the clerk used last.
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.undo_runner.activate(self.code)
+        super().changeEvent(event)
 
     def confirm_leave(self) -> bool:
         """Unsaved changes: ask whether to save them (saving happens in the background), drop them, or stay."""
