@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from villagepost.commands.context import Context
+from villagepost.core import days
 from villagepost.core.divisions import Level
 from villagepost.core.errors import KnownError
 from villagepost.core.pacing import Measure, Pace
@@ -57,7 +58,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: a
     p.add_argument("--scope", required=True, metavar="CODE", help=scope_help)
     p.add_argument("--level", metavar="LEVEL",
                    help="下级统计层级：province|city|county|township|village（默认下一级）/ level of the children")
-    p.add_argument("--on", metavar="YYYY-MM-DD", help="统计日期（默认今天）/ the day (default today)")
+    p.add_argument("--on", metavar="DATE", help="统计日期（默认今天）/ the day (default today)")
     p.add_argument("--counts", action="store_true",
                    help="另外列出站点数：按类型、状态、合作模式 / also count stations by type, status, coop")
     p.set_defaults(handler=cmd_coverage)
@@ -70,7 +71,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: a
     ts.add_argument("--count", metavar="N", help="站点数量目标（与 --type 一起用）/ number of stations (with --type)")
     ts.add_argument("--type", dest="station_type", metavar="TYPE",
                     help="--count 统计的站点类型，如 综合服务站 / station type counted by --count")
-    ts.add_argument("--deadline", required=True, metavar="YYYY-MM-DD", help="截止日期 / deadline")
+    ts.add_argument("--deadline", required=True, metavar="DATE", help="截止日期 / deadline")
     ts.add_argument("--note", metavar="TEXT", help="备注，如文件依据 / note, e.g. the plan it comes from")
     ts.set_defaults(handler=cmd_target_set)
     tl = tsub.add_parser("list", parents=[common], help="列出目标 / list targets")
@@ -82,7 +83,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: a
 
     pc = sub.add_parser("pacing", parents=[common], help="进度：月度曲线、目标差距、预计完成、落后单位 / pacing")
     pc.add_argument("--scope", required=True, metavar="CODE", help=scope_help)
-    pc.add_argument("--on", metavar="YYYY-MM-DD", help="以哪一天为“今天”（默认今天）/ the day to report on")
+    pc.add_argument("--on", metavar="DATE", help="以哪一天为“今天”（默认今天）/ the day to report on")
     pc.set_defaults(handler=cmd_pacing)
 
 
@@ -92,11 +93,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: a
 def parse_day(option: str, text: str | None) -> dt.date | None:
     if text is None:
         return None
-    value = unicodedata.normalize("NFKC", text).strip()
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise OptionError(option, KnownError("coverage.bad_date", value=text)) from None
+        return days.parse_day(text)  # the shapes the rosters and the window's date fields take
+    except days.DayError as exc:
+        raise OptionError(option, exc) from None
 
 
 def parse_scope(text: str) -> str:

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QComboBox,
-    QDateEdit,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -54,6 +53,7 @@ from villagepost.core.checklists import MAX_REMARK, Checklist, Result
 from villagepost.core.errors import Cancelled, KnownError
 from villagepost.core.messages import DEFAULT_LANG
 from villagepost.core.stations import STATUS_ZH, StationStatus
+from villagepost.gui.day_edit import DayEdit
 from villagepost.gui.file_prompts import Opener, open_in_system_viewer
 from villagepost.gui.form_parts import ErrorLabel, SettledDialog, alive
 from villagepost.gui.list_model import Column, RowListModel
@@ -162,10 +162,8 @@ class InspectionDialog(SettledDialog):
         self.place.setObjectName("stationPlace")
         self.place.setWordWrap(True)
 
-        self.date_edit = QDateEdit(self)
+        self.date_edit = DayEdit(self, lang=lang)
         self.date_edit.setObjectName("inspectedOn")
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
         self.date_edit.setMaximumDate(QDate(self.today.year, self.today.month, self.today.day))
         self.date_edit.setMinimumDate(QDate(2000, 1, 1))
         self.date_edit.setDate(QDate(self.today.year, self.today.month, self.today.day))
@@ -339,6 +337,9 @@ class InspectionDialog(SettledDialog):
             label.clear_text()
         for row in self.rows:
             row.mark(False)
+        if self.date_edit.problem() is not None:  # shown under the field already; nothing is sent
+            self.date_edit.setFocus()
+            return
         draft, registry, today = self.draft(), self.registry, self.today
         self._set_busy(True)
         (BackgroundOp(self, self.taskman, lambda _ctx: svc.record_inspection(registry, draft, today=today),

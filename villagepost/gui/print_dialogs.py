@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -39,6 +38,7 @@ from villagepost.core import clock
 from villagepost.core.divisions import Level
 from villagepost.core.errors import Cancelled, KnownError
 from villagepost.core.messages import DEFAULT_LANG, tr
+from villagepost.gui.day_edit import DayEdit
 from villagepost.gui.file_prompts import (
     FilePrompts,
     Opener,
@@ -200,6 +200,10 @@ class _PrintDialog(SettledDialog):
     def output_is_folder(self) -> bool:
         return False
 
+    def input_problem(self) -> str | None:
+        """Why the form cannot print yet (a typed date that is not a day), else None."""
+        return None
+
     # --- running ---------------------------------------------------------------------------------------
     def output(self) -> Path | None:
         text = self.path_edit.text().strip()
@@ -212,6 +216,10 @@ class _PrintDialog(SettledDialog):
         out = self.output()
         if out is None:
             self.error.show_text(self.tr("请先选择保存位置。"))
+            return None
+        problem = self.input_problem()
+        if problem is not None:
+            self.error.show_text(problem)
             return None
         self.error.clear_text()
         self.status.setText(self.tr("正在打印…"))
@@ -270,7 +278,7 @@ class _PrintDialog(SettledDialog):
     def _set_busy(self, busy: bool) -> None:
         for widget in self.findChildren(QWidget):
             if widget is not self.close_button and isinstance(widget, (QLineEdit, QPushButton, QCheckBox,
-                                                                       QRadioButton, QComboBox, QDateEdit)):
+                                                                       QRadioButton, QComboBox, DayEdit)):
                 widget.setEnabled(not busy)
         if not busy:
             self.open_button.setEnabled(self.print_result is not None)
@@ -436,10 +444,8 @@ class PrintSummaryDialog(_PrintDialog):
         self.setObjectName("printSummary")
         self.setWindowTitle(self.tr("打印覆盖率汇总表"))
 
-        self.date_edit = QDateEdit(self)
+        self.date_edit = DayEdit(self, lang=self.lang)
         self.date_edit.setObjectName("summaryDate")
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
         today_q = QDate(self.today.year, self.today.month, self.today.day)
         self.date_edit.setMaximumDate(today_q)
         self.date_edit.setDate(today_q)
@@ -506,6 +512,10 @@ class PrintSummaryDialog(_PrintDialog):
                                         pdf_filter() if self.pdf.isChecked() else xlsx_filter())
         if chosen is not None:
             self.set_output(chosen)
+
+    def input_problem(self) -> str | None:
+        problem = self.date_edit.problem()
+        return None if problem is None else self.tr("统计日期：{problem}").format(problem=problem)
 
     def job(self, out: Path) -> Callable[[OpContext], PrintResult]:
         registry, scope, today = self.registry, self.scope, self.today
