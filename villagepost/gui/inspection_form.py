@@ -58,6 +58,7 @@ from villagepost.gui.file_prompts import Opener, open_in_system_viewer
 from villagepost.gui.form_parts import ErrorLabel, SettledDialog, alive
 from villagepost.gui.list_model import Column, RowListModel
 from villagepost.gui.ops import BackgroundOp, OpContext, TaskManager, default_failure
+from villagepost.gui.window_sizing import fit_to_screen
 from villagepost.reports.checklist_pdf import chinese_number
 from villagepost.services import inspections as svc
 from villagepost.services.checklists import checklist_for
@@ -242,7 +243,7 @@ class InspectionDialog(SettledDialog):
         layout.addWidget(self.opinion_error)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
-        self.resize(940, 680)
+        fit_to_screen(self, 940, 680)
         self._set_busy(True)
         registry_ = registry
         (BackgroundOp(self, taskman, lambda _ctx: read_form_data(registry_, station_code), lang=lang)

@@ -546,8 +546,24 @@ class MainWindow(QMainWindow):
         return dialog
 
     def edit_targets(self) -> QWidget | None:
-        self.dashboard.set_scope(self.selected_code())
-        return self.dashboard.open_targets_dialog()
+        """目标 of the selected unit (from the menu even before the 统计 page has read its figures)."""
+        from villagepost.gui.targets_editor import TargetsDialog
+
+        scope = self.selected_code()
+        self.dashboard.set_scope(scope)
+        dialog = self.dashboard.open_targets_dialog()
+        if dialog is not None:
+            return dialog
+        if scope is None:
+            QMessageBox.information(self, self.tr("目标"), self.tr("请先在左侧目录中选择一个单位。"))
+            return None
+        index = self.tree.currentIndex()
+        name = str(index.siblingAtColumn(NAME_COLUMN).data()) if index.isValid() else None
+        dialog = TargetsDialog(self.registry, self.taskman, scope, scope_name=name, lang=self.lang, parent=self)
+        dialog.targets_changed.connect(self.dashboard.mark_stale)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
 
     def open_settings(self) -> SettingsDialog:
         """选项: this PC's preferences and the registry's 类似村委会 option (window-modal, non-blocking)."""
