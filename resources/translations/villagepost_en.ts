@@ -775,52 +775,52 @@ Please send this file to support. You can go on working, or quit and open Villag
 <context>
     <name>Headline</name>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="86"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="82"/>
         <source>建制村（个）</source>
         <translation>建制村</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="87"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="83"/>
         <source>已覆盖（个）</source>
         <translation>Covered</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="88"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="84"/>
         <source>覆盖率</source>
         <translation>Coverage</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="89"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="85"/>
         <source>日期缺失（个）</source>
         <translation>Date missing</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="90"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="86"/>
         <source>靠没有开通日期的站点覆盖的建制村：今天算已覆盖，但请补填开通日期，否则历史进度不准确</source>
         <translation>建制村 covered by stations without an opening date: covered today, but fill the date in or the history is not right</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="111"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="107"/>
         <source>建制村：统计用区划代码中的村委会（代码 200–399）{extra}；覆盖：当天有运营中的村邮站+快递超市或综合服务站服务该村。</source>
         <translation>建制村: the village committees of the official codes (200–399){extra}; covered: an operating 村邮站+快递超市 or 综合服务站 serves the village that day. </translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="113"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="109"/>
         <source>及类似村委会（500–599）</source>
         <translation> and units similar to them (500–599)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="115"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="111"/>
         <source>该村 {day} 已覆盖。</source>
         <translation>The village is covered on {day}.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="115"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="111"/>
         <source>该村 {day} 尚未覆盖。</source>
         <translation>The village is not covered on {day}.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="118"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="114"/>
         <source>该单位不是建制村（居委会等），不计入覆盖率。</source>
         <translation>This unit is not a 建制村 (a residents’ committee or similar) and does not count for coverage.</translation>
     </message>
@@ -1621,90 +1621,100 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>PaceTree</name>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="130"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="126"/>
         <source>已完成 {done} 个（{rate}），目标 {goal} 个，差距 {gap} 个（{points} 个百分点）</source>
         <translation>achieved {done} ({rate}), goal {goal}, gap {gap} ({points} points)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="134"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="130"/>
         <source>已有 {done} 个{type}，目标 {goal} 个，差距 {gap} 个</source>
         <translation>{done} operating {type}, goal {goal}, gap {gap}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="137"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="133"/>
         <source>截止日已过：截止日 {value} 个，已达成</source>
         <translation>deadline passed: {value} on the deadline, met</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="138"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="134"/>
         <source>截止日已过：截止日 {value} 个，未达成</source>
         <translation>deadline passed: {value} on the deadline, missed</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="141"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="137"/>
         <source>剩余 {months} 个月，每月需新增 {needed} 个</source>
         <translation>{months} months left: {needed} a month needed</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="144"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="140"/>
         <source>已达到目标</source>
         <translation>target reached</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="145"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="141"/>
         <source>近 {n} 个月平均每月新增 {rate} 个</source>
         <translation>last {n} months: {rate} a month</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="148"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="144"/>
         <source>；按当前进度无法实现</source>
         <translation>; not at the current pace</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="150"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="146"/>
         <source>；按此进度 {day} 全部覆盖</source>
         <translation>; all covered by {day} at this pace</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="153"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="149"/>
         <source>；按此进度 {day} 达到目标</source>
         <translation>; the goal is reached by {day} at this pace</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="170"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="166"/>
         <source>目标与落后单位</source>
         <translation>Targets and lagging units</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="170"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="166"/>
         <source>覆盖率</source>
         <translation>Coverage</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="170"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="166"/>
         <source>应达</source>
         <translation>Line</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="170"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="166"/>
         <source>差（个）</source>
         <translation>Short</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="205"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="201"/>
         <source>没有目标：点“编辑目标…”设定后即可对照进度。</source>
         <extracomment>target id -&gt; its branch (tests read it) the language of the targets&apos; descriptions (services.targets.TargetRow.describe)</extracomment>
         <translation>No targets: set one with “Edit targets…” to see the pace against it.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="211"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="207"/>
         <source>（沿用{owner}）</source>
         <translation> (of {owner})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="223"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="221"/>
+        <source>目标今天设定：下级单位都已达到目标值</source>
+        <translation>Set today: every unit below has reached it</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="222"/>
         <source>没有落后于进度线的下级单位</source>
         <translation>no unit below lags its line</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="224"/>
+        <source>目标今天设定，下级单位与截止日期比较（双击查看）：</source>
+        <translation>Set today: the units below against the deadline&apos;s value (double-click to open):</translation>
     </message>
     <message>
         <location filename="../../villagepost/gui/dashboard_panels.py" line="225"/>
@@ -1720,49 +1730,49 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>PacingChart</name>
     <message>
-        <location filename="../../villagepost/gui/pacing_chart.py" line="57"/>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="60"/>
         <source>覆盖率（%）</source>
         <extracomment>the projection is drawn at most this many months past the last deadline (or the day shown) room left and right of the data, days</extracomment>
         <translation>Coverage (%)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/pacing_chart.py" line="108"/>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="121"/>
         <source>实际覆盖率（月末）</source>
         <extracomment>what was drawn, in data coordinates (x = date ordinal, y = %): for tests and tooltips</extracomment>
         <translation>Coverage (month ends)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/pacing_chart.py" line="116"/>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="129"/>
         <source>目标</source>
         <translation>Target</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/pacing_chart.py" line="117"/>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="130"/>
         <source>已过期的目标</source>
         <translation>Past target</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/pacing_chart.py" line="133"/>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="150"/>
         <source>按当前进度无法实现（近 {n} 个月平均每月新增 {rate} 个）</source>
         <translation>Not at the current pace (last {n} months: {rate} a month)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/pacing_chart.py" line="144"/>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="161"/>
         <source>按近 6 个月速度预测</source>
         <translation>Projection at the last 6 months’ pace</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/pacing_chart.py" line="146"/>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="163"/>
         <source>按此进度 {day} 全部覆盖</source>
         <translation>All covered by {day} at this pace</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/pacing_chart.py" line="153"/>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="170"/>
         <source>截至 {day}</source>
         <translation>As of {day}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/pacing_chart.py" line="178"/>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="197"/>
         <source>{day}：已覆盖 {covered} / {total} 个建制村（{rate}）</source>
         <translation>{day}: {covered} of {total} 建制村 covered ({rate})</translation>
     </message>

@@ -257,8 +257,8 @@ def test_pacing_text(run: Run, db_with_targets: tuple[str, list[int]]) -> None:
     assert block == [
         "2024-12-31 前覆盖率达到 85.0%",
         "  已完成 10 个（50.0%），目标 17 个，差距 7 个（35.0 个百分点）",
-        "  剩余 4 个月，每月需新增 1.75 个",
-        "  近 6 个月平均每月新增 0.33 个；按此进度 2027-03-31 全部覆盖",
+        "  剩余 4 个月，每月需新增 1.8 个",
+        "  近 6 个月平均每月新增 0.3 个；按此进度 2027-03-31 全部覆盖",
         "  落后于进度线的下级单位：",
         "    满城北街街道（640106001）  覆盖率 0.0%，应达 59.1%，差 1 个建制村",
         "    丰登镇（640106101）  覆盖率 42.9%，应达 67.8%，差 2 个建制村",
@@ -268,9 +268,9 @@ def test_pacing_text(run: Run, db_with_targets: tuple[str, list[int]]) -> None:
             "  已完成 10 个（50.0%），目标 10 个，差距 0 个（0.0 个百分点）\n"
             "  截止日已过：截止日 8 个，未达成\n") in out
     assert f"目标 #{t4}  2025-06-30 前综合服务站达到 5 个\n  已有 4 个综合服务站，目标 5 个，差距 1 个\n" \
-           "  剩余 10 个月，每月需新增 0.10 个\n  近 6 个月平均每月新增 0.00 个；按当前进度无法实现\n" in out
+           "  剩余 10 个月，每月需新增 0.1 个\n  近 6 个月平均每月新增 0 个；按当前进度无法实现\n" in out
     code, out, _ = run("--db", db, "--lang", "en", "pacing", "--scope", COUNTY, "--on", ON)
-    assert code == 0 and "last 6 months: 0.00 a month; not at the current pace" in out
+    assert code == 0 and "last 6 months: 0 a month; not at the current pace" in out
     code, out, _ = run("--db", db, "pacing", "--scope", FENGDENG, "--on", ON)
     assert "本单位没有自己的目标，沿用 金凤区（640106） 的覆盖率目标。" in out
 

@@ -17,7 +17,7 @@ from villagepost.commands.context import Context
 from villagepost.core import days
 from villagepost.core.divisions import Level
 from villagepost.core.errors import KnownError
-from villagepost.core.pacing import Measure, Pace
+from villagepost.core.pacing import Measure, Pace, count_text, rate_text
 from villagepost.core.stations import STATUS_ZH, StationStatus, StationType
 from villagepost.core.values import ValueProblem, parse_station_type
 from villagepost.services import coverage as cov
@@ -313,7 +313,7 @@ def cmd_pacing(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _num(value: float) -> str:
-    return f"{value:.0f}" if value == int(value) else f"{value:.1f}"
+    return count_text(value)
 
 
 def _print_pacing(ctx: Context, r: pac.PacingReport) -> None:
@@ -344,10 +344,15 @@ def _print_pacing(ctx: Context, r: pac.PacingReport) -> None:
             ctx.out("  " + line)
         lagging = r.lagging.get(row.id)
         if lagging is not None:
+            fresh = row.created_on >= r.today  # set today: ranked against the deadline, not the line
             if not lagging:
-                ctx.out("  " + ctx.pick("没有落后于进度线的下级单位", "no unit below lags its line"))
+                ctx.out("  " + (ctx.pick("目标今天设定：下级单位都已达到目标值",
+                                         "set today: every unit below has reached it") if fresh
+                                else ctx.pick("没有落后于进度线的下级单位", "no unit below lags its line")))
             else:
-                ctx.out("  " + ctx.pick("落后于进度线的下级单位：", "units below their line:"))
+                ctx.out("  " + (ctx.pick("目标今天设定，下级单位与截止日期比较：",
+                                         "set today: the units below against the deadline's value:") if fresh
+                                else ctx.pick("落后于进度线的下级单位：", "units below their line:")))
                 for lag in lagging:
                     ctx.out("    " + ctx.pick(
                         f"{_unit(lag.name, lag.code)}  覆盖率 {pct(lag.lag.rate)}，应达 {pct(lag.lag.line)}，"
@@ -376,12 +381,14 @@ def _pace_lines(ctx: Context, row: tgt.TargetRow, p: Pace) -> list[str]:
             f"截止日已过：截止日 {_num(p.value_on_deadline or 0)} 个，{'已达成' if met else '未达成'}",
             f"deadline passed: {_num(p.value_on_deadline or 0)} on the deadline, {'met' if met else 'missed'}"))
     elif p.gap:
-        out.append(ctx.pick(f"剩余 {p.months_left} 个月，每月需新增 {p.needed_per_month or 0:.2f} 个",
-                            f"{p.months_left} months left: {p.needed_per_month or 0:.2f} a month needed"))
+        need = rate_text(p.needed_per_month or 0)
+        out.append(ctx.pick(f"剩余 {p.months_left} 个月，每月需新增 {need} 个",
+                            f"{p.months_left} months left: {need} a month needed"))
     else:
         out.append(ctx.pick("已达到目标", "target reached"))
-    trailing = ctx.pick(f"近 {p.trailing_months} 个月平均每月新增 {p.trailing_per_month:.2f} 个",
-                        f"last {p.trailing_months} months: {p.trailing_per_month:.2f} a month")
+    rate = rate_text(p.trailing_per_month)
+    trailing = ctx.pick(f"近 {p.trailing_months} 个月平均每月新增 {rate} 个",
+                        f"last {p.trailing_months} months: {rate} a month")
     if p.projected_full is None:
         out.append(f"{trailing}{ctx.pick('；', '; ')}{ctx.t('pacing.not_at_pace')}")
     elif coverage:
