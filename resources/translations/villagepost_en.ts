@@ -973,100 +973,100 @@ Please send this file to support. You can go on working, or quit and open Villag
 <context>
     <name>InspectionDialog</name>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="120"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="119"/>
         <source>备注</source>
         <translation>Remark</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="154"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="153"/>
         <source>登记检查结果</source>
         <extracomment>emitted once the station and its checklist are shown emitted with the new inspection&apos;s id after it was stored</extracomment>
         <translation>Record an inspection</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="156"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="155"/>
         <source>正在读取站点和检查表…</source>
         <translation>Reading the station and its checklist…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="173"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="172"/>
         <source>必填，多人用顿号隔开</source>
         <translation>Required; separate several names with 、</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="176"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="175"/>
         <source>在检查表上签字的站点负责人</source>
         <translation>The station&apos;s person who signed the checklist</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="182"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="181"/>
         <source>检查日期：</source>
         <translation>Date:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="184"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="183"/>
         <source>检查人：</source>
         <translation>Inspector:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="186"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="185"/>
         <source>站点负责人：</source>
         <translation>Station contact:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="204"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="203"/>
         <source>其余未填项目设为“是”</source>
         <translation>Answer “Yes” for the rest</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="217"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="216"/>
         <source>检查意见：发现的问题、整改要求和期限</source>
         <translation>Opinion: the problems found, what must be corrected and by when</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="222"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="221"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="227"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="226"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="241"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="240"/>
         <source>检查意见：</source>
         <translation>Opinion:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="261"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="260"/>
         <source>{name}（{code}）</source>
         <translation>{name} ({code})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="262"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="261"/>
         <source>{path}&#x3000;{type}&#x3000;{status}
 检查表：{title}（{count} 项）</source>
         <translation>{path}   {type}   {status}
 Checklist: {title} ({count} items)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="263"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="262"/>
         <source>类型未填</source>
         <translation>type not given</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="296"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="295"/>
         <source>无法登记检查</source>
         <translation>Cannot record an inspection</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="317"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="316"/>
         <source>是 {p} 项&#x3000;否 {f} 项&#x3000;不适用 {n} 项&#x3000;未填 {u} 项</source>
         <translation>Yes {p}   No {f}   N/A {n}   Unanswered {u}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="387"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="386"/>
         <source>有 {n} 个检查项目没有填写结果（是/否/不适用），已用红色标出：第 {numbers} 项。</source>
         <translation>{n} items have no answer (Yes/No/N/A), marked in red: items {numbers}.</translation>
     </message>
@@ -1074,173 +1074,183 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>InspectionsPanel</name>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="431"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="430"/>
         <source>从未检查</source>
         <translation>never inspected</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="432"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="431"/>
         <source>超过检查周期</source>
         <translation>interval passed</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="433"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="432"/>
         <source>不合格项待复查</source>
         <translation>failed items to re-check</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="438"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="437"/>
         <source>检查日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="439"/>
-        <location filename="../../villagepost/gui/inspection_form.py" line="449"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="438"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="448"/>
         <source>站点编码</source>
         <translation>Station code</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="440"/>
-        <location filename="../../villagepost/gui/inspection_form.py" line="450"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="439"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="449"/>
         <source>站点名称</source>
         <translation>Station name</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="441"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="440"/>
         <source>检查人</source>
         <translation>Inspector</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="442"/>
-        <location filename="../../villagepost/gui/inspection_form.py" line="453"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="441"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="452"/>
         <source>不合格项</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="443"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="442"/>
         <source>记录号</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="451"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="450"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="452"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="451"/>
         <source>上次检查</source>
         <translation>Last inspected</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="455"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="454"/>
         <source>应检日期</source>
         <translation>Due on</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="456"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="455"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="495"/>
-        <location filename="../../villagepost/gui/inspection_form.py" line="588"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="496"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="594"/>
         <source>请在左侧选择一个地区。</source>
         <extracomment>emitted after the list shows the answer of the latest query emitted with the id of an inspection that was recorded from the panel</extracomment>
         <translation>Choose an area on the left.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="502"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="503"/>
         <source>全部检查记录</source>
         <translation>All inspections</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="503"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="504"/>
         <source>有不合格项的检查</source>
         <translation>Inspections with failed items</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="504"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="505"/>
         <source>待检查的站点</source>
         <translation>Stations due for inspection</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="510"/>
-        <location filename="../../villagepost/gui/inspection_form.py" line="515"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="511"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="516"/>
         <source> 个月</source>
         <translation> months</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="521"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="522"/>
         <source>检查周期：</source>
         <translation>Interval:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="523"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="524"/>
         <source>不合格复查：</source>
         <translation>Re-check after a failure:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="549"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="550"/>
         <source>新建检查…</source>
         <translation>New inspection…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="551"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="552"/>
         <source>查看/打印</source>
         <translation>View/print</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="553"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="554"/>
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="554"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="555"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="559"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="560"/>
         <source>显示：</source>
         <translation>Show:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="643"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="649"/>
         <source>{scope}的站点检查</source>
         <translation>Station inspections of {scope}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="645"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="651"/>
         <source>共 {n} 条检查记录</source>
         <translation>{n} inspections</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="645"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="651"/>
         <source>{n} 条检查记录有不合格项</source>
         <translation>{n} inspections with failed items</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="646"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="652"/>
         <source>{n} 个运营或暂停中的站点待检查</source>
         <translation>{n} operating or suspended stations due for inspection</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="667"/>
-        <source>请先在列表中选择一个站点</source>
-        <translation>Choose a station in the list first</translation>
+        <location filename="../../villagepost/gui/inspection_form.py" line="673"/>
+        <source>先在站点表中选择一个站点</source>
+        <translation>Select a station in the list first</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="724"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="725"/>
+        <source>保存检查记录</source>
+        <translation>Save the inspection record</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="736"/>
         <source>正在生成检查记录…</source>
         <translation>Writing the inspection record…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="734"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="743"/>
+        <source>检查记录已保存：{path}</source>
+        <translation>Inspection record saved: {path}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="753"/>
         <source>删除检查记录</source>
         <translation>Delete inspection</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="735"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="754"/>
         <source>删除 {date} 对“{name}”的检查记录（记录号 {id}）？删除后不能恢复。</source>
         <translation>Delete the inspection of “{name}” on {date} (record {id})? This cannot be undone.</translation>
     </message>
@@ -1248,296 +1258,296 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="98"/>
+        <location filename="../../villagepost/gui/main_window.py" line="101"/>
         <source>村邮通 VillagePost</source>
-        <extracomment>Size on first start when no geometry is saved; fits a 1366×768 laptop with its taskbar. An explicit minimum, above what the content ever needs: the search list appearing must not change the window&apos;s size constraints (no jump, no size renegotiation with the window manager). emitted once, right after the window&apos;s first paint has been flushed emitted when the tree shows the registry (after start(), a load, or opening another database) emitted with a UnitInfo when the details panel shows a unit</extracomment>
+        <extracomment>Size on first start when no geometry is saved; fits a 1366×768 laptop with its taskbar. An explicit minimum, above what the content ever needs: the search list appearing must not change the window&apos;s size constraints (no jump, no size renegotiation with the window manager). the division tree&apos;s width at least, in characters: a village&apos;s name five levels deep beside its code emitted once, right after the window&apos;s first paint has been flushed emitted when the tree shows the registry (after start(), a load, or opening another database) emitted with a UnitInfo when the details panel shows a unit</extracomment>
         <translation>VillagePost 村邮通</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="145"/>
+        <location filename="../../villagepost/gui/main_window.py" line="150"/>
         <source>概况</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="146"/>
+        <location filename="../../villagepost/gui/main_window.py" line="151"/>
         <source>村庄</source>
         <translation>Villages</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="147"/>
+        <location filename="../../villagepost/gui/main_window.py" line="152"/>
         <source>站点</source>
         <translation>Stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="150"/>
+        <location filename="../../villagepost/gui/main_window.py" line="155"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="153"/>
+        <location filename="../../villagepost/gui/main_window.py" line="158"/>
         <source>检查</source>
         <translation>Inspections</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="181"/>
+        <location filename="../../villagepost/gui/main_window.py" line="186"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="182"/>
+        <location filename="../../villagepost/gui/main_window.py" line="187"/>
         <source>打开数据库(&amp;O)…</source>
         <translation>&amp;Open database…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="186"/>
+        <location filename="../../villagepost/gui/main_window.py" line="191"/>
         <source>载入区划代码(&amp;L)…</source>
         <translation>&amp;Load division codes…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="189"/>
+        <location filename="../../villagepost/gui/main_window.py" line="194"/>
         <source>导入花名册(&amp;I)…</source>
         <translation>&amp;Import roster…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="193"/>
+        <location filename="../../villagepost/gui/main_window.py" line="198"/>
         <source>导出(&amp;E)</source>
         <translation>&amp;Export</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="194"/>
+        <location filename="../../villagepost/gui/main_window.py" line="199"/>
         <source>登记表（所选范围）(&amp;R)…</source>
         <translation>&amp;Registry (selected scope)…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="199"/>
+        <location filename="../../villagepost/gui/main_window.py" line="204"/>
         <source>乡镇填报模板（所选乡镇）(&amp;T)…</source>
         <translation>Township fill-in &amp;template (selected township)…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="204"/>
+        <location filename="../../villagepost/gui/main_window.py" line="209"/>
         <source>备份数据库(&amp;B)…</source>
         <translation>&amp;Back up the database…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="209"/>
+        <location filename="../../villagepost/gui/main_window.py" line="214"/>
         <source>选项(&amp;P)…</source>
         <translation>&amp;Preferences…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="215"/>
+        <location filename="../../villagepost/gui/main_window.py" line="223"/>
         <source>退出(&amp;X)</source>
         <translation>E&amp;xit</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="221"/>
+        <location filename="../../villagepost/gui/main_window.py" line="229"/>
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="222"/>
-        <location filename="../../villagepost/gui/main_window.py" line="467"/>
+        <location filename="../../villagepost/gui/main_window.py" line="230"/>
+        <location filename="../../villagepost/gui/main_window.py" line="508"/>
         <source>撤销(&amp;U)</source>
         <translation>&amp;Undo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="225"/>
-        <location filename="../../villagepost/gui/main_window.py" line="469"/>
+        <location filename="../../villagepost/gui/main_window.py" line="233"/>
+        <location filename="../../villagepost/gui/main_window.py" line="510"/>
         <source>重做(&amp;R)</source>
         <translation>&amp;Redo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="234"/>
+        <location filename="../../villagepost/gui/main_window.py" line="242"/>
         <source>站点(&amp;S)</source>
         <translation>&amp;Stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="235"/>
+        <location filename="../../villagepost/gui/main_window.py" line="243"/>
         <source>新增站点(&amp;N)…</source>
         <translation>&amp;New station…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="238"/>
+        <location filename="../../villagepost/gui/main_window.py" line="246"/>
         <source>打开所选站点(&amp;E)…</source>
         <translation>&amp;Edit selected station…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="244"/>
+        <location filename="../../villagepost/gui/main_window.py" line="252"/>
         <source>检查所选站点(&amp;I)…</source>
         <translation>&amp;Inspect the selected station…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="247"/>
+        <location filename="../../villagepost/gui/main_window.py" line="255"/>
         <source>检查表模板(&amp;T)…</source>
         <translation>Checklist &amp;template…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="250"/>
+        <location filename="../../villagepost/gui/main_window.py" line="258"/>
         <source>目标(&amp;G)…</source>
         <translation>Tar&amp;gets…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="254"/>
+        <location filename="../../villagepost/gui/main_window.py" line="262"/>
         <source>打印(&amp;P)</source>
         <translation>&amp;Print</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="255"/>
+        <location filename="../../villagepost/gui/main_window.py" line="263"/>
         <source>所选站点的检查表(&amp;S)…</source>
         <translation>Checklists of the &amp;selected stations…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="259"/>
+        <location filename="../../villagepost/gui/main_window.py" line="267"/>
         <source>范围内全部站点的检查表(&amp;A)…</source>
         <translation>Checklists of &amp;all stations in the scope…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="264"/>
+        <location filename="../../villagepost/gui/main_window.py" line="272"/>
         <source>覆盖率汇总表(&amp;C)…</source>
         <translation>&amp;Coverage summary…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="270"/>
+        <location filename="../../villagepost/gui/main_window.py" line="278"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="271"/>
+        <location filename="../../villagepost/gui/main_window.py" line="279"/>
         <source>关于村邮通(&amp;A)</source>
         <translation>&amp;About VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="361"/>
-        <location filename="../../villagepost/gui/main_window.py" line="523"/>
+        <location filename="../../villagepost/gui/main_window.py" line="371"/>
+        <location filename="../../villagepost/gui/main_window.py" line="564"/>
         <source>村邮通</source>
         <translation>VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="378"/>
+        <location filename="../../villagepost/gui/main_window.py" line="388"/>
         <source>尚未载入区划代码</source>
         <translation>no division codes loaded</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="378"/>
+        <location filename="../../villagepost/gui/main_window.py" line="388"/>
         <source>正在打开…</source>
         <translation>opening…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="380"/>
+        <location filename="../../villagepost/gui/main_window.py" line="390"/>
         <source>全国</source>
         <translation>the whole country</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="381"/>
+        <location filename="../../villagepost/gui/main_window.py" line="391"/>
         <source>{count} 个省级单位</source>
         <translation>{count} provinces</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="384"/>
+        <location filename="../../villagepost/gui/main_window.py" line="394"/>
         <source>数据库：{db}</source>
         <translation>Database: {db}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="386"/>
+        <location filename="../../villagepost/gui/main_window.py" line="396"/>
         <source>范围：{scope}</source>
         <translation>Scope: {scope}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="387"/>
+        <location filename="../../villagepost/gui/main_window.py" line="397"/>
         <source>用户：{name}</source>
         <translation>User: {name}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="394"/>
+        <location filename="../../villagepost/gui/main_window.py" line="404"/>
         <source>目录中没有代码为 {code} 的单位</source>
         <translation>No unit with the code {code} in the tree</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="467"/>
+        <location filename="../../villagepost/gui/main_window.py" line="508"/>
         <source>撤销：{what}(&amp;U)</source>
         <translation>&amp;Undo: {what}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="469"/>
+        <location filename="../../villagepost/gui/main_window.py" line="510"/>
         <source>重做：{what}(&amp;R)</source>
         <translation>&amp;Redo: {what}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="490"/>
+        <location filename="../../villagepost/gui/main_window.py" line="531"/>
         <source>请先在“站点”页中选择一个站点。</source>
         <translation>Select a station on the Stations page first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="510"/>
+        <location filename="../../villagepost/gui/main_window.py" line="551"/>
         <source>新增站点</source>
         <translation>New station</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="511"/>
+        <location filename="../../villagepost/gui/main_window.py" line="552"/>
         <source>请先在左侧目录（或“村庄”页）中选择站点所在的村。</source>
         <translation>Select the station&apos;s village in the tree on the left (or on the Villages page) first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="523"/>
+        <location filename="../../villagepost/gui/main_window.py" line="564"/>
         <source>请先在“站点”页选中一个站点。</source>
         <translation>Select a station on the Stations tab first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="558"/>
+        <location filename="../../villagepost/gui/main_window.py" line="599"/>
         <source>目标</source>
         <translation>Targets</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="558"/>
+        <location filename="../../villagepost/gui/main_window.py" line="599"/>
         <source>请先在左侧目录中选择一个单位。</source>
         <translation>Select a unit in the tree on the left first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="588"/>
+        <location filename="../../villagepost/gui/main_window.py" line="629"/>
         <source>已修改登记册设置：建制村总数{what}类似村委会。</source>
         <translation>Registry setting changed: village-committee-like units are {what} the administrative village total.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="589"/>
+        <location filename="../../villagepost/gui/main_window.py" line="630"/>
         <source>计入</source>
         <translation>counted in</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="589"/>
+        <location filename="../../villagepost/gui/main_window.py" line="630"/>
         <source>不计入</source>
         <translation>not counted in</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="596"/>
+        <location filename="../../villagepost/gui/main_window.py" line="637"/>
         <source>选项</source>
         <translation>Preferences</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="596"/>
+        <location filename="../../villagepost/gui/main_window.py" line="637"/>
         <source>界面语言将在下次启动村邮通时改变。</source>
         <translation>The language changes the next time VillagePost starts.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="686"/>
+        <location filename="../../villagepost/gui/main_window.py" line="729"/>
         <source>区划代码已载入。</source>
         <translation>Division codes loaded.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="693"/>
+        <location filename="../../villagepost/gui/main_window.py" line="736"/>
         <source>打开数据库</source>
         <translation>Open database</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="694"/>
+        <location filename="../../villagepost/gui/main_window.py" line="737"/>
         <source>村邮通数据库 (*.sqlite *.sqlite3 *.db);;所有文件 (*)</source>
         <translation>VillagePost databases (*.sqlite *.sqlite3 *.db);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="728"/>
+        <location filename="../../villagepost/gui/main_window.py" line="771"/>
         <source>&lt;h3&gt;村邮通 VillagePost {version}&lt;/h3&gt;&lt;p&gt;县级交通运输部门的农村寄递物流站点登记、合并进度与覆盖率管理工具。&lt;/p&gt;&lt;p&gt;区划代码：国家统计局 2023 年统计用区划代码和城乡划分代码。&lt;br&gt;界面字体：文泉驿微米黑（Apache-2.0 许可）。&lt;/p&gt;</source>
         <translation>&lt;h3&gt;VillagePost 村邮通 {version}&lt;/h3&gt;&lt;p&gt;Registry of rural delivery stations, their merger pace and village coverage for county transport bureaus.&lt;/p&gt;&lt;p&gt;Division codes: National Bureau of Statistics, 2023 statistical division and urban-rural codes.&lt;br&gt;Interface font: WenQuanYi Micro Hei (Apache-2.0 licence).&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="735"/>
+        <location filename="../../villagepost/gui/main_window.py" line="778"/>
         <source>关于村邮通</source>
         <translation>About VillagePost</translation>
     </message>
@@ -1780,88 +1790,88 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>PrintChecklistsDialog</name>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="312"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="310"/>
         <source>打印站点检查表</source>
         <translation>Print station checklists</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="314"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="312"/>
         <source>站点检查表（预先填好站点信息）</source>
         <translation>Station checklists (station details filled in)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="316"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="314"/>
         <source>空白检查表（一份，现场手填）</source>
         <translation>A blank checklist (one, filled in by hand)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="318"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="316"/>
         <source>合成一个 PDF 文件</source>
         <translation>One PDF file</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="320"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="318"/>
         <source>每个站点一个 PDF 文件（保存到一个文件夹）</source>
         <translation>One PDF file per station (in a folder)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="337"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="335"/>
         <source>内容：</source>
         <translation>Content:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="338"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="336"/>
         <source>文件：</source>
         <translation>Files:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="339"/>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="392"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="337"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="401"/>
         <source>保存为：</source>
         <translation>Save as:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="345"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="343"/>
         <source>打印所选的 {n} 个站点的检查表</source>
         <translation>Print the checklists of the {n} selected stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="348"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="351"/>
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="360"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="363"/>
         <source>打印{scope}内运营和暂停中的站点的检查表</source>
         <translation>Print the checklists of the operating and suspended stations of {scope}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="370"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="379"/>
         <source>所选{n}个站点</source>
         <translation>{n} selected stations </translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="392"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="401"/>
         <source>保存到文件夹：</source>
         <translation>Save in folder:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="400"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="409"/>
         <source>选择保存检查表的文件夹</source>
         <translation>Choose the folder for the checklists</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="402"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="411"/>
         <source>保存检查表</source>
         <translation>Save the checklists</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="426"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="435"/>
         <source>已生成空白检查表（{pages} 页）：{where}</source>
         <translation>Blank checklist written ({pages} pages): {where}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="427"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="436"/>
         <source>已打印 {sheets} 份检查表，共 {pages} 页：{where}</source>
         <translation>Printed {sheets} checklists, {pages} pages: {where}</translation>
     </message>
@@ -1869,78 +1879,78 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>PrintSummaryDialog</name>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="445"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="454"/>
         <source>打印覆盖率汇总表</source>
         <extracomment>the levels a summary can list, as the combo box names them</extracomment>
         <translation>Print the coverage summary</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="454"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="463"/>
         <source>下一级单位</source>
         <translation>Units one level down</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="457"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="466"/>
         <source>PDF（打印、开会用）</source>
         <translation>PDF (to print, for meetings)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="459"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="468"/>
         <source>Excel 工作簿（.xlsx，转报数据用）</source>
         <translation>Excel workbook (.xlsx, to pass the numbers on)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="472"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="481"/>
         <source>统计日期：</source>
         <translation>On date:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="473"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="482"/>
         <source>列出：</source>
         <translation>List:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="474"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="483"/>
         <source>制表单位：</source>
         <translation>Prepared by:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="475"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="484"/>
         <source>格式：</source>
         <translation>Format:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="476"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="485"/>
         <source>保存为：</source>
         <translation>Save as:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="480"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="489"/>
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="492"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="501"/>
         <source>{scope}建制村覆盖率汇总表</source>
         <translation>Coverage summary of the administrative villages of {scope}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="511"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="520"/>
         <source>保存覆盖率汇总表</source>
         <translation>Save the coverage summary</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="518"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="527"/>
         <source>统计日期：{problem}</source>
         <translation>Date: {problem}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="536"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="545"/>
         <source>已生成覆盖率汇总表（{pages} 页）：{where}</source>
         <translation>Coverage summary written ({pages} pages): {where}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="538"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="547"/>
         <source>已生成覆盖率汇总表：{where}</source>
         <translation>Coverage summary written: {where}</translation>
     </message>
@@ -2349,128 +2359,133 @@ Checklist: {title} ({count} items)</translation>
         <translation>Station {name} ({code})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="432"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="434"/>
+        <source>已合并（并入 {code}）</source>
+        <translation>merged (into {code})</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="436"/>
         <source>{status}（自 {date}）</source>
         <translation>{status} (since {date})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="433"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="437"/>
         <source>&#x3000;建成日期缺失，覆盖从登记之日 {date} 算起</source>
         <translation>  No opening date: coverage counts from the recording day {date}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="435"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="439"/>
         <source>{path}&#x3000;状态：{status}{missing}</source>
         <translation>{path}  Status: {status}{missing}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="474"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="478"/>
         <source>并入：{codes}</source>
         <translation>Joined by: {codes}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="476"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="480"/>
         <source>并入站点 {code}</source>
         <translation>Joined station {code}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="478"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="482"/>
         <source>撤销 #{id}</source>
         <translation>Undoes #{id}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="480"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="484"/>
         <source>已被 #{id} 撤销</source>
         <translation>Undone by #{id}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="483"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="487"/>
         <source>日期缺失</source>
         <translation>Date missing</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="535"/>
-        <location filename="../../villagepost/gui/station_editor.py" line="563"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="539"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="567"/>
         <source>没有修改。</source>
         <translation>Nothing changed.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="557"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="561"/>
         <source>修改站点 {name}</source>
         <translation>Edit station {name}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="561"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="565"/>
         <source>已保存。</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="595"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="599"/>
         <source>已新增站点 {code}。</source>
         <translation>Station {code} added.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="704"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="708"/>
         <source>合并站点</source>
         <translation>Merge stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="712"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="716"/>
         <source>{action} {name}</source>
         <translation>{action} {name}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="713"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="717"/>
         <source>已记录：{what}。</source>
         <translation>Recorded: {what}.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="731"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="735"/>
         <source>{kind} {name}</source>
         <translation>{kind} {name}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="738"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="742"/>
         <source>作废记录 #{id}（{what}）</source>
         <translation>Void entry #{id} ({what})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="739"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="743"/>
         <source>已作废记录 #{id}（{what}），它保留在历史中。</source>
         <translation>Voided entry #{id} ({what}); it stays in the history.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="762"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="766"/>
         <source>撤销：{what}</source>
         <translation>Undo: {what}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="763"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="767"/>
         <source>本站点没有可撤销的修改</source>
         <translation>Nothing of this station&apos;s to undo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="764"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="768"/>
         <source>重做：{what}</source>
         <translation>Redo: {what}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="765"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="769"/>
         <source>本站点没有可重做的修改</source>
         <translation>Nothing of this station&apos;s to redo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="726"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="730"/>
         <source>请先在历史记录中选择一条。</source>
         <translation>Select an entry of the history first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="780"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="784"/>
         <source>村邮通</source>
         <translation>VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="780"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="784"/>
         <source>站点的修改还没有保存。要保存吗？</source>
         <translation>The station&apos;s changes are not saved. Save them?</translation>
     </message>
@@ -2603,7 +2618,7 @@ Checklist: {title} ({count} items)</translation>
     </message>
     <message>
         <location filename="../../villagepost/gui/stations_tab.py" line="54"/>
-        <source>经营者</source>
+        <source>运营主体</source>
         <translation>Operator</translation>
     </message>
     <message>
@@ -2612,33 +2627,38 @@ Checklist: {title} ({count} items)</translation>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/stations_tab.py" line="83"/>
+        <location filename="../../villagepost/gui/stations_tab.py" line="80"/>
+        <source>已合并（并入 {code}）</source>
+        <translation>merged (into {code})</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/stations_tab.py" line="84"/>
         <source>日期缺失</source>
         <translation>Date missing</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/stations_tab.py" line="100"/>
+        <location filename="../../villagepost/gui/stations_tab.py" line="101"/>
         <source>没有建成日期：覆盖从登记之日算起。请在站点编辑中补填日期。</source>
         <translation>No opening date: coverage counts from the recording day. Please fill it in in the station editor.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/stations_tab.py" line="120"/>
+        <location filename="../../villagepost/gui/stations_tab.py" line="121"/>
         <source>筛选：站点名称或站点编码</source>
         <extracomment>a station was activated (double-click or Enter): its code</extracomment>
         <translation>Filter: station name or code</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/stations_tab.py" line="123"/>
+        <location filename="../../villagepost/gui/stations_tab.py" line="124"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/stations_tab.py" line="128"/>
+        <location filename="../../villagepost/gui/stations_tab.py" line="129"/>
         <source>全部类型</source>
         <translation>All types</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/stations_tab.py" line="142"/>
+        <location filename="../../villagepost/gui/stations_tab.py" line="143"/>
         <source>共 {n} 个站点</source>
         <translation>{n} stations</translation>
     </message>
@@ -2848,104 +2868,149 @@ A target is a plan: nothing of it is kept, and the pace is no longer measured ag
 <context>
     <name>UnitDetailsPanel</name>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="34"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="35"/>
         <source>省（自治区、直辖市）</source>
         <extracomment>lupdate finds `translate(&quot;context&quot;, &quot;text&quot;)` calls; a wrapper function would hide them.</extracomment>
         <translation>Province (autonomous region, municipality)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="35"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="36"/>
         <source>市（地区、自治州、盟）</source>
         <translation>City (prefecture, autonomous prefecture, league)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="36"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="37"/>
         <source>县（市辖区、县级市、旗）</source>
         <translation>County (district, county-level city, banner)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="37"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="38"/>
         <source>乡镇（街道）</source>
         <translation>Township</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="38"/>
-        <source>村级单位（村委会、居委会）</source>
-        <translation>Village-level unit (village or residents&apos; committee)</translation>
+        <location filename="../../villagepost/gui/unit_details.py" line="39"/>
+        <source>村级单位（各类合计，分类见下）</source>
+        <translation>Village-level units (all classes, see below)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="44"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="45"/>
         <source>村委会（建制村）</source>
         <translation>Village committee (administrative village)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="45"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="46"/>
         <source>居委会（社区）</source>
         <translation>Residents&apos; committee (community)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="46"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="47"/>
         <source>类似居委会</source>
         <translation>Like a residents&apos; committee</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="47"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="48"/>
         <source>类似村委会（农场、林场生活区等）</source>
         <translation>Like a village committee (farms, forestry living areas…)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="89"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="90"/>
         <source>载入区划代码…</source>
         <extracomment>display order of the village classes: the one coverage counts first</extracomment>
         <translation>Load division codes…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="117"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="118"/>
         <source>层级：</source>
         <translation>Path:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="118"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="119"/>
         <source>区划代码：</source>
         <translation>Division code:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="119"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="120"/>
         <source>级别：</source>
         <translation>Level:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="120"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="121"/>
         <source>类别：</source>
         <translation>Class:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="122"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="123"/>
         <source>拼音：</source>
         <translation>Pinyin:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="123"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="124"/>
         <source>代码版本：</source>
         <translation>Code edition:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="126"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="127"/>
         <source>下辖单位</source>
         <translation>Units below</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="140"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="142"/>
+        <source>站点与覆盖</source>
+        <translation>Stations and coverage</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="147"/>
+        <source>站点（全部状态）</source>
+        <translation>Stations (any status)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="147"/>
+        <source>运营中的站点</source>
+        <translation>Operating stations</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="148"/>
+        <source>建制村</source>
+        <translation>Administrative villages</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="148"/>
+        <source>已覆盖的建制村</source>
+        <translation>Villages covered</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="148"/>
+        <source>覆盖率</source>
+        <translation>Coverage</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="160"/>
         <source>村级单位分类</source>
         <translation>Village-level units by class</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="149"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="169"/>
         <source>村级寄递物流覆盖率按村委会（建制村）计算；是否计入类似村委会由各县决定。</source>
         <translation>Village delivery coverage counts village committees (administrative villages); each county decides whether units like village committees count too.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="171"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="198"/>
+        <source>截至 {day}；建制村{extra}</source>
+        <translation>On {day}; villages {extra}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="200"/>
+        <source>含类似村委会</source>
+        <translation>including village-like units</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="200"/>
+        <source>不含类似村委会</source>
+        <translation>excluding village-like units</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="205"/>
         <source>在左侧目录中选择一个区划单位，即可在这里查看它的代码、所属关系和下辖单位数量。
 
 也可以在左上方的搜索框中输入名称或拼音首字母（例如 yjx 查找永吉县），按回车。</source>
@@ -2954,7 +3019,7 @@ A target is a plan: nothing of it is kept, and the pace is no longer measured ag
 Or type a name or pinyin initials in the search box at the top left (e.g. yjx finds 永吉县) and press Enter.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="177"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="211"/>
         <source>登记册中还没有区划代码。
 
 请先载入本县（或本省、全国）的统计用区划代码，之后才能登记站点。</source>
@@ -2963,22 +3028,22 @@ Or type a name or pinyin initials in the search box at the top left (e.g. yjx fi
 Load your county&apos;s (or province&apos;s, or the country&apos;s) statistical division codes first; then stations can be recorded.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="182"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="216"/>
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="189"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="223"/>
         <source>（已撤销）</source>
         <translation> (retired)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="198"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="232"/>
         <source>（代码不在编制规则的范围内）</source>
         <translation>(the code lies outside the coding rules)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="203"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="237"/>
         <source>{year} 年版统计用区划代码</source>
         <translation>{year} statistical division codes</translation>
     </message>
@@ -3026,80 +3091,91 @@ Load your county&apos;s (or province&apos;s, or the country&apos;s) statistical 
         <translation>Stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/villages_tab.py" line="70"/>
+        <location filename="../../villagepost/gui/villages_tab.py" line="74"/>
         <source>（已撤销）</source>
+        <extracomment>village-level classes that never count towards coverage (类似村委会 counts when the registry says so)</extracomment>
         <translation> (retired)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/villages_tab.py" line="79"/>
-        <location filename="../../villagepost/gui/villages_tab.py" line="121"/>
+        <location filename="../../villagepost/gui/villages_tab.py" line="83"/>
+        <source>不计入</source>
+        <translation>not counted</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/villages_tab.py" line="85"/>
+        <location filename="../../villagepost/gui/villages_tab.py" line="129"/>
         <source>未覆盖</source>
         <translation>Not covered</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/villages_tab.py" line="81"/>
+        <location filename="../../villagepost/gui/villages_tab.py" line="87"/>
         <source>已覆盖（日期缺失）</source>
         <translation>Covered (date missing)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/villages_tab.py" line="82"/>
+        <location filename="../../villagepost/gui/villages_tab.py" line="88"/>
         <source>已覆盖 {date}</source>
         <translation>Covered since {date}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/villages_tab.py" line="100"/>
+        <location filename="../../villagepost/gui/villages_tab.py" line="104"/>
+        <source>居委会不是建制村，不计入覆盖率（可以有站点）</source>
+        <translation>A residents&apos; committee is not an administrative village: coverage does not count it (it may have stations)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/villages_tab.py" line="108"/>
         <source>覆盖该村的站点没有填写建成日期，覆盖从登记之日算起；请补填日期。</source>
         <translation>The station covering this village has no opening date, so coverage counts from the recording day; please fill it in.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/villages_tab.py" line="102"/>
+        <location filename="../../villagepost/gui/villages_tab.py" line="110"/>
         <source>自 {date} 起由综合服务站覆盖</source>
         <translation>Covered by a combined station since {date}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/villages_tab.py" line="109"/>
+        <location filename="../../villagepost/gui/villages_tab.py" line="117"/>
         <source>全部类别</source>
         <extracomment>the class filter&apos;s choices: (label, VillageClass value or None for all)</extracomment>
         <translation>All classes</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/villages_tab.py" line="110"/>
+        <location filename="../../villagepost/gui/villages_tab.py" line="118"/>
         <source>村委会（建制村）</source>
         <translation>Village committee (administrative village)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/villages_tab.py" line="111"/>
+        <location filename="../../villagepost/gui/villages_tab.py" line="119"/>
         <source>居委会</source>
         <translation>Residents&apos; committee</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/villages_tab.py" line="112"/>
+        <location filename="../../villagepost/gui/villages_tab.py" line="120"/>
         <source>类似居委会</source>
         <translation>Like a residents&apos; committee</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/villages_tab.py" line="113"/>
+        <location filename="../../villagepost/gui/villages_tab.py" line="121"/>
         <source>类似村委会</source>
         <translation>Like a village committee</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/villages_tab.py" line="119"/>
+        <location filename="../../villagepost/gui/villages_tab.py" line="127"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/villages_tab.py" line="120"/>
+        <location filename="../../villagepost/gui/villages_tab.py" line="128"/>
         <source>已覆盖</source>
         <translation>Covered</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/villages_tab.py" line="140"/>
+        <location filename="../../villagepost/gui/villages_tab.py" line="148"/>
         <source>筛选：村名、拼音首字母或代码</source>
         <extracomment>a village was activated (double-click or Enter): its code</extracomment>
         <translation>Filter: village name, pinyin initials or code</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/villages_tab.py" line="162"/>
+        <location filename="../../villagepost/gui/villages_tab.py" line="170"/>
         <source>共 {n} 个村级单位</source>
         <translation>{n} village-level units</translation>
     </message>
@@ -3107,53 +3183,53 @@ Load your county&apos;s (or province&apos;s, or the country&apos;s) statistical 
 <context>
     <name>_PrintDialog</name>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="134"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="131"/>
         <source>浏览…</source>
         <extracomment>emitted with the PrintResult when a print has finished emitted when the dialog has read the scope&apos;s name and can print (a selection of stations needs no read) where suggested output goes: the last folder used, then the folder of what the clerk chose or typed</extracomment>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="140"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="137"/>
         <source>完成后打开</source>
         <translation>Open when done</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="149"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="146"/>
         <source>打印</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="153"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="150"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="158"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="155"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="218"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="215"/>
         <source>请先选择保存位置。</source>
         <translation>Choose where to save first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="225"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="222"/>
         <source>正在打印…</source>
         <translation>Printing…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="230"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="227"/>
         <source>已完成</source>
         <translation>done</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="257"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="254"/>
         <source>已取消。已完成的文件保留在文件夹中，其余没有生成。</source>
         <translation>Cancelled. The files already finished stay in the folder; the others were not written.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="258"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="255"/>
         <source>已取消，没有生成文件。</source>
         <translation>Cancelled; no file was written.</translation>
     </message>

@@ -428,6 +428,10 @@ class StationEditor(QDialog):
         self.title.setText(f"{details.name}  {details.code}")
         path = " / ".join(name for _c, name in details.village_path)
         status = status_text(details.status)
+        absorbed = [h for h in details.history if h.kind == EventKind.MERGED.value and h.station != details.code
+                    and h.reverted_by is None]
+        if details.status == StationStatus.CLOSED.value and absorbed:
+            status = self.tr("已合并（并入 {code}）").format(code=absorbed[-1].station)
         if details.status_since:
             status = self.tr("{status}（自 {date}）").format(status=status, date=details.status_since)
         missing = self.tr("　建成日期缺失，覆盖从登记之日 {date} 算起").format(date=details.recorded_on) \
