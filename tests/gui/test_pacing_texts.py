@@ -14,6 +14,7 @@ from collections.abc import Callable
 import pyqtgraph as pg
 import pytest
 from coverage_county import COUNTY, FENGDENG, HUANGHE, LIANGTIAN, MANCHENG, TODAY, build
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from villagepost.cli import main
@@ -122,3 +123,27 @@ def test_a_past_target_is_a_marker_only(make_registry: Callable[..., Registry], 
     dashed = [shape for shape in drawing.contents if getattr(shape, "strokeDashArray", None) == [4, 2]
               and getattr(shape, "x1", None) != getattr(shape, "x2", None) and shape.y1 != shape.y2]
     assert dashed == []  # the PDF draws no lag line to a past deadline either
+
+
+def test_bar_labels_stay_with_targets_at_1024_pixels(make_registry: Callable[..., Registry], qtbot: QtBot,
+                                                     taskman: TaskManager) -> None:
+    """平罗县's 13 townships beside the target names on the right-hand axis: short rates rather than none."""
+    from villagepost.gui.coverage_bars import CoverageBarChart
+    from villagepost.services.coverage import UnitCoverage
+
+    reg = make_registry(COUNTY)
+    target = tgt.set_target(reg, COUNTY, Measure.COVERAGE_RATE, 1.0, D(2025, 12, 31), today=D(2024, 1, 15))
+    units = [UnitCoverage(f"6402211{i:02d}", f"第{i}乡", 4, 7, i % 8) for i in range(13)]
+    host = QWidget()
+    qtbot.addWidget(host)
+    chart = CoverageBarChart(host)
+    QVBoxLayout(host).addWidget(chart)
+    host.resize(560, 420)
+    settle_layout(host)
+    host.show()
+    chart.show_units(units, [target], target, TODAY, "平罗县")
+    qtbot.waitUntil(lambda: chart.plot.width() > 0, timeout=2000)
+    chart._place_value_labels()
+    assert chart.target_ticks == [(100.0, "100% 2025-12-31")]
+    shown = [label.toPlainText() for label in chart.value_labels if label.isVisible()]
+    assert shown == [f"{u.villages_covered / 7 * 100:.0f}%" for u in units]  # all there, without decimals
