@@ -293,7 +293,7 @@
         <translation>{rate} {day}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/coverage_bars.py" line="191"/>
+        <location filename="../../villagepost/gui/coverage_bars.py" line="196"/>
         <source>{name}（{code}）
 建制村 {total} 个，已覆盖 {covered} 个，覆盖率 {rate}
 点击查看该单位</source>
@@ -1790,88 +1790,88 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>PrintChecklistsDialog</name>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="310"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="311"/>
         <source>打印站点检查表</source>
         <translation>Print station checklists</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="312"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="313"/>
         <source>站点检查表（预先填好站点信息）</source>
         <translation>Station checklists (station details filled in)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="314"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="315"/>
         <source>空白检查表（一份，现场手填）</source>
         <translation>A blank checklist (one, filled in by hand)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="316"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="317"/>
         <source>合成一个 PDF 文件</source>
         <translation>One PDF file</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="318"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="319"/>
         <source>每个站点一个 PDF 文件（保存到一个文件夹）</source>
         <translation>One PDF file per station (in a folder)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="335"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="336"/>
         <source>内容：</source>
         <translation>Content:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="336"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="337"/>
         <source>文件：</source>
         <translation>Files:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="337"/>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="401"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="338"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="402"/>
         <source>保存为：</source>
         <translation>Save as:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="343"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="344"/>
         <source>打印所选的 {n} 个站点的检查表</source>
         <translation>Print the checklists of the {n} selected stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="351"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="352"/>
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="363"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="364"/>
         <source>打印{scope}内运营和暂停中的站点的检查表</source>
         <translation>Print the checklists of the operating and suspended stations of {scope}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="379"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="380"/>
         <source>所选{n}个站点</source>
         <translation>{n} selected stations </translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="401"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="402"/>
         <source>保存到文件夹：</source>
         <translation>Save in folder:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="409"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="410"/>
         <source>选择保存检查表的文件夹</source>
         <translation>Choose the folder for the checklists</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="411"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="412"/>
         <source>保存检查表</source>
         <translation>Save the checklists</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="435"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="436"/>
         <source>已生成空白检查表（{pages} 页）：{where}</source>
         <translation>Blank checklist written ({pages} pages): {where}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="436"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="437"/>
         <source>已打印 {sheets} 份检查表，共 {pages} 页：{where}</source>
         <translation>Printed {sheets} checklists, {pages} pages: {where}</translation>
     </message>
@@ -1879,78 +1879,78 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>PrintSummaryDialog</name>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="454"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="455"/>
         <source>打印覆盖率汇总表</source>
         <extracomment>the levels a summary can list, as the combo box names them</extracomment>
         <translation>Print the coverage summary</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="463"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="464"/>
         <source>下一级单位</source>
         <translation>Units one level down</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="466"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="467"/>
         <source>PDF（打印、开会用）</source>
         <translation>PDF (to print, for meetings)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="468"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="469"/>
         <source>Excel 工作簿（.xlsx，转报数据用）</source>
         <translation>Excel workbook (.xlsx, to pass the numbers on)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="481"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="482"/>
         <source>统计日期：</source>
         <translation>On date:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="482"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="483"/>
         <source>列出：</source>
         <translation>List:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="483"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="484"/>
         <source>制表单位：</source>
         <translation>Prepared by:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="484"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="485"/>
         <source>格式：</source>
         <translation>Format:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="485"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="486"/>
         <source>保存为：</source>
         <translation>Save as:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="489"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="490"/>
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="501"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="502"/>
         <source>{scope}建制村覆盖率汇总表</source>
         <translation>Coverage summary of the administrative villages of {scope}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="520"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="521"/>
         <source>保存覆盖率汇总表</source>
         <translation>Save the coverage summary</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="527"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="528"/>
         <source>统计日期：{problem}</source>
         <translation>Date: {problem}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="545"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="546"/>
         <source>已生成覆盖率汇总表（{pages} 页）：{where}</source>
         <translation>Coverage summary written ({pages} pages): {where}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="547"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="548"/>
         <source>已生成覆盖率汇总表：{where}</source>
         <translation>Coverage summary written: {where}</translation>
     </message>
@@ -2024,17 +2024,18 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>ServedList</name>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="143"/>
-        <source>12位村级区划代码</source>
-        <translation>12-digit village code</translation>
+        <location filename="../../villagepost/gui/station_editor.py" line="148"/>
+        <source>村名、拼音首字母（如 hpc）或12位代码</source>
+        <extracomment>the clerk typed a name, pinyin or code to look for (the editor searches on the worker)</extracomment>
+        <translation>Village name, pinyin initials (e.g. hpc) or 12-digit code</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="144"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="160"/>
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="145"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="161"/>
         <source>移除所选</source>
         <translation>Remove selected</translation>
     </message>
@@ -2212,280 +2213,280 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>StationEditor</name>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="214"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="258"/>
         <source>新增站点 — {village}</source>
         <extracomment>a station was saved or added (argument: its code) details were (re)loaded and shown</extracomment>
         <translation>New station — {village}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="240"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="284"/>
         <source>{hint}；不知道可留空（日期缺失）</source>
         <translation>{hint}; leave empty if unknown (date missing)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="241"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="285"/>
         <source>如 106.438139 或 106°26′17″</source>
         <translation>e.g. 106.438139 or 106°26′17″</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="242"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="286"/>
         <source>如 38.905924</source>
         <translation>e.g. 38.905924</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="243"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="287"/>
         <source>手机11位或固话 0952-7053794</source>
         <translation>11-digit mobile or landline 0952-7053794</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="246"/>
-        <location filename="../../villagepost/gui/station_editor.py" line="256"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="290"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="300"/>
         <source>（未填）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="253"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="297"/>
         <source>类型变更日期：</source>
         <translation>Type changed on:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="262"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="306"/>
         <source>筹建中（尚未开通，没有开通日期）</source>
         <translation>Planned (not open yet, no opening date)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="298"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="343"/>
         <source>{label}（站点所在村以外）</source>
         <translation>{label} (besides the station&apos;s own village)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="304"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="349"/>
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="304"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="349"/>
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="304"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="349"/>
         <source>事件</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="304"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="349"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="305"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="350"/>
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="305"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="350"/>
         <source>记录人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="305"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="350"/>
         <source>登记日期</source>
         <translation>Recorded</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="312"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="357"/>
         <source>撤销所选记录</source>
         <translation>Undo selected entry</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="314"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="359"/>
         <source>记录一条“撤销”，所选记录保留在历史中；可以再撤销。</source>
         <translation>Records an &quot;undone&quot; entry; the selected entry stays in the history. This can be undone too.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="322"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="367"/>
         <source>基本信息</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="323"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="368"/>
         <source>服务、品牌与服务村</source>
         <translation>Services, brands and villages served</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="324"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="369"/>
         <source>历史记录</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="326"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="371"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="330"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="375"/>
         <source>合并…</source>
         <translation>Merge…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="338"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="383"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="341"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="386"/>
         <source>重做</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="344"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="389"/>
         <source>关闭窗口</source>
         <translation>Close window</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="416"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="477"/>
         <source>新增站点</source>
         <translation>New station</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="417"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="478"/>
         <source>所在村：{village}</source>
         <translation>Village: {village}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="427"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="488"/>
         <source>站点 {name}（{code}）</source>
         <translation>Station {name} ({code})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="434"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="495"/>
         <source>已合并（并入 {code}）</source>
         <translation>merged (into {code})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="436"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="497"/>
         <source>{status}（自 {date}）</source>
         <translation>{status} (since {date})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="437"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="498"/>
         <source>&#x3000;建成日期缺失，覆盖从登记之日 {date} 算起</source>
         <translation>  No opening date: coverage counts from the recording day {date}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="439"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="500"/>
         <source>{path}&#x3000;状态：{status}{missing}</source>
         <translation>{path}  Status: {status}{missing}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="478"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="539"/>
         <source>并入：{codes}</source>
         <translation>Joined by: {codes}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="480"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="541"/>
         <source>并入站点 {code}</source>
         <translation>Joined station {code}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="482"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="543"/>
         <source>撤销 #{id}</source>
         <translation>Undoes #{id}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="484"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="545"/>
         <source>已被 #{id} 撤销</source>
         <translation>Undone by #{id}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="487"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="548"/>
         <source>日期缺失</source>
         <translation>Date missing</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="539"/>
-        <location filename="../../villagepost/gui/station_editor.py" line="567"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="600"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="628"/>
         <source>没有修改。</source>
         <translation>Nothing changed.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="561"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="622"/>
         <source>修改站点 {name}</source>
         <translation>Edit station {name}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="565"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="626"/>
         <source>已保存。</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="599"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="660"/>
         <source>已新增站点 {code}。</source>
         <translation>Station {code} added.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="708"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="769"/>
         <source>合并站点</source>
         <translation>Merge stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="716"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="777"/>
         <source>{action} {name}</source>
         <translation>{action} {name}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="717"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="778"/>
         <source>已记录：{what}。</source>
         <translation>Recorded: {what}.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="735"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="796"/>
         <source>{kind} {name}</source>
         <translation>{kind} {name}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="742"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="803"/>
         <source>作废记录 #{id}（{what}）</source>
         <translation>Void entry #{id} ({what})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="743"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="804"/>
         <source>已作废记录 #{id}（{what}），它保留在历史中。</source>
         <translation>Voided entry #{id} ({what}); it stays in the history.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="766"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="827"/>
         <source>撤销：{what}</source>
         <translation>Undo: {what}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="767"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="828"/>
         <source>本站点没有可撤销的修改</source>
         <translation>Nothing of this station&apos;s to undo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="768"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="829"/>
         <source>重做：{what}</source>
         <translation>Redo: {what}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="769"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="830"/>
         <source>本站点没有可重做的修改</source>
         <translation>Nothing of this station&apos;s to redo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="730"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="791"/>
         <source>请先在历史记录中选择一条。</source>
         <translation>Select an entry of the history first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="784"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="845"/>
         <source>村邮通</source>
         <translation>VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="784"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="845"/>
         <source>站点的修改还没有保存。要保存吗？</source>
         <translation>The station&apos;s changes are not saved. Save them?</translation>
     </message>
@@ -2493,42 +2494,42 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>StationHistory</name>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="90"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="91"/>
         <source>筹建</source>
         <translation>Planned</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="91"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="92"/>
         <source>开通</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="92"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="93"/>
         <source>合并</source>
         <translation>Merged</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="93"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="94"/>
         <source>类型变更</source>
         <translation>Type changed</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="94"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="95"/>
         <source>暂停</source>
         <translation>Suspended</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="95"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="96"/>
         <source>恢复运营</source>
         <translation>Reopened</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="96"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="97"/>
         <source>关闭</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="97"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="98"/>
         <source>撤销</source>
         <translation>Undone</translation>
     </message>
@@ -3183,53 +3184,53 @@ Load your county&apos;s (or province&apos;s, or the country&apos;s) statistical 
 <context>
     <name>_PrintDialog</name>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="131"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="132"/>
         <source>浏览…</source>
         <extracomment>emitted with the PrintResult when a print has finished emitted when the dialog has read the scope&apos;s name and can print (a selection of stations needs no read) where suggested output goes: the last folder used, then the folder of what the clerk chose or typed</extracomment>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="137"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="138"/>
         <source>完成后打开</source>
         <translation>Open when done</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="146"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="147"/>
         <source>打印</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="150"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="151"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="155"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="156"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="215"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="216"/>
         <source>请先选择保存位置。</source>
         <translation>Choose where to save first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="222"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="223"/>
         <source>正在打印…</source>
         <translation>Printing…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="227"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="228"/>
         <source>已完成</source>
         <translation>done</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="254"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="255"/>
         <source>已取消。已完成的文件保留在文件夹中，其余没有生成。</source>
         <translation>Cancelled. The files already finished stay in the folder; the others were not written.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="255"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="256"/>
         <source>已取消，没有生成文件。</source>
         <translation>Cancelled; no file was written.</translation>
     </message>

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QApplication, QCalendarWidget, QFileDialog, QLabel
 from pytestqt.qtbot import QtBot
 
@@ -186,3 +186,21 @@ def test_the_overview_shows_stations_and_coverage_and_names_each_class(window: M
     assert "村级单位（各类合计，分类见下）" in captions and "村级单位（村委会、居委会）" not in captions
     classes = {label.text() for label in details.classes_box.findChildren(QLabel)}
     assert {"村委会（建制村）", "居委会（社区）", "类似居委会", "类似村委会（农场、林场生活区等）"} <= classes
+
+
+def test_a_served_village_is_picked_by_name_or_pinyin(window: MainWindow, pingluo: Registry, qtbot: QtBot) -> None:
+    editor = open_editor(qtbot, window, HEPING)
+    served = editor.served
+    editor.pages.setCurrentIndex(1)  # 服务、品牌与服务村
+    served.code_edit.setText("xjc")  # 新建村委会's initials, as the search box takes them
+    served.code_edit.textEdited.emit("xjc")
+    qtbot.waitUntil(served.hits.isVisible, timeout=5000)
+    found = [served.hits.item(i).data(Qt.ItemDataRole.UserRole) for i in range(served.hits.count())]
+    assert ("640221100202", "新建村委会") in found
+    assert all(code.startswith("640221") for code, _name in found)  # the station's county only
+    served.hits.setCurrentRow([code for code, _n in found].index("640221100202"))
+    served.code_edit.returnPressed.emit()
+    assert served.codes() == ["640221100202"] and not served.hits.isVisible()
+    editor.save()
+    qtbot.waitUntil(lambda: not editor.busy and editor.error.isVisible(), timeout=5000)
+    assert station_ops.station_details(pingluo, HEPING).served == (("640221100202", "新建村委会"),)

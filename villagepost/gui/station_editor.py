@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QBrush, QCloseEvent, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from villagepost.core import clock
+from villagepost.core.divisions import Level
 from villagepost.core.errors import Cancelled, KnownError
 from villagepost.core.history import EventKind
 from villagepost.core.messages import DEFAULT_LANG
@@ -57,7 +58,7 @@ from villagepost.gui.station_commands import EditCommand, EventCommand, StationU
 from villagepost.gui.station_dialogs import DATE_HINT, EventDialog, MergeDialog, error_text, event_texts
 from villagepost.gui.stations_tab import status_text
 from villagepost.gui.window_sizing import settle_layout
-from villagepost.services import station_ops
+from villagepost.services import divisions, station_ops
 from villagepost.services.registry import Registry
 from villagepost.services.station_checks import StationInvalid
 from villagepost.services.station_messages import FIELD_LABELS
@@ -132,7 +133,11 @@ class CheckList(QListWidget):
 
 
 class ServedList(QWidget):
-    """The further villages a station serves: a list of codes (with names when known), add by code, remove."""
+    """The further villages a station serves: picked by name or pinyin among the station's county's villages
+    (a clerk does not know 12-digit codes by heart), or added by code; removed from the list."""
+
+    #: the clerk typed a name, pinyin or code to look for (the editor searches on the worker)
+    search_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -140,7 +145,18 @@ class ServedList(QWidget):
         self.list.setObjectName("servedList")
         self.code_edit = QLineEdit(self)
         self.code_edit.setObjectName("servedCode")
-        self.code_edit.setPlaceholderText(self.tr("12位村级区划代码"))
+        self.code_edit.setPlaceholderText(self.tr("村名、拼音首字母（如 hpc）或12位代码"))
+        self.hits = QListWidget(self)
+        self.hits.setObjectName("servedHits")
+        self.hits.setMaximumHeight(self.fontMetrics().height() * 6)
+        self.hits.hide()
+        self.hits.itemActivated.connect(self._hit_chosen)
+        self.hits.itemDoubleClicked.connect(self._hit_chosen)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(250)
+        self._timer.timeout.connect(lambda: self.search_requested.emit(self.code_edit.text().strip()))
+        self.code_edit.textEdited.connect(lambda _t: self._timer.start())
         self.add_button = QPushButton(self.tr("添加"), self)
         self.remove_button = QPushButton(self.tr("移除所选"), self)
         self.add_button.clicked.connect(self.add_typed)
@@ -154,6 +170,29 @@ class ServedList(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.list, 1)
         layout.addLayout(row)
+        layout.addWidget(self.hits)
+
+    def show_hits(self, text: str, hits: Sequence[tuple[str, str, str]]) -> None:
+        """Villages found for `text` (code, name, path), if the clerk has not typed on since."""
+        if text != self.code_edit.text().strip():
+            return
+        self.hits.clear()
+        for code, name, path in hits:
+            item = QListWidgetItem(f"{name}  {code}")
+            item.setToolTip(path)
+            item.setData(Qt.ItemDataRole.UserRole, (code, name))
+            self.hits.addItem(item)
+        self.hits.setVisible(bool(hits))
+        if hits:
+            self.hits.setCurrentRow(0)
+
+    def _hit_chosen(self, item: QListWidgetItem) -> None:
+        code, name = item.data(Qt.ItemDataRole.UserRole)
+        if code not in self.codes():
+            self._add(code, name)
+        self.code_edit.clear()
+        self.hits.clear()
+        self.hits.hide()
 
     def set_villages(self, villages: Sequence[tuple[str, str]]) -> None:
         self.list.clear()
@@ -166,10 +205,15 @@ class ServedList(QWidget):
         self.list.addItem(item)
 
     def add_typed(self) -> None:
+        """Enter or 添加: the first village found for a name, else the code as typed."""
         code = "".join(self.code_edit.text().split())
+        if not code.isdigit() and self.hits.count():
+            self._hit_chosen(self.hits.currentItem() or self.hits.item(0))
+            return
         if code and code not in self.codes():
             self._add(code)  # the service checks it on save (exists, is a village, in scope)
         self.code_edit.clear()
+        self.hits.hide()
 
     def remove_selected(self) -> None:
         for item in self.list.selectedItems():
@@ -289,6 +333,7 @@ class StationEditor(QDialog):
         self.brands.setObjectName("field_brands")
         self.served = ServedList(self)
         self.served.setObjectName("field_served")
+        self.served.search_requested.connect(self._find_served)
         lists = QWidget(self)
         grid = QGridLayout(lists)
         for col, (name, widget) in enumerate((("services", self.services), ("brands", self.brands))):
@@ -400,6 +445,22 @@ class StationEditor(QDialog):
         registry, code = self.registry, self.code
         (BackgroundOp(self, self.taskman, lambda _ctx: station_ops.station_details(registry, code), lang=self.lang)
          .success(self.show_details)
+         .run_in_background())
+
+    def _find_served(self, text: str) -> None:
+        """Villages of the station's county matching a name, pinyin or code (the search box's rules)."""
+        if not text or self.taskman.closing:
+            self.served.show_hits(text, [])
+            return
+        registry, county = self.registry, self.village_code[:6]
+
+        def job(_ctx: OpContext) -> list[tuple[str, str, str]]:
+            hits = divisions.find(registry, text, limit=12, level=Level.VILLAGE, within=county)
+            return [(h.code, h.name, h.path_text) for h in hits if not h.retired]
+
+        (BackgroundOp(self, self.taskman, job, lang=self.lang)
+         .success(lambda hits: self.served.show_hits(text, hits))
+         .failure(lambda _exc: self.served.show_hits(text, []))
          .run_in_background())
 
     def _station_changed(self, code: str) -> None:
