@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import QCoreApplication, QLocale, Qt
 from PySide6.QtWidgets import QApplication, QCalendarWidget, QFileDialog, QLabel
 from pytestqt.qtbot import QtBot
 
@@ -158,6 +158,7 @@ def test_standard_dialogs_and_the_calendar_speak_the_windows_language(qtbot: QtB
         qtbot.addWidget(dialog)
         texts = {label.text() for label in dialog.findChildren(QLabel)}
         assert {"查找范围(&L)：", "文件名称(&N)：", "文件类型(&T)："} <= texts  # none left in English
+        assert QCoreApplication.translate("MainWindow", "选项") == "选项"  # other texts untouched
         assert QLocale().name() == "zh_CN"
         calendar = QCalendarWidget()
         qtbot.addWidget(calendar)

@@ -618,7 +618,7 @@ class MainWindow(QMainWindow):
 
     def _settings_changed(self, change: SettingsChange) -> None:
         from villagepost.gui.settings_dialog import write_village_like
-        from villagepost.storage.location import default_db_path
+        from villagepost.services.locations import default_db_path
 
         if change.user_name is not None:
             self.registry.actor = replace(self.registry.actor, name=change.user_name)

@@ -65,8 +65,9 @@ class GapsTranslator(QTranslator):
         self.texts = texts
 
     def translate(self, context: str, source: str, disambiguation: str | None = None,
-                  n: int = -1) -> str:
-        return self.texts.get((context, source), "")
+                  n: int = -1) -> str | None:
+        # None is Qt's null string, "not translated here": an empty string would blank every other text
+        return self.texts.get((context, source))
 
     def isEmpty(self) -> bool:  # noqa: N802 (Qt override)
         return False
