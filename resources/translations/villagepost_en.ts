@@ -4,32 +4,72 @@
 <context>
     <name>CheckPage</name>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="408"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="427"/>
         <source>检查</source>
         <translation>Check</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="409"/>
-        <source>逐行检查花名册，尚未写入登记册。双击一条问题可查看该行。有问题的行不会导入，其他行照常导入。</source>
-        <translation>Every row of the roster is checked; nothing is written yet. Double-click a problem to see its row. Rows with problems are not imported; the others are.</translation>
+        <location filename="../../villagepost/gui/import_wizard.py" line="428"/>
+        <source>逐行检查花名册，尚未写入登记册。双击一条问题可查看该行。有问题的行不会导入，其他行照常导入。点“导入”才写入登记册。</source>
+        <translation>The roster is checked row by row; nothing is written to the registry yet. Double-click a problem to see its row. Rows with problems are not imported; the others are. Nothing is written until you click Import.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="423"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="432"/>
+        <source>导入</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="450"/>
+        <source>将更新的站点 / 字段</source>
+        <translation>Stations / fields to update</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="450"/>
+        <source>原值</source>
+        <translation>Old value</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="450"/>
+        <source>新值</source>
+        <translation>New value</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="454"/>
         <source>有任何问题时整个文件都不导入</source>
         <translation>Import nothing if any row has a problem</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="425"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="456"/>
         <source>保存错误报告…</source>
         <translation>Save error report…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="441"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="484"/>
+        <source>导入不会修改已登记的站点。</source>
+        <translation>The import changes no registered station.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="487"/>
+        <source>导入将修改已登记的站点 {n} 个（展开查看修改的内容）：</source>
+        <translation>The import changes {n} registered stations (expand to see what changes):</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="489"/>
+        <source>第{row}行 {village} {name}（{code}）</source>
+        <translation>Row {row} {village} {name} ({code})</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="491"/>
+        <source>{n} 项</source>
+        <translation>{n} fields</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="500"/>
         <source>正在检查…</source>
         <translation>Checking…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="474"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="535"/>
         <source>正在读取第 {row} 行…</source>
         <translation>Reading row {row}…</translation>
     </message>
@@ -557,27 +597,32 @@ Please send this file to support. You can go on working, or quit and open Villag
 <context>
     <name>ErrorsModel</name>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="143"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="148"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="143"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="148"/>
         <source>列</source>
         <translation>Column</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="143"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="148"/>
         <source>单元格内容</source>
         <translation>Cell</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="143"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="148"/>
         <source>问题</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="157"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="148"/>
+        <source>村</source>
+        <translation>Village</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="164"/>
         <source>提醒：</source>
         <translation>Note: </translation>
     </message>
@@ -598,28 +643,28 @@ Please send this file to support. You can go on working, or quit and open Villag
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="224"/>
-        <location filename="../../villagepost/gui/import_wizard.py" line="244"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="243"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="263"/>
         <source>选择花名册</source>
         <translation>Choose a roster</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="225"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="244"/>
         <source>选择乡镇报来的 Excel 花名册（.xlsx）。表格可以是任何样式：程序会找出表头、各列的含义和数据行，下一步可以核对和修改。</source>
         <translation>Choose the Excel roster (.xlsx) a township sent. Any layout will do: the program finds the header, what each column holds and the data rows; the next step lets you check and change them.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="229"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="248"/>
         <source>花名册文件路径</source>
         <translation>Path of the roster file</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="231"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="250"/>
         <source>浏览…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="245"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="264"/>
         <source>Excel 花名册 (*.xlsx *.xlsm *.xls);;所有文件 (*)</source>
         <translation>Excel rosters (*.xlsx *.xlsm *.xls);;All files (*)</translation>
     </message>
@@ -828,144 +873,144 @@ Please send this file to support. You can go on working, or quit and open Villag
 <context>
     <name>ImportWizard</name>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="82"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="85"/>
         <source>省</source>
         <extracomment>Qt&apos;s QWIDGETSIZE_MAX fits a 1366×768 laptop; the mapping page needs about this much</extracomment>
         <translation>Province</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="83"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="86"/>
         <source>地级市</source>
         <translation>City</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="84"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="87"/>
         <source>县（区）</source>
         <translation>County</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="85"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="88"/>
         <source>乡镇（街道）</source>
         <translation>Township</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="86"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="89"/>
         <source>行政村</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="87"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="90"/>
         <source>区划代码</source>
         <translation>Division code</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="88"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="91"/>
         <source>站点名称</source>
         <translation>Station name</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="89"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="92"/>
         <source>站点类型</source>
         <translation>Station type</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="90"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="93"/>
         <source>合作模式</source>
         <translation>Cooperation mode</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="91"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="94"/>
         <source>经度</source>
         <translation>Longitude</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="92"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="95"/>
         <source>纬度</source>
         <translation>Latitude</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="93"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="96"/>
         <source>建成日期</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="94"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="97"/>
         <source>联系人</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="95"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="98"/>
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="550"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="611"/>
         <source>导入花名册</source>
         <extracomment>a commit finished (argument: the ImportReport), whether all rows, some or none were imported an error report was written (argument: its path)</extracomment>
         <translation>Import a roster</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="554"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="615"/>
         <source>&lt; 上一步</source>
         <translation>&lt; Back</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="555"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="616"/>
         <source>下一步 &gt;</source>
         <translation>Next &gt;</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="556"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="617"/>
         <source>完成</source>
         <translation>Finish</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="557"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="618"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="592"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="653"/>
         <source>已取消，登记册保持原样。</source>
         <translation>Cancelled; the registry is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="596"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="657"/>
         <source>出现程序错误，详情见错误报告。</source>
         <translation>A program error occurred; see the error report for details.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="623"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="684"/>
         <source>正在识别花名册…</source>
         <translation>Recognising the roster…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="636"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="697"/>
         <source>正在检查花名册…</source>
         <translation>Checking the roster…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="651"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="712"/>
         <source>正在导入花名册…</source>
         <translation>Importing the roster…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="660"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="721"/>
         <source>保存错误报告</source>
         <translation>Save error report</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="660"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="721"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbooks (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="671"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="732"/>
         <source>错误报告已保存：{path}</source>
         <translation>Error report saved: {path}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="674"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="735"/>
         <source>正在保存错误报告…</source>
         <translation>Saving the error report…</translation>
     </message>
@@ -1555,37 +1600,37 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>MappingPage</name>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="274"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="293"/>
         <source>核对表头和各列</source>
         <translation>Check the header and the columns</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="275"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="294"/>
         <source>下面是识别出的工作表、表头行和每个字段对应的列。识别有误时请在右侧改正；预览中蓝色为表头行。</source>
         <translation>Below are the sheet, the header rows and the column found for each field. Correct them on the right if something is wrong; header rows are blue in the preview.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="282"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="301"/>
         <source>工作表：</source>
         <translation>Sheet:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="326"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="345"/>
         <source>表头在第 {rows} 行，数据从第 {first} 行开始</source>
         <translation>Header in row {rows}; data from row {first}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="331"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="350"/>
         <source>（不导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="371"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="390"/>
         <source>两个字段不能对应同一列，请改正。</source>
         <translation>Two fields cannot use the same column; please correct.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="373"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="392"/>
         <source>已修改对应关系；点“下一步”时按新的对应关系检查。</source>
         <translation>Mapping changed; &quot;Next&quot; checks the roster with the new mapping.</translation>
     </message>
@@ -1958,22 +2003,22 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="487"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="548"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="492"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="553"/>
         <source>保存错误报告（发回乡镇改正）…</source>
         <translation>Save error report (for the township to correct)…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="504"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="565"/>
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="512"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="573"/>
         <source>读取 {rows_read} 行；导入 {villages_imported} 个村，其中站点 {stations_imported} 个（新增 {stations_created}、更新 {stations_updated}、未变 {stations_unchanged}）；未导入 {rows_rejected} 行。</source>
         <translation>{rows_read} rows read; {villages_imported} villages imported with {stations_imported} stations ({stations_created} new, {stations_updated} updated, {stations_unchanged} unchanged); {rows_rejected} rows not imported.</translation>
     </message>
@@ -1981,17 +2026,18 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>RowDialog</name>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="173"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="185"/>
         <source>第 {row} 行</source>
+        <extracomment>read-only cells look like labels; the cells a problem names are marked in red</extracomment>
         <translation>Row {row}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="177"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="189"/>
         <source>第 {row} 行不是数据行（空行、合计行或表头）。</source>
         <translation>Row {row} is not a data row (blank, a total or a header).</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="192"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="207"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -2043,97 +2089,97 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="75"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="74"/>
         <source>选项</source>
         <translation>Preferences</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="78"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="77"/>
         <source>本机设置</source>
         <translation>This computer</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="79"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="78"/>
         <source>本机数据库文件（SQLite）</source>
         <translation>Database file on this computer (SQLite)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="80"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="79"/>
         <source>省级服务器（PostgreSQL）</source>
         <translation>Provincial server (PostgreSQL)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="86"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="85"/>
         <source>留空：使用默认位置 {path}</source>
         <translation>Empty: the default location {path}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="87"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="86"/>
         <source>浏览…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="107"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="106"/>
         <source>当前打开：{db}</source>
         <translation>Open now: {db}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="111"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="110"/>
         <source>用户名：</source>
         <translation>User name:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="112"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="111"/>
         <source>界面语言：</source>
         <translation>Language:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="113"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="112"/>
         <source>命令行的 --db、环境变量 VILLAGEPOST_DB 优先于这里的数据库；语言在下次启动时生效。</source>
         <translation>--db on the command line and the VILLAGEPOST_DB variable win over this database; the language changes at the next start.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="120"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="119"/>
         <source>登记册设置（保存在数据库中，所有使用者相同）</source>
         <translation>Registry setting (kept in the database, the same for everyone)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="122"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="121"/>
         <source>建制村总数计入类似村委会（代码 500–599：农场、林场生活区等）</source>
         <translation>Count village-committee-like units (codes 500–599: farms, forestry living areas…) as administrative villages</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="127"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="126"/>
         <source>村级寄递物流覆盖率按建制村（村委会，代码 200–399）计算；县里决定是否把类似村委会也算进去。改变后所有覆盖率数字都会随之改变。</source>
         <translation>Village delivery coverage counts administrative villages (village committees, codes 200–399); the county decides whether units like village committees count too. Changing it changes every coverage figure.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="138"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="137"/>
         <source>确定</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="139"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="138"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="182"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="181"/>
         <source>选择或新建数据库文件</source>
         <translation>Choose or create a database file</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="183"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="182"/>
         <source>村邮通数据库 (*.sqlite *.sqlite3 *.db);;所有文件 (*)</source>
         <translation>VillagePost databases (*.sqlite *.sqlite3 *.db);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="195"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="194"/>
         <source>请填写用户名：每条修改都会记下是谁做的。</source>
         <translation>Enter a user name: every change records who made it.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="199"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="198"/>
         <source>请填写服务器地址，例如 postgresql://用户名:密码@服务器/villagepost</source>
         <translation>Enter the server address, e.g. postgresql://user:password@server/villagepost</translation>
     </message>
@@ -3339,19 +3385,19 @@ You can:
 <context>
     <name>ops</name>
     <message>
-        <location filename="../../villagepost/gui/ops.py" line="207"/>
-        <location filename="../../villagepost/gui/ops.py" line="293"/>
+        <location filename="../../villagepost/gui/known_errors.py" line="20"/>
+        <location filename="../../villagepost/gui/ops.py" line="289"/>
         <source>村邮通</source>
         <extracomment>Delay before a progress dialog appears; shorter jobs finish without one. lupdate finds `translate(&quot;context&quot;, &quot;text&quot;)` calls; a wrapper function would hide them. emitted on the GUI thread when no job is queued or running any more</extracomment>
         <translation>VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/ops.py" line="300"/>
+        <location filename="../../villagepost/gui/ops.py" line="296"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/ops.py" line="314"/>
+        <location filename="../../villagepost/gui/ops.py" line="310"/>
         <source>正在取消，登记册将保持原样…</source>
         <translation>Cancelling; the registry will stay as it was…</translation>
     </message>
