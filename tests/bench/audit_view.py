@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -91,6 +92,7 @@ def main() -> None:
         panel.deleteLater()
     taskman.shutdown()
     reg.close()
+    shutil.rmtree(folder, ignore_errors=True)
     print(f"{'case':<44} {'rows':>7} {'best s':>8}")
     print(f"{'ours: audit.entries (county, newest first)':<44} {len(rows):>7,} {min(service):>8.3f}")
     print(f"{'ours: AuditPanel, rows shown and painted':<44} {len(rows):>7,} {min(window):>8.3f}")
