@@ -50,9 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     gui = sub.add_parser("gui", help="打开窗口 / open the window")
     gui.set_defaults(handler=None)
 
-    from villagepost.commands import db, divisions
+    from villagepost.commands import backup, db, divisions
 
-    for module in (divisions, db):
+    for module in (divisions, db, backup):
         module.register(sub, common)
     for module in _optional_command_modules():
         module.register(sub, common)
@@ -108,6 +108,19 @@ def _window_requested(args_list: list[str]) -> tuple[str | None, str] | None:
     return known.db, known.lang
 
 
+def _quiet_finalizers(verbose: bool) -> None:
+    """Errors in finalizers ("Exception ignored in ...": a zip writer's __del__ after a full disk already
+    reported as such) go to the error log, not as tracebacks on the clerk's terminal."""
+    if verbose:
+        return
+
+    def hook(unraisable: sys.UnraisableHookArgs) -> None:
+        if unraisable.exc_value is not None:
+            _log_internal_error(unraisable.exc_value)
+
+    sys.unraisablehook = hook
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     window = _window_requested(args_list)
@@ -125,7 +138,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from villagepost.launcher import launch_gui
 
         return launch_gui(db=args.db, lang=args.lang)
-    ctx = Context(db=args.db, lang=args.lang, as_json=bool(getattr(args, "json", False)))
+    _quiet_finalizers(args.verbose)
+    ctx = Context(db=args.db, lang=args.lang, as_json=bool(getattr(args, "json", False)),
+                  create=bool(getattr(args, "creates_registry", False)))
     try:
         return int(args.handler(args, ctx))
     except KnownError as exc:
