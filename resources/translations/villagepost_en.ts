@@ -293,7 +293,7 @@
         <translation>{rate} {day}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/coverage_bars.py" line="186"/>
+        <location filename="../../villagepost/gui/coverage_bars.py" line="191"/>
         <source>{name}（{code}）
 建制村 {total} 个，已覆盖 {covered} 个，覆盖率 {rate}
 点击查看该单位</source>
@@ -355,153 +355,153 @@ Please send this file to support. You can go on working, or quit and open Villag
 <context>
     <name>DashboardTab</name>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="63"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="64"/>
         <source>各省（自治区、直辖市）</source>
         <translation>provinces</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="64"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="65"/>
         <source>各市（州、盟）</source>
         <translation>cities</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="65"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="66"/>
         <source>各县（市、区）</source>
         <translation>counties</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="66"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="67"/>
         <source>各乡镇（街道）</source>
         <translation>townships</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="67"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="68"/>
         <source>各村</source>
         <translation>villages</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="119"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="120"/>
         <source>统计截至哪一天（默认今天）：覆盖率、曲线的最后一点、目标进度都按这一天计算</source>
         <extracomment>a unit&apos;s code, when the user asks to go to it (a bar, a lagging unit) emitted when a read has been drawn (tests and the status bar wait for it) emitted after the targets were changed through the targets dialog file dialog for exports: suggested file name -&gt; chosen path, or None when cancelled</extracomment>
         <translation>The day the figures are for (default today): coverage, the curve’s last point and the pace against the targets</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="125"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="126"/>
         <source>编辑目标…</source>
         <translation>Edit targets…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="128"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="129"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="132"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="133"/>
         <source>截至</source>
         <translation>As of</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="160"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="161"/>
         <source>目标与进度</source>
         <translation>Targets and pace</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="164"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="165"/>
         <source>站点数（按类型、状态）</source>
         <translation>Stations by type and status</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="198"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="199"/>
         <source>导出图片…</source>
         <translation>Export image…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="200"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="201"/>
         <source>把这张图保存为 PNG 图片（可插入汇报材料）</source>
         <translation>Save this chart as a PNG image (for reports and slides)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="261"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="262"/>
         <source>正在统计…</source>
         <translation>Counting…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="300"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="301"/>
         <source>{unit} 统计</source>
         <translation>{unit}: overview</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="310"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="311"/>
         <source>{unit} {children}建制村覆盖率  {day}</source>
         <translation>{unit}: coverage of 建制村 by {children}  {day}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="315"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="316"/>
         <source>另有 {n} 个单位没有建制村（如只有居委会的街道），未画出：{names}。</source>
         <translation>{n} more units have no 建制村 (e.g. sub-districts of residents’ committees) and are not drawn: {names}. </translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="318"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="319"/>
         <source>点击柱子查看该单位。</source>
         <translation>Click a bar to open its unit.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="323"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="324"/>
         <source>{unit} 建制村覆盖率进度  截至 {day}</source>
         <translation>{unit}: coverage of 建制村 over time, as of {day}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="335"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="336"/>
         <source>还没有覆盖率目标：柱子为蓝色。设定目标后，达到目标的为绿色，未达到的为橙色。</source>
         <translation>No coverage target yet: bars are blue. With a target, units that meet it are green, the others orange. </translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="336"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="337"/>
         <source>绿色：已达到目标 {rate}（{day}）；橙色：未达到；虚线：各覆盖率目标（右侧标注）。</source>
         <translation>Green: at or above the target {rate} ({day}); orange: below it; dashed lines: the coverage targets (named on the right). </translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="341"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="342"/>
         <source>蓝线：每月末累计覆盖率（最后一点为截至日）；星号：目标；紫色虚线：按近 6 个月平均速度预测。</source>
         <translation>Blue: coverage at each month end (the last point is the day shown); stars: targets; purple dashes: projection at the average pace of the last 6 months. </translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="344"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="345"/>
         <source>本单位没有自己的目标，沿用{owner}的覆盖率目标。</source>
         <translation>No targets of its own: paced against the coverage targets of {owner}. </translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="354"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="355"/>
         <source>设定、修改、删除本单位的覆盖率或站点数目标</source>
         <translation>Set, change or remove this unit’s coverage or station count targets</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="355"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="356"/>
         <source>目标定在省、市、县或乡镇：请先在左侧选择这样的单位</source>
         <translation>Targets belong to a province, city, county or township: select one in the tree first</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="361"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="362"/>
         <source>导出图片</source>
         <translation>Export image</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="362"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="363"/>
         <source>PNG 图片 (*.png)</source>
         <translation>PNG images (*.png)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="368"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="369"/>
         <source>覆盖率</source>
         <translation>coverage</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="368"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="369"/>
         <source>进度曲线</source>
         <translation>pace</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="388"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="389"/>
         <source>已导出图片：{path}</source>
         <translation>Image exported: {path}</translation>
     </message>
@@ -954,100 +954,100 @@ Please send this file to support. You can go on working, or quit and open Villag
 <context>
     <name>InspectionDialog</name>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="118"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="119"/>
         <source>备注</source>
         <translation>Remark</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="152"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="153"/>
         <source>登记检查结果</source>
         <extracomment>emitted once the station and its checklist are shown emitted with the new inspection&apos;s id after it was stored</extracomment>
         <translation>Record an inspection</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="154"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="155"/>
         <source>正在读取站点和检查表…</source>
         <translation>Reading the station and its checklist…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="173"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="174"/>
         <source>必填，多人用顿号隔开</source>
         <translation>Required; separate several names with 、</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="176"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="177"/>
         <source>在检查表上签字的站点负责人</source>
         <translation>The station&apos;s person who signed the checklist</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="182"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="183"/>
         <source>检查日期：</source>
         <translation>Date:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="184"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="185"/>
         <source>检查人：</source>
         <translation>Inspector:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="186"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="187"/>
         <source>站点负责人：</source>
         <translation>Station contact:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="204"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="205"/>
         <source>其余未填项目设为“是”</source>
         <translation>Answer “Yes” for the rest</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="217"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="218"/>
         <source>检查意见：发现的问题、整改要求和期限</source>
         <translation>Opinion: the problems found, what must be corrected and by when</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="222"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="223"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="227"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="228"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="241"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="242"/>
         <source>检查意见：</source>
         <translation>Opinion:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="261"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="262"/>
         <source>{name}（{code}）</source>
         <translation>{name} ({code})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="262"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="263"/>
         <source>{path}&#x3000;{type}&#x3000;{status}
 检查表：{title}（{count} 项）</source>
         <translation>{path}   {type}   {status}
 Checklist: {title} ({count} items)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="263"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="264"/>
         <source>类型未填</source>
         <translation>type not given</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="296"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="297"/>
         <source>无法登记检查</source>
         <translation>Cannot record an inspection</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="317"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="318"/>
         <source>是 {p} 项&#x3000;否 {f} 项&#x3000;不适用 {n} 项&#x3000;未填 {u} 项</source>
         <translation>Yes {p}   No {f}   N/A {n}   Unanswered {u}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="384"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="385"/>
         <source>有 {n} 个检查项目没有填写结果（是/否/不适用），已用红色标出：第 {numbers} 项。</source>
         <translation>{n} items have no answer (Yes/No/N/A), marked in red: items {numbers}.</translation>
     </message>
@@ -1055,173 +1055,173 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>InspectionsPanel</name>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="428"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="429"/>
         <source>从未检查</source>
         <translation>never inspected</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="429"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="430"/>
         <source>超过检查周期</source>
         <translation>interval passed</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="430"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="431"/>
         <source>不合格项待复查</source>
         <translation>failed items to re-check</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="435"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="436"/>
         <source>检查日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="436"/>
-        <location filename="../../villagepost/gui/inspection_form.py" line="446"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="437"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="447"/>
         <source>站点编码</source>
         <translation>Station code</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="437"/>
-        <location filename="../../villagepost/gui/inspection_form.py" line="447"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="438"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="448"/>
         <source>站点名称</source>
         <translation>Station name</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="438"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="439"/>
         <source>检查人</source>
         <translation>Inspector</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="439"/>
-        <location filename="../../villagepost/gui/inspection_form.py" line="450"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="440"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="451"/>
         <source>不合格项</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="440"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="441"/>
         <source>记录号</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="448"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="449"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="449"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="450"/>
         <source>上次检查</source>
         <translation>Last inspected</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="452"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="453"/>
         <source>应检日期</source>
         <translation>Due on</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="453"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="454"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="492"/>
-        <location filename="../../villagepost/gui/inspection_form.py" line="585"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="493"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="586"/>
         <source>请在左侧选择一个地区。</source>
         <extracomment>emitted after the list shows the answer of the latest query emitted with the id of an inspection that was recorded from the panel</extracomment>
         <translation>Choose an area on the left.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="499"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="500"/>
         <source>全部检查记录</source>
         <translation>All inspections</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="500"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="501"/>
         <source>有不合格项的检查</source>
         <translation>Inspections with failed items</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="501"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="502"/>
         <source>待检查的站点</source>
         <translation>Stations due for inspection</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="507"/>
-        <location filename="../../villagepost/gui/inspection_form.py" line="512"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="508"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="513"/>
         <source> 个月</source>
         <translation> months</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="518"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="519"/>
         <source>检查周期：</source>
         <translation>Interval:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="520"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="521"/>
         <source>不合格复查：</source>
         <translation>Re-check after a failure:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="546"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="547"/>
         <source>新建检查…</source>
         <translation>New inspection…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="548"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="549"/>
         <source>查看/打印</source>
         <translation>View/print</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="550"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="551"/>
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="551"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="552"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="556"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="557"/>
         <source>显示：</source>
         <translation>Show:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="640"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="641"/>
         <source>{scope}的站点检查</source>
         <translation>Station inspections of {scope}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="642"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="643"/>
         <source>共 {n} 条检查记录</source>
         <translation>{n} inspections</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="642"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="643"/>
         <source>{n} 条检查记录有不合格项</source>
         <translation>{n} inspections with failed items</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="643"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="644"/>
         <source>{n} 个运营或暂停中的站点待检查</source>
         <translation>{n} operating or suspended stations due for inspection</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="664"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="665"/>
         <source>请先在列表中选择一个站点</source>
         <translation>Choose a station in the list first</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="721"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="722"/>
         <source>正在生成检查记录…</source>
         <translation>Writing the inspection record…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="731"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="732"/>
         <source>删除检查记录</source>
         <translation>Delete inspection</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="732"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="733"/>
         <source>删除 {date} 对“{name}”的检查记录（记录号 {id}）？删除后不能恢复。</source>
         <translation>Delete the inspection of “{name}” on {date} (record {id})? This cannot be undone.</translation>
     </message>
@@ -1300,215 +1300,220 @@ Checklist: {title} ({count} items)</translation>
         <translation>&amp;Back up the database…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="209"/>
+        <location filename="../../villagepost/gui/main_window.py" line="208"/>
+        <source>备份与恢复(&amp;R)…</source>
+        <translation>Backups and &amp;restore…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="212"/>
         <source>选项(&amp;P)…</source>
         <translation>&amp;Preferences…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="215"/>
+        <location filename="../../villagepost/gui/main_window.py" line="218"/>
         <source>退出(&amp;X)</source>
         <translation>E&amp;xit</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="221"/>
+        <location filename="../../villagepost/gui/main_window.py" line="224"/>
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="222"/>
-        <location filename="../../villagepost/gui/main_window.py" line="466"/>
+        <location filename="../../villagepost/gui/main_window.py" line="225"/>
+        <location filename="../../villagepost/gui/main_window.py" line="469"/>
         <source>撤销(&amp;U)</source>
         <translation>&amp;Undo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="225"/>
-        <location filename="../../villagepost/gui/main_window.py" line="468"/>
+        <location filename="../../villagepost/gui/main_window.py" line="228"/>
+        <location filename="../../villagepost/gui/main_window.py" line="471"/>
         <source>重做(&amp;R)</source>
         <translation>&amp;Redo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="234"/>
+        <location filename="../../villagepost/gui/main_window.py" line="237"/>
         <source>站点(&amp;S)</source>
         <translation>&amp;Stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="235"/>
+        <location filename="../../villagepost/gui/main_window.py" line="238"/>
         <source>新增站点(&amp;N)…</source>
         <translation>&amp;New station…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="238"/>
+        <location filename="../../villagepost/gui/main_window.py" line="241"/>
         <source>打开所选站点(&amp;E)…</source>
         <translation>&amp;Edit selected station…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="244"/>
+        <location filename="../../villagepost/gui/main_window.py" line="247"/>
         <source>检查所选站点(&amp;I)…</source>
         <translation>&amp;Inspect the selected station…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="247"/>
+        <location filename="../../villagepost/gui/main_window.py" line="250"/>
         <source>检查表模板(&amp;T)…</source>
         <translation>Checklist &amp;template…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="250"/>
+        <location filename="../../villagepost/gui/main_window.py" line="253"/>
         <source>目标(&amp;G)…</source>
         <translation>Tar&amp;gets…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="254"/>
+        <location filename="../../villagepost/gui/main_window.py" line="257"/>
         <source>打印(&amp;P)</source>
         <translation>&amp;Print</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="255"/>
+        <location filename="../../villagepost/gui/main_window.py" line="258"/>
         <source>所选站点的检查表(&amp;S)…</source>
         <translation>Checklists of the &amp;selected stations…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="259"/>
+        <location filename="../../villagepost/gui/main_window.py" line="262"/>
         <source>范围内全部站点的检查表(&amp;A)…</source>
         <translation>Checklists of &amp;all stations in the scope…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="264"/>
+        <location filename="../../villagepost/gui/main_window.py" line="267"/>
         <source>覆盖率汇总表(&amp;C)…</source>
         <translation>&amp;Coverage summary…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="270"/>
+        <location filename="../../villagepost/gui/main_window.py" line="273"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="271"/>
+        <location filename="../../villagepost/gui/main_window.py" line="274"/>
         <source>关于村邮通(&amp;A)</source>
         <translation>&amp;About VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="361"/>
-        <location filename="../../villagepost/gui/main_window.py" line="522"/>
+        <location filename="../../villagepost/gui/main_window.py" line="364"/>
+        <location filename="../../villagepost/gui/main_window.py" line="525"/>
         <source>村邮通</source>
         <translation>VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="378"/>
+        <location filename="../../villagepost/gui/main_window.py" line="381"/>
         <source>尚未载入区划代码</source>
         <translation>no division codes loaded</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="378"/>
+        <location filename="../../villagepost/gui/main_window.py" line="381"/>
         <source>正在打开…</source>
         <translation>opening…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="380"/>
+        <location filename="../../villagepost/gui/main_window.py" line="383"/>
         <source>全国</source>
         <translation>the whole country</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="381"/>
+        <location filename="../../villagepost/gui/main_window.py" line="384"/>
         <source>{count} 个省级单位</source>
         <translation>{count} provinces</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="384"/>
+        <location filename="../../villagepost/gui/main_window.py" line="387"/>
         <source>数据库：{db}</source>
         <translation>Database: {db}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="386"/>
+        <location filename="../../villagepost/gui/main_window.py" line="389"/>
         <source>范围：{scope}</source>
         <translation>Scope: {scope}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="387"/>
+        <location filename="../../villagepost/gui/main_window.py" line="390"/>
         <source>用户：{name}</source>
         <translation>User: {name}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="394"/>
+        <location filename="../../villagepost/gui/main_window.py" line="397"/>
         <source>目录中没有代码为 {code} 的单位</source>
         <translation>No unit with the code {code} in the tree</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="465"/>
+        <location filename="../../villagepost/gui/main_window.py" line="468"/>
         <source>撤销 {what}(&amp;U)</source>
         <translation>&amp;Undo {what}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="467"/>
+        <location filename="../../villagepost/gui/main_window.py" line="470"/>
         <source>重做 {what}(&amp;R)</source>
         <translation>&amp;Redo {what}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="489"/>
+        <location filename="../../villagepost/gui/main_window.py" line="492"/>
         <source>请先在“站点”页中选择一个站点。</source>
         <translation>Select a station on the Stations page first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="509"/>
+        <location filename="../../villagepost/gui/main_window.py" line="512"/>
         <source>新增站点</source>
         <translation>New station</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="510"/>
+        <location filename="../../villagepost/gui/main_window.py" line="513"/>
         <source>请先在左侧目录（或“村庄”页）中选择站点所在的村。</source>
         <translation>Select the station&apos;s village in the tree on the left (or on the Villages page) first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="522"/>
+        <location filename="../../villagepost/gui/main_window.py" line="525"/>
         <source>请先在“站点”页选中一个站点。</source>
         <translation>Select a station on the Stations tab first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="571"/>
+        <location filename="../../villagepost/gui/main_window.py" line="574"/>
         <source>已修改登记册设置：建制村总数{what}类似村委会。</source>
         <translation>Registry setting changed: village-committee-like units are {what} the administrative village total.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="572"/>
+        <location filename="../../villagepost/gui/main_window.py" line="575"/>
         <source>计入</source>
         <translation>counted in</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="572"/>
+        <location filename="../../villagepost/gui/main_window.py" line="575"/>
         <source>不计入</source>
         <translation>not counted in</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="579"/>
+        <location filename="../../villagepost/gui/main_window.py" line="582"/>
         <source>选项</source>
         <translation>Preferences</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="579"/>
+        <location filename="../../villagepost/gui/main_window.py" line="582"/>
         <source>界面语言将在下次启动村邮通时改变。</source>
         <translation>The language changes the next time VillagePost starts.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="669"/>
+        <location filename="../../villagepost/gui/main_window.py" line="672"/>
         <source>区划代码已载入。</source>
         <translation>Division codes loaded.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="676"/>
+        <location filename="../../villagepost/gui/main_window.py" line="679"/>
         <source>打开数据库</source>
         <translation>Open database</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="677"/>
+        <location filename="../../villagepost/gui/main_window.py" line="680"/>
         <source>村邮通数据库 (*.sqlite *.sqlite3 *.db);;所有文件 (*)</source>
         <translation>VillagePost databases (*.sqlite *.sqlite3 *.db);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="711"/>
+        <location filename="../../villagepost/gui/main_window.py" line="723"/>
         <source>&lt;h3&gt;村邮通 VillagePost {version}&lt;/h3&gt;&lt;p&gt;县级交通运输部门的农村寄递物流站点登记、合并进度与覆盖率管理工具。&lt;/p&gt;&lt;p&gt;区划代码：国家统计局 2023 年统计用区划代码和城乡划分代码。&lt;br&gt;界面字体：文泉驿微米黑（Apache-2.0 许可）。&lt;/p&gt;</source>
         <translation>&lt;h3&gt;VillagePost 村邮通 {version}&lt;/h3&gt;&lt;p&gt;Registry of rural delivery stations, their merger pace and village coverage for county transport bureaus.&lt;/p&gt;&lt;p&gt;Division codes: National Bureau of Statistics, 2023 statistical division and urban-rural codes.&lt;br&gt;Interface font: WenQuanYi Micro Hei (Apache-2.0 licence).&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="718"/>
+        <location filename="../../villagepost/gui/main_window.py" line="730"/>
         <source>关于村邮通</source>
         <translation>About VillagePost</translation>
     </message>
@@ -1741,88 +1746,88 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>PrintChecklistsDialog</name>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="303"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="304"/>
         <source>打印站点检查表</source>
         <translation>Print station checklists</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="305"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="306"/>
         <source>站点检查表（预先填好站点信息）</source>
         <translation>Station checklists (station details filled in)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="307"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="308"/>
         <source>空白检查表（一份，现场手填）</source>
         <translation>A blank checklist (one, filled in by hand)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="309"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="310"/>
         <source>合成一个 PDF 文件</source>
         <translation>One PDF file</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="311"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="312"/>
         <source>每个站点一个 PDF 文件（保存到一个文件夹）</source>
         <translation>One PDF file per station (in a folder)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="328"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="329"/>
         <source>内容：</source>
         <translation>Content:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="329"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="330"/>
         <source>文件：</source>
         <translation>Files:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="330"/>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="383"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="331"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="384"/>
         <source>保存为：</source>
         <translation>Save as:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="336"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="337"/>
         <source>打印所选的 {n} 个站点的检查表</source>
         <translation>Print the checklists of the {n} selected stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="339"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="340"/>
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="351"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="352"/>
         <source>打印{scope}内运营和暂停中的站点的检查表</source>
         <translation>Print the checklists of the operating and suspended stations of {scope}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="361"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="362"/>
         <source>所选{n}个站点</source>
         <translation>{n} selected stations </translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="383"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="384"/>
         <source>保存到文件夹：</source>
         <translation>Save in folder:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="391"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="392"/>
         <source>选择保存检查表的文件夹</source>
         <translation>Choose the folder for the checklists</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="393"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="394"/>
         <source>保存检查表</source>
         <translation>Save the checklists</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="417"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="418"/>
         <source>已生成空白检查表（{pages} 页）：{where}</source>
         <translation>Blank checklist written ({pages} pages): {where}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="418"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="419"/>
         <source>已打印 {sheets} 份检查表，共 {pages} 页：{where}</source>
         <translation>Printed {sheets} checklists, {pages} pages: {where}</translation>
     </message>
@@ -1830,73 +1835,73 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>PrintSummaryDialog</name>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="436"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="437"/>
         <source>打印覆盖率汇总表</source>
         <extracomment>the levels a summary can list, as the combo box names them</extracomment>
         <translation>Print the coverage summary</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="447"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="448"/>
         <source>下一级单位</source>
         <translation>Units one level down</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="450"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="451"/>
         <source>PDF（打印、开会用）</source>
         <translation>PDF (to print, for meetings)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="452"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="453"/>
         <source>Excel 工作簿（.xlsx，转报数据用）</source>
         <translation>Excel workbook (.xlsx, to pass the numbers on)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="465"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="466"/>
         <source>统计日期：</source>
         <translation>On date:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="466"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="467"/>
         <source>列出：</source>
         <translation>List:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="467"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="468"/>
         <source>制表单位：</source>
         <translation>Prepared by:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="468"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="469"/>
         <source>格式：</source>
         <translation>Format:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="469"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="470"/>
         <source>保存为：</source>
         <translation>Save as:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="473"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="474"/>
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="485"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="486"/>
         <source>{scope}建制村覆盖率汇总表</source>
         <translation>Coverage summary of the administrative villages of {scope}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="504"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="505"/>
         <source>保存覆盖率汇总表</source>
         <translation>Save the coverage summary</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="525"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="526"/>
         <source>已生成覆盖率汇总表（{pages} 页）：{where}</source>
         <translation>Coverage summary written ({pages} pages): {where}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="527"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="528"/>
         <source>已生成覆盖率汇总表：{where}</source>
         <translation>Coverage summary written: {where}</translation>
     </message>
@@ -2566,185 +2571,185 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>TargetsDialog</name>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="77"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="78"/>
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="77"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="78"/>
         <source>所属</source>
         <translation>Of</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="77"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="78"/>
         <source>指标</source>
         <translation>Measure</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="78"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="79"/>
         <source>目标值</source>
         <translation>Value</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="78"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="79"/>
         <source>截止日期</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="79"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="80"/>
         <source>设定于</source>
         <translation>Set on</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="79"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="80"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="119"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="120"/>
         <source>覆盖率</source>
         <translation>Coverage</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="120"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="121"/>
         <source>站点数：{type}</source>
         <translation>Stations: {type}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="126"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="127"/>
         <source>{n} 个</source>
         <translation>{n}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="153"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="154"/>
         <source>目标 — {unit}</source>
         <extracomment>a target was added, changed or removed (the dashboard re-reads) the list was (re)read and shown the table&apos;s rows: (target, own?)</extracomment>
         <translation>Targets — {unit}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="180"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="181"/>
         <source>目标</source>
         <translation>Target</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="184"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="185"/>
         <source>覆盖率（建制村覆盖比例）</source>
         <translation>Coverage (share of 建制村 covered)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="185"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="186"/>
         <source>站点数（某类站点的个数）</source>
         <translation>Stations (number of one type)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="188"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="189"/>
         <source>（请选择站点类型）</source>
         <translation>(choose a station type)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="201"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="202"/>
         <source>例如文件依据：××县农村寄递物流体系建设实施方案</source>
         <translation>e.g. the plan it comes from</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="203"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="204"/>
         <source>指标：</source>
         <translation>Measure:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="204"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="205"/>
         <source>站点类型：</source>
         <translation>Station type:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="206"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="207"/>
         <source>目标值：</source>
         <translation>Value:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="208"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="209"/>
         <source>截止日期：</source>
         <translation>Deadline:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="209"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="210"/>
         <source>备注：</source>
         <translation>Note:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="211"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="212"/>
         <source>新增目标</source>
         <translation>Add target</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="213"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="214"/>
         <source>保存修改</source>
         <translation>Save changes</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="215"/>
-        <location filename="../../villagepost/gui/targets_editor.py" line="491"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="216"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="492"/>
         <source>删除目标</source>
         <translation>Remove target</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="217"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="218"/>
         <source>清空表单</source>
         <translation>Clear form</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="235"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="236"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="296"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="297"/>
         <source>本级</source>
         <extracomment>asks the user to confirm removing a target (replaceable in tests)</extracomment>
         <translation>this unit</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="296"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="297"/>
         <source>上级：{unit}</source>
         <translation>above: {unit}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="298"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="299"/>
         <source>，不沿用</source>
         <translation>, not inherited</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="322"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="323"/>
         <source>本级目标 {n} 个，可修改、删除。进度按本级目标计算。</source>
         <translation>{n} targets of this unit; they can be changed or removed. The pace is measured against them. </translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="324"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="325"/>
         <source>灰色斜体为上级单位的目标，仅供参考。</source>
         <translation>Grey italics: the targets of the unit above, for reference.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="328"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="329"/>
         <source>本级还没有自己的目标：进度沿用上级 {unit} 的覆盖率目标（灰色斜体，只能在上级修改；站点数目标只算上级本身，不沿用）。在下方新增后，改按本级目标计算。</source>
         <translation>No targets of its own yet: the pace is measured against the coverage targets of {unit} (grey italics, changed there; its station counts are its own and not inherited). Add one below to measure against this unit’s own.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="331"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="332"/>
         <source>本级和上级都还没有目标。在下方填写指标、目标值和截止日期后点“新增目标”。</source>
         <translation>Neither this unit nor any above it has targets. Fill in the measure, value and deadline below and click “Add target”.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="353"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="354"/>
         <source>上级的目标只能在上级单位修改；可以用“新增目标”把它设为本级目标</source>
         <translation>A target of the unit above is changed there; “Add target” makes it this unit’s own</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="397"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="398"/>
         <source> 个</source>
         <translation> stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="480"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="481"/>
         <source>删除目标 #{id}（{text}）？
 目标是计划，删除后不留记录；进度将不再对照它。</source>
         <translation>Remove target #{id} ({text})?
@@ -3013,53 +3018,53 @@ Load your county&apos;s (or province&apos;s, or the country&apos;s) statistical 
 <context>
     <name>_PrintDialog</name>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="133"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="134"/>
         <source>浏览…</source>
         <extracomment>emitted with the PrintResult when a print has finished emitted when the dialog has read the scope&apos;s name and can print (a selection of stations needs no read) where suggested output goes: the last folder used, then the folder of what the clerk chose or typed</extracomment>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="139"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="140"/>
         <source>完成后打开</source>
         <translation>Open when done</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="148"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="149"/>
         <source>打印</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="152"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="153"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="157"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="158"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="213"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="214"/>
         <source>请先选择保存位置。</source>
         <translation>Choose where to save first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="216"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="217"/>
         <source>正在打印…</source>
         <translation>Printing…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="221"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="222"/>
         <source>已完成</source>
         <translation>done</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="248"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="249"/>
         <source>已取消。已完成的文件保留在文件夹中，其余没有生成。</source>
         <translation>Cancelled. The files already finished stay in the folder; the others were not written.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="249"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="250"/>
         <source>已取消，没有生成文件。</source>
         <translation>Cancelled; no file was written.</translation>
     </message>
@@ -3103,6 +3108,129 @@ You can:
         <location filename="../../villagepost/gui/app.py" line="79"/>
         <source>村邮通 — 无法打开数据库</source>
         <translation>VillagePost — cannot open the database</translation>
+    </message>
+</context>
+<context>
+    <name>backup_dialog</name>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="37"/>
+        <source>每日自动</source>
+        <translation>daily (automatic)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="37"/>
+        <source>手动</source>
+        <translation>manual</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="38"/>
+        <source>导入前</source>
+        <translation>before an import</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="38"/>
+        <source>升级前</source>
+        <translation>before an upgrade</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="39"/>
+        <source>恢复前</source>
+        <translation>before a restore</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="40"/>
+        <source>损坏的原文件</source>
+        <translation>the damaged file</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="52"/>
+        <source>当前登记册已无法读取（已损坏或不存在），将被移到备份文件夹中保存。</source>
+        <translation>The current registry cannot be read (damaged or missing); it will be kept in the backups folder.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="54"/>
+        <source>现在：{s} 个站点、{e} 条站点事件；备份中：{s0} 个站点、{e0} 条。</source>
+        <translation>Now: {s} stations, {e} station events; in the backup: {s0} stations, {e0} events.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="57"/>
+        <source>将恢复到备份“{id}”（{created}）时的状态，此后录入的全部修改都会丢失。</source>
+        <translation>The registry returns to the backup '{id}' ({created}); every change entered since then is lost.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="58"/>
+        <source>恢复前的当前状态会先另存为一个备份，需要时可以再恢复回来。确定要恢复吗？</source>
+        <translation>The current state is first kept as a backup, so it can be restored again. Restore now?</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="74"/>
+        <source>备份与恢复</source>
+        <translation>Backups and restore</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="81"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="81"/>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="82"/>
+        <source>大小</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="82"/>
+        <source>校验</source>
+        <translation>Verified</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="90"/>
+        <source>立即备份</source>
+        <translation>Back up now</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="91"/>
+        <source>校验所选</source>
+        <translation>Verify selected</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="92"/>
+        <source>恢复所选…</source>
+        <translation>Restore selected…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="113"/>
+        <source>服务器数据库请由管理员用 pg_dump 备份。</source>
+        <translation>Back up a server database with pg_dump.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="116"/>
+        <source>备份文件夹：{folder}</source>
+        <translation>Backups folder: {folder}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="144"/>
+        <source>正在备份并校验…</source>
+        <translation>Backing up and verifying…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="156"/>
+        <source>备份已损坏</source>
+        <translation>The backup is damaged</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="173"/>
+        <source>正在恢复…</source>
+        <translation>Restoring…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="179"/>
+        <source>恢复备份</source>
+        <translation>Restore a backup</translation>
     </message>
 </context>
 <context>
@@ -3168,19 +3296,19 @@ You can:
 <context>
     <name>ops</name>
     <message>
-        <location filename="../../villagepost/gui/ops.py" line="206"/>
-        <location filename="../../villagepost/gui/ops.py" line="292"/>
+        <location filename="../../villagepost/gui/ops.py" line="207"/>
+        <location filename="../../villagepost/gui/ops.py" line="293"/>
         <source>村邮通</source>
         <extracomment>Delay before a progress dialog appears; shorter jobs finish without one. lupdate finds `translate(&quot;context&quot;, &quot;text&quot;)` calls; a wrapper function would hide them. emitted on the GUI thread when no job is queued or running any more</extracomment>
         <translation>VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/ops.py" line="299"/>
+        <location filename="../../villagepost/gui/ops.py" line="300"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/ops.py" line="313"/>
+        <location filename="../../villagepost/gui/ops.py" line="314"/>
         <source>正在取消，登记册将保持原样…</source>
         <translation>Cancelling; the registry will stay as it was…</translation>
     </message>
