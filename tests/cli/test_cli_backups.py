@@ -83,8 +83,11 @@ def test_an_import_is_preceded_by_a_verified_backup(county_db: Path, tmp_path: P
                                                                            str(tmp_path / "elsewhere")})
     assert done.returncode == 0, done.stderr
     assert "导入前已备份" in done.stderr
+    # today's daily backup was made on opening, then rotated away: the pre-import one is the day's newest
     backups = sorted(p.name for p in (tmp_path / "elsewhere").glob("*.sqlite"))
-    assert len(backups) == 2 and any("pre-import" in b for b in backups)  # and today's daily one
+    assert backups == ["20261123-100000-pre-import.sqlite"]
+    sidecar = json.loads((tmp_path / "elsewhere" / "20261123-100000-pre-import.json").read_text(encoding="utf-8"))
+    assert sidecar["verified"] is True and sidecar["reason"] == "pre-import"
 
 
 # --- db backup OUT: refused targets --------------------------------------------------------------------------
