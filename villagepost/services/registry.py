@@ -12,6 +12,7 @@ again by `retrying` (a bounded number of times), so a clerk never sees an intern
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 import random
@@ -51,6 +52,8 @@ class Registry:
     schema: SchemaReport
     #: message keys (with params) worth telling the user once, e.g. a database on a network share
     notices: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    #: while `as_recorded` runs: the connection whose shadow tables answer every `read()`
+    _pinned: Connection | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, db: str | Path | None = None, *, actor: Actor | None = None) -> Registry:
@@ -82,8 +85,13 @@ class Registry:
         """A session for reading; nothing it does is committed.
 
         Closing (not rolling back) ends the transaction without expiring what was loaded, so the
-        returned objects stay readable after the block.
+        returned objects stay readable after the block. Inside `as_recorded`, reads answer as of that instant.
         """
+        if self._pinned is not None:
+            with translated(self.label, self.location.path), Session(bind=self._pinned,
+                                                                      expire_on_commit=False) as session:
+                yield session
+            return
         with translated(self.label, self.location.path), Session(self.engine, expire_on_commit=False) as session:
             yield session
 
@@ -105,6 +113,20 @@ class Registry:
         """A Core connection in one read transaction: never waits for a writer, never blocks one."""
         with translated(self.label, self.location.path), self.engine.begin() as conn:
             yield conn
+
+    @contextmanager
+    def as_recorded(self, scope: str, recorded_until: dt.datetime) -> Iterator[tuple[int, int]]:
+        """While the block runs, `read()` answers coverage questions about `scope` as the registry knew them
+        at `recorded_until` (naive UTC): see `storage.replay`. Yields (stations with a history, events)."""
+        from villagepost.storage import replay
+
+        with translated(self.label, self.location.path), self.engine.connect() as conn, \
+                replay.shadowed(conn, scope, recorded_until) as counts:
+            self._pinned = conn
+            try:
+                yield counts
+            finally:
+                self._pinned = None
 
     def _writer(self) -> Engine:
         return self.engine.execution_options(**{WRITE: True})

@@ -90,8 +90,13 @@ def load_states(conn: Connection, codes: Sequence[str]) -> dict[str, StationStat
     return out
 
 
-def load_events(conn: Connection, codes: Sequence[str]) -> dict[str, list[Event]]:
-    """Every event involving each of `codes` (its own, and the mergers and undos naming it), by code."""
+def load_events(conn: Connection, codes: Sequence[str], *, recorded_until: dt.datetime | None = None
+                ) -> dict[str, list[Event]]:
+    """Every event involving each of `codes` (its own, and the mergers and undos naming it), by code.
+
+    recorded_until: only the events recorded at or before this instant (naive UTC, as stored): the
+    history as the registry knew it then (`storage.replay`).
+    """
     ids: set[int] = set()
     for part in chunks(codes):
         ids.update(conn.execute(select(StationEvent.id).where(StationEvent.station_code.in_(part))).scalars())
@@ -105,7 +110,10 @@ def load_events(conn: Connection, codes: Sequence[str]) -> dict[str, list[Event]
         for event_id, s_code in conn.execute(select(StationEventPartner.event_id, StationEventPartner.station_code)
                                              .where(StationEventPartner.event_id.in_(numbers))):
             partners[event_id].append(s_code)
-        rows.extend(Session(bind=conn).execute(select(StationEvent).where(StationEvent.id.in_(numbers))).scalars())
+        stmt = select(StationEvent).where(StationEvent.id.in_(numbers))
+        if recorded_until is not None:
+            stmt = stmt.where(StationEvent.recorded_at <= recorded_until)
+        rows.extend(Session(bind=conn).execute(stmt).scalars())
     wanted = set(codes)
     out: dict[str, list[Event]] = defaultdict(list)
     for row in rows:
