@@ -48,10 +48,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "to a writable folder",
     ),
     "db.locked": (
-        "数据库“{db}”正被其他程序写入，已等待 {seconds} 秒仍未轮到。请等它完成（或关闭其他正在使用它的村邮通窗口）后重试，"
+        "数据库“{db}”正被其他程序写入，等待后仍未轮到。请等它完成（或关闭其他正在使用它的村邮通窗口）后重试，"
         "本次没有保存任何修改。",
-        "another program is writing to the database '{db}'; waited {seconds} s without getting a turn. Wait for "
-        "it to finish (or close other VillagePost windows using it) and retry; nothing was saved",
+        "another program is writing to the database '{db}' and did not finish in time. Wait for it to finish "
+        "(or close other VillagePost windows using it) and retry; nothing was saved",
     ),
     "db.locked_by": (
         "数据库“{db}”正被其他程序写入：{program}（用户 {user}，计算机 {host}，进程 {pid}，自 {since} 起）。"
@@ -65,6 +65,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "not get through and nothing was saved. Try again in a moment",
     ),
     "db.waiting": ("正在等待其他程序写完数据库…", "waiting for another program to finish writing to the database…"),
+    "db.waiting_for": ("正在等待其他程序写完数据库：{program}\n（用户 {user}，计算机 {host}，自 {since} 起）…",
+                       "waiting for another program to finish writing to the database: {program}\n(user {user}, "
+                       "computer {host}, since {since})…"),
     "db.full": ("磁盘已满，无法写入数据库“{db}”。请清理磁盘空间后重试，已保存的数据没有丢失。",
                 "the disk is full, cannot write to '{db}'; free some space and retry; nothing saved was lost"),
     "db.corrupt": ("数据库“{db}”已损坏：{reason}。请从备份恢复。",

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, and_, delete, func, insert, select, update
 from villagepost.core import clock
 from villagepost.core.errors import KnownError
 from villagepost.core.history import Event, EventKind, Span, timeline
+from villagepost.core.messages import tr
 from villagepost.core.stations import STATUS_ZH, StationStatus, StationType, join_items, name_key, stored_items
 from villagepost.core.values import PartialDate, ValueProblem, parse_date, trim
 from villagepost.services.registry import Registry, retrying
@@ -106,10 +107,22 @@ class StationStale(KnownError):
         self.expected = expected
         super().__init__("station.stale", code=row.code, expected=expected, version=row.version,
                          by=row.updated_by or "?", at=clock.local_text(row.updated_at),
-                         details=self._details())
+                         details=self._details("en"))
 
-    def _details(self) -> str:
-        return "; ".join(f"{f}: {_shown(mine)} / {_shown(theirs)}" for f, mine, theirs in self.conflicts) or "-"
+    def _details(self, lang: str) -> str:
+        from villagepost.services.station_messages import FIELD_LABELS
+
+        def label(name: str) -> str:
+            zh, en = FIELD_LABELS.get(name, (name, name))
+            return en if lang == "en" else zh
+
+        sep = "; " if lang == "en" else "；"
+        colon = ": " if lang == "en" else "："
+        return sep.join(f"{label(f)}{colon}{_shown(mine)} / {_shown(theirs)}" for f, mine, theirs in self.conflicts) \
+            or "-"
+
+    def message(self, lang: str = "zh") -> str:
+        return tr("station.stale", lang, {**self.params, "details": self._details(lang)})
 
     def extra(self, lang: str = "zh") -> dict[str, Any]:
         return {"version": self.version, "expected": self.expected,
