@@ -272,8 +272,8 @@ def write_summary_pdf(s: Summary, out: Path, *, unit: str, printed_on: dt.date) 
     title = f"{s.name}村级寄递物流综合服务站覆盖率汇总表"
     story: list[Any] = [
         Paragraph(_p(title), st["title"]),
-        Paragraph(_p(f"范围：{s.path}（{s.scope}）　　统计日期：{s.on.isoformat()}"
-                     f"　　数据登记截至：{clock.local_text(s.recorded_at)}"), st["sub"]),
+        Paragraph(_p(f"范围：{s.path}（{s.scope}）　　统计日期：{s.on.isoformat()}"), st["sub"]),
+        Paragraph(_p(f"数据登记截至：{clock.local_text(s.recorded_at)}"), st["sub"]),
         Spacer(1, 5 * mm),
         Paragraph("一、总体情况", st["h2"]),
     ]
