@@ -50,14 +50,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "db.locked": (
         "数据库“{db}”正被其他程序写入，等待后仍未轮到。请等它完成（或关闭其他正在使用它的村邮通窗口）后重试，"
         "本次没有保存任何修改。",
-        "another program is writing to the database '{db}' and did not finish in time. Wait for it to finish "
-        "(or close other VillagePost windows using it) and retry; nothing was saved",
+        "the database '{db}' is being written by another program that did not finish in time. Wait for it to "
+        "finish (or close other VillagePost windows using it) and retry; nothing was saved",
     ),
     "db.locked_by": (
         "数据库“{db}”正被其他程序写入：{program}（用户 {user}，计算机 {host}，进程 {pid}，自 {since} 起）。"
         "已等待 {seconds} 秒仍未轮到，本次没有保存任何修改。请等它完成后重试。",
-        "another program is writing to the database '{db}': {program} (user {user}, computer {host}, process "
-        "{pid}, since {since}); waited {seconds} s without getting a turn and saved nothing. Retry when it is done",
+        "the database '{db}' is being written by another program: {program} (user {user}, computer {host}, "
+        "process {pid}, since {since}); waited {seconds} s without getting a turn and saved nothing. Retry when it "
+        "is done",
     ),
     "db.conflict": (
         "数据库“{db}”上有其他用户同时修改相同的数据，重试多次仍未成功，本次没有保存任何修改。请稍后重试。",

@@ -16,6 +16,7 @@ import datetime as dt
 import functools
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -52,8 +53,9 @@ class Registry:
     schema: SchemaReport
     #: message keys (with params) worth telling the user once, e.g. a database on a network share
     notices: list[tuple[str, dict[str, str]]] = field(default_factory=list)
-    #: while `as_recorded` runs: the connection whose shadow tables answer every `read()`
-    _pinned: Connection | None = field(default=None, repr=False)
+    #: while `as_recorded` runs: the connection whose shadow tables answer `read()` — in that thread only
+    #: (the window reads on other threads meanwhile, and they must see the registry as it is)
+    _pins: threading.local = field(default_factory=threading.local, repr=False)
 
     @classmethod
     def open(cls, db: str | Path | None = None, *, actor: Actor | None = None) -> Registry:
@@ -87,9 +89,9 @@ class Registry:
         Closing (not rolling back) ends the transaction without expiring what was loaded, so the
         returned objects stay readable after the block. Inside `as_recorded`, reads answer as of that instant.
         """
-        if self._pinned is not None:
-            with translated(self.label, self.location.path), Session(bind=self._pinned,
-                                                                      expire_on_commit=False) as session:
+        pinned: Connection | None = getattr(self._pins, "conn", None)
+        if pinned is not None:
+            with translated(self.label, self.location.path), Session(bind=pinned, expire_on_commit=False) as session:
                 yield session
             return
         with translated(self.label, self.location.path), Session(self.engine, expire_on_commit=False) as session:
@@ -122,11 +124,11 @@ class Registry:
 
         with translated(self.label, self.location.path), self.engine.connect() as conn, \
                 replay.shadowed(conn, scope, recorded_until) as counts:
-            self._pinned = conn
+            self._pins.conn = conn
             try:
                 yield counts
             finally:
-                self._pinned = None
+                self._pins.conn = None
 
     def _writer(self) -> Engine:
         return self.engine.execution_options(**{WRITE: True})
