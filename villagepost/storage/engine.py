@@ -72,7 +72,7 @@ def _begin_listener(keeper: NoteKeeper | None) -> Any:
             return
         conn.exec_driver_sql("BEGIN IMMEDIATE")  # waits up to the busy timeout for another writer
         if keeper is not None:
-            keeper.write()
+            keeper.write(id(conn))
 
     return begin
 
@@ -80,7 +80,7 @@ def _begin_listener(keeper: NoteKeeper | None) -> Any:
 def _end_listener(keeper: NoteKeeper) -> Any:
     def end(conn: Any) -> None:
         if conn.get_execution_options().get(WRITE):
-            keeper.remove()
+            keeper.remove(id(conn))
 
     return end
 

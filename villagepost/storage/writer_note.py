@@ -65,24 +65,25 @@ class NoteKeeper:
     def __init__(self, db_path: Path) -> None:
         self.path = note_path(db_path)
         self.who = ""
-        self._written = False
+        #: the connection (of this process) whose transaction wrote the note; only its end removes it
+        self._owner: int | None = None
 
-    def write(self) -> None:
+    def write(self, owner: int = 0) -> None:
         doc = {"pid": os.getpid(), "host": socket.gethostname(), "program": _program(),
                "user": self.who or _user(), "since": clock.local_text(clock.utc_stamp())}
         try:
             tmp = self.path.with_name(self.path.name + f".{os.getpid()}")
             tmp.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
             tmp.replace(self.path)
-            self._written = True
+            self._owner = owner
         except OSError:  # a read-only folder: the lock still works, only the note is missing
-            self._written = False
+            self._owner = None
 
-    def remove(self) -> None:
-        if self._written:
+    def remove(self, owner: int = 0) -> None:
+        if self._owner is not None and self._owner == owner:
             with contextlib.suppress(OSError):
                 self.path.unlink()
-            self._written = False
+            self._owner = None
 
 
 def _alive(pid: int) -> bool:
