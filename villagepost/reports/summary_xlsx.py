@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from villagepost.core import clock
 from villagepost.core.pacing import Measure
-from villagepost.rosters.xlsx_write import (
+from villagepost.workbooks.xlsx_write import (
     TEXT_FORMAT,
     CellValue,
     Column,
