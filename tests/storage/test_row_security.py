@@ -13,6 +13,7 @@ from villagepost.services import accounts, station_ops
 from villagepost.services.registry import Registry
 from villagepost.storage.models import Station
 from villagepost.storage.rls import login_role
+from villagepost.storage.schema import SCHEMA_HEAD
 
 pytestmark = pytest.mark.pg
 
@@ -109,4 +110,4 @@ def test_an_account_does_not_upgrade_the_schema_the_owner_does(registry: Registr
         assert "db upgrade" in err.value.message("zh")
     finally:
         with registry.engine.begin() as conn:
-            conn.execute(text("UPDATE alembic_version SET version_num = '0004'"))
+            conn.execute(text(f"UPDATE alembic_version SET version_num = '{SCHEMA_HEAD}'"))

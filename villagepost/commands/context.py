@@ -21,6 +21,8 @@ class Context:
     user: str | None = None
     #: where changes come from, as the audit shows it ("cli: station edit")
     source: str = "cli"
+    #: True for the commands that set up a registry (`db init`, `divisions load`): only they may create one
+    create: bool = False
     stdout: TextIO = field(default_factory=lambda: sys.stdout)
     stderr: TextIO = field(default_factory=lambda: sys.stderr)
     _registry: Registry | None = None
@@ -29,7 +31,7 @@ class Context:
         """Open the database once per command; notices (backup made, risky location) go to stderr."""
         if self._registry is None:
             login = None if self.user is None else (self.user, password_from_env_or_prompt(self.user, self.lang))
-            self._registry = Registry.open(self.db, login=login, source=self.source)
+            self._registry = Registry.open(self.db, login=login, source=self.source, create=self.create)
             for key, params in self._registry.notices:
                 self.note(tr(key, self.lang, params))
         return self._registry

@@ -96,7 +96,8 @@ def window_choices(settings: opts.Settings, db: str | None, lang: str) -> tuple[
     return db, lang
 
 
-def open_with_login(db: str | None, settings: opts.Settings, lang: str, user: str | None = None) -> Registry | None:
+def open_with_login(db: str | None, settings: opts.Settings, lang: str, user: str | None = None, *,
+                    create: bool = False) -> Registry | None:
     """Open the registry; when it has accounts, ask for a login first (None: the user cancelled).
 
     Without accounts the local user acts as today, under the name set in 选项.
@@ -104,7 +105,7 @@ def open_with_login(db: str | None, settings: opts.Settings, lang: str, user: st
     from villagepost.services.accounts import AccountError
 
     try:
-        registry = Registry.open(db, source="window")
+        registry = Registry.open(db, source="window", create=create)
     except AccountError as exc:
         if exc.key != "account.login_required":
             raise
@@ -158,7 +159,10 @@ def run(db: str | None = None, lang: str = "zh", user: str | None = None) -> int
     if refused is not None:
         return refused
     try:
-        registry = open_with_login(db, settings, lang, user)
+        # Only the per-user default location is set up on first start (the first-start dialog then loads
+        # the codes); a --db, VILLAGEPOST_DB or stored location that is missing is refused by name.
+        first_start = db is None and not os.environ.get(ENV_DB)
+        registry = open_with_login(db, settings, lang, user, create=first_start)
     except KnownError as exc:
         show_open_error(exc, lang)
         return EXIT_REFUSED

@@ -1,8 +1,8 @@
 """Accounts with roles and scopes, the audit log, removal marks on targets and inspections; on PostgreSQL
 the group roles, grants and row-level security policies (villagepost.storage.rls).
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-07
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 from villagepost.storage import rls
 from villagepost.storage.models import CodeString
 
-revision = "0004"
-down_revision = "0003"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
