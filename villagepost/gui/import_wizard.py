@@ -96,6 +96,9 @@ def field_title(name: str) -> str:
         "opened": translate("ImportWizard", "建成日期"),
         "contact": translate("ImportWizard", "联系人"),
         "phone": translate("ImportWizard", "联系电话"),
+        "services": translate("ImportWizard", "服务项目"),
+        "brands": translate("ImportWizard", "快递品牌"),
+        "floor_area": translate("ImportWizard", "面积（㎡）"),
     }.get(name, name)
 
 
