@@ -122,6 +122,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "roster.value.item_too_long": ("“{value}”过长（每项最多{limit}个字符）", "'{value}' is too long (at most {limit} characters an item)"),
     "roster.value.area.format": ("面积“{value}”不是数字（应填平方米数，如 120）", "the floor area '{value}' is not a number of m² (e.g. 120)"),
     "roster.value.area.range": ("面积“{value}”平方米不合理（应在0到10000之间）", "a floor area of '{value}' m² is not plausible (0 to 10000)"),
+    "roster.value.date.too_early": ("日期“{value}”（{date}）早于 {earliest}，不可能是站点的日期",
+                                    "the date '{value}' ({date}) is before {earliest}; no station dates from then"),
+    "roster.value.bad_character": (
+        "含有不允许的字符 {char}（第 {position} 个字符：控制字符、文字方向控制符或零宽字符）",
+        "holds a character that is not allowed, {char} (character {position}: a control, bidi or zero-width "
+        "character)"),
+    "roster.value.invisible_name": ("名称中没有可见的文字", "the name holds no visible character"),
     "roster.value.too_long": ("内容过长（{length}个字符，最多{limit}个）：{value}", "too long ({length} characters, at most {limit}): {value}"),
     # --- row problem frame ------------------------------------------------------------------------
     "roster.cell": ("第{row}行“{column}”：{detail}", "row {row}, column '{column}': {detail}"),

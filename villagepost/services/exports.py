@@ -8,6 +8,7 @@ is written without holding it in memory.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from villagepost.core.messages import register
 from villagepost.rosters.export import RosterCounts, RosterRow, write_registry_roster
 from villagepost.rosters.template import write_template
 from villagepost.services.divisions import parse_scope, require_unit
+from villagepost.services.output_files import clean_leftover_parts
 from villagepost.services.registry import Registry
 from villagepost.storage import division_queries as dq
 from villagepost.storage.models import SETTING_EDITION, Division, Station
@@ -114,9 +116,11 @@ class _Guard:
         self.out = out
 
     def __enter__(self) -> None:
-        return None
+        clean_leftover_parts(self.out.parent)
 
     def __exit__(self, et: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            raise KnownError("app.disk_full", path=str(self.out)) from exc
         if isinstance(exc, OSError):
             reason = exc.strerror or type(exc).__name__
             raise KnownError("export.cannot_write", path=str(self.out), reason=reason) from exc
@@ -169,7 +173,7 @@ def export_registry(
         if progress is not None:
             progress(done, max(total, done), "")
 
-    with _Guard(out), reg.connection() as conn:
+    with _Guard(out), reg.reading() as conn:
         counts = write_registry_roster(_rows(conn, code, committees_only=False), out, about, progress=tick)
     if progress is not None:
         progress(counts.rows, counts.rows, "")
@@ -185,6 +189,6 @@ def export_template(reg: Registry, out: Path, township: str) -> ExportResult:
     if level != Level.TOWNSHIP:
         raise KnownError("export.template_needs_township", code=code, name=unit.name, level=level.zh,
                          level_en=level.name.lower())
-    with _Guard(out), reg.connection() as conn:
+    with _Guard(out), reg.reading() as conn:
         counts = write_template(_rows(conn, code, committees_only=True), out, path_text.replace(" / ", " "))
     return ExportResult(str(out), counts.rows, counts.stations, counts.villages)

@@ -7,6 +7,11 @@ from villagepost.core.messages import register
 register({
     "station.invalid": ("站点信息有误：{details}", "the station cannot be saved: {details}"),
     "station.field": ("{field}：{detail}", "{field}: {detail}"),
+    "station.stale": ("站点“{code}”已被 {by} 于 {at} 修改（现为第 {version} 版，您的修改基于第 {expected} 版），"
+                      "本次修改未保存。不同之处（您的 / 已保存的）：{details}。请重新打开后再改",
+                      "station '{code}' was changed by {by} at {at} (now version {version}; your edit started from "
+                      "version {expected}) and your change was not saved. Differences (yours / stored): {details}. "
+                      "Reopen it and edit again"),
     "station.not_found": ("找不到站点“{code}”", "no station with the code '{code}'"),
     "station.name_required": ("站点名称不能为空", "the station name is empty"),
     "station.name_taken": ("村“{village}”已有名为“{name}”的站点（{code}）",
@@ -15,6 +20,9 @@ register({
     "station.village_retired": ("区划代码“{code}”已撤销，不能再设站点", "the unit '{code}' is retired; no station can be added to it"),
     "station.out_of_scope": ("用户“{actor}”无权修改“{code}”（可修改范围：{scopes}）",
                              "user '{actor}' may not change '{code}' (allowed: {scopes})"),
+    "station.served_other_county": ("服务村“{code}”不在站点所在的县（{county}）", "served village '{code}' is not in the station's county ({county})"),
+    "station.too_many_items": ("最多{limit}项，这里有{count}项", "at most {limit} items; there are {count}"),
+    "station.merge_other_county": ("站点“{code}”与“{successor}”不在同一个县，不能合并", "the station '{code}' is not in the same county as '{successor}'; they cannot merge"),
     "station.served_self": ("服务村“{code}”就是站点所在村", "served village '{code}' is the village the station stands in"),
     "station.number": ("“{value}”不是数字", "'{value}' is not a number"),
     "station.area_range": ("面积{value}平方米不合理（应在0到10000之间）", "a floor area of {value} m² is not plausible (0 to 10000)"),
