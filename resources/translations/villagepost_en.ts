@@ -4,72 +4,72 @@
 <context>
     <name>CheckPage</name>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="427"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="431"/>
         <source>检查</source>
         <translation>Check</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="454"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="458"/>
         <source>有任何问题时整个文件都不导入</source>
         <translation>Import nothing if any row has a problem</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="456"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="460"/>
         <source>保存错误报告…</source>
         <translation>Save error report…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="500"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="504"/>
         <source>正在检查…</source>
         <translation>Checking…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="535"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="539"/>
         <source>正在读取第 {row} 行…</source>
         <translation>Reading row {row}…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="428"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="432"/>
         <source>逐行检查花名册，尚未写入登记册。双击一条问题可查看该行。有问题的行不会导入，其他行照常导入。点“导入”才写入登记册。</source>
         <translation>The roster is checked row by row; nothing is written to the registry yet. Double-click a problem to see its row. Rows with problems are not imported; the others are. Nothing is written until you click Import.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="432"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="436"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="450"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="454"/>
         <source>将更新的站点 / 字段</source>
         <translation>Stations / fields to update</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="450"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="454"/>
         <source>原值</source>
         <translation>Old value</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="450"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="454"/>
         <source>新值</source>
         <translation>New value</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="484"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="488"/>
         <source>导入不会修改已登记的站点。</source>
         <translation>The import changes no registered station.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="487"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="491"/>
         <source>导入将修改已登记的站点 {n} 个（展开查看修改的内容）：</source>
         <translation>The import changes {n} registered stations (expand to see what changes):</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="489"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="493"/>
         <source>第{row}行 {village} {name}（{code}）</source>
         <translation>Row {row} {village} {name} ({code})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="491"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="495"/>
         <source>{n} 项</source>
         <translation>{n} fields</translation>
     </message>
@@ -620,32 +620,32 @@ Please send this file to support. You can go on working, or quit and open Villag
 <context>
     <name>ErrorsModel</name>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="148"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="151"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="148"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="151"/>
         <source>列</source>
         <translation>Column</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="148"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="151"/>
         <source>单元格内容</source>
         <translation>Cell</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="148"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="151"/>
         <source>问题</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="164"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="167"/>
         <source>提醒：</source>
         <translation>Note: </translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="148"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="151"/>
         <source>村</source>
         <translation>Village</translation>
     </message>
@@ -666,30 +666,30 @@ Please send this file to support. You can go on working, or quit and open Villag
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="243"/>
-        <location filename="../../villagepost/gui/import_wizard.py" line="263"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="246"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="266"/>
         <source>选择花名册</source>
         <translation>Choose a roster</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="244"/>
-        <source>选择乡镇报来的 Excel 花名册（.xlsx）。表格可以是任何样式：程序会找出表头、各列的含义和数据行，下一步可以核对和修改。</source>
-        <translation>Choose the Excel roster (.xlsx) a township sent. Any layout will do: the program finds the header, what each column holds and the data rows; the next step lets you check and change them.</translation>
+        <location filename="../../villagepost/gui/import_wizard.py" line="247"/>
+        <source>选择乡镇报来的花名册：Excel（.xlsx/.xls/.xlsb）、WPS、ODS 或 CSV 都可以。表格可以是任何样式：程序会找出表头、各列的含义和数据行，下一步可以核对和修改。</source>
+        <translation>Choose the roster a township sent: Excel (.xlsx/.xls/.xlsb), WPS, ODS or CSV. Any layout will do: the program finds the header, what each column holds and the data rows; the next step lets you check and change them.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="248"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="251"/>
         <source>花名册文件路径</source>
         <translation>Path of the roster file</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="250"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="253"/>
         <source>浏览…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="264"/>
-        <source>Excel 花名册 (*.xlsx *.xlsm *.xls);;所有文件 (*)</source>
-        <translation>Excel rosters (*.xlsx *.xlsm *.xls);;All files (*)</translation>
+        <location filename="../../villagepost/gui/import_wizard.py" line="267"/>
+        <source>花名册 (*.xlsx *.xlsm *.xltx *.xls *.xlsb *.et *.ods *.csv *.txt);;所有文件 (*)</source>
+        <translation>Rosters (*.xlsx *.xlsm *.xltx *.xls *.xlsb *.et *.ods *.csv *.txt);;All files (*)</translation>
     </message>
 </context>
 <context>
@@ -1020,73 +1020,88 @@ Please send this file to support. You can go on working, or quit and open Villag
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="611"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="99"/>
+        <source>服务项目</source>
+        <translation>Services</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="100"/>
+        <source>快递品牌</source>
+        <translation>Express brands</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="101"/>
+        <source>面积（㎡）</source>
+        <translation>Floor area (m²)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="615"/>
         <source>导入花名册</source>
         <extracomment>a commit finished (argument: the ImportReport), whether all rows, some or none were imported an error report was written (argument: its path)</extracomment>
         <translation>Import a roster</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="615"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="619"/>
         <source>&lt; 上一步</source>
         <translation>&lt; Back</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="616"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="620"/>
         <source>下一步 &gt;</source>
         <translation>Next &gt;</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="617"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="621"/>
         <source>完成</source>
         <translation>Finish</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="618"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="622"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="653"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="657"/>
         <source>已取消，登记册保持原样。</source>
         <translation>Cancelled; the registry is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="657"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="661"/>
         <source>出现程序错误，详情见错误报告。</source>
         <translation>A program error occurred; see the error report for details.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="684"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="688"/>
         <source>正在识别花名册…</source>
         <translation>Recognising the roster…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="697"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="701"/>
         <source>正在检查花名册…</source>
         <translation>Checking the roster…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="712"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="716"/>
         <source>正在导入花名册…</source>
         <translation>Importing the roster…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="721"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="725"/>
         <source>保存错误报告</source>
         <translation>Save error report</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="721"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="725"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbooks (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="732"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="736"/>
         <source>错误报告已保存：{path}</source>
         <translation>Error report saved: {path}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="735"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="739"/>
         <source>正在保存错误报告…</source>
         <translation>Saving the error report…</translation>
     </message>
@@ -1688,37 +1703,37 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>MappingPage</name>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="293"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="297"/>
         <source>核对表头和各列</source>
         <translation>Check the header and the columns</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="294"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="298"/>
         <source>下面是识别出的工作表、表头行和每个字段对应的列。识别有误时请在右侧改正；预览中蓝色为表头行。</source>
         <translation>Below are the sheet, the header rows and the column found for each field. Correct them on the right if something is wrong; header rows are blue in the preview.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="301"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="305"/>
         <source>工作表：</source>
         <translation>Sheet:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="345"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="349"/>
         <source>表头在第 {rows} 行，数据从第 {first} 行开始</source>
         <translation>Header in row {rows}; data from row {first}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="350"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="354"/>
         <source>（不导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="390"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="394"/>
         <source>两个字段不能对应同一列，请改正。</source>
         <translation>Two fields cannot use the same column; please correct.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="392"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="396"/>
         <source>已修改对应关系；点“下一步”时按新的对应关系检查。</source>
         <translation>Mapping changed; &quot;Next&quot; checks the roster with the new mapping.</translation>
     </message>
@@ -2051,67 +2066,82 @@ Checklist: {title} ({count} items)</translation>
         <translation>Units one level down</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="467"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="469"/>
+        <source>留空：按现在的记录；例如 2026-10-31 18:00:00 重现当时打印的表</source>
+        <translation>Leave empty for the registry as it is now; e.g. 2026-10-31 18:00:00 reproduces the table printed then</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="471"/>
+        <source>按该时刻登记册中已记录的内容重算（之后的更正、补录不计）。只写日期表示当天结束时；统计日期未改动时取该时刻当天。汇总表上印有“数据登记截至”的时刻，照抄即可重现。</source>
+        <translation>Recomputed from what the registry had recorded at that moment (later corrections and late entries do not count). A date alone means the end of that day; when the reporting date is unchanged it takes that moment's day. The summary prints its 'recorded up to' moment: copy it to reproduce the table.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="473"/>
         <source>PDF（打印、开会用）</source>
         <translation>PDF (to print, for meetings)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="469"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="475"/>
         <source>Excel 工作簿（.xlsx，转报数据用）</source>
         <translation>Excel workbook (.xlsx, to pass the numbers on)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="482"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="488"/>
         <source>统计日期：</source>
         <translation>On date:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="483"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="489"/>
         <source>列出：</source>
         <translation>List:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="484"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="490"/>
         <source>制表单位：</source>
         <translation>Prepared by:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="485"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="491"/>
+        <source>按登记时刻：</source>
+        <translation>As recorded at:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="492"/>
         <source>格式：</source>
         <translation>Format:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="486"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="493"/>
         <source>保存为：</source>
         <translation>Save as:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="490"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="497"/>
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="502"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="509"/>
         <source>{scope}建制村覆盖率汇总表</source>
         <translation>Coverage summary of the administrative villages of {scope}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="521"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="528"/>
         <source>保存覆盖率汇总表</source>
         <translation>Save the coverage summary</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="546"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="557"/>
         <source>已生成覆盖率汇总表（{pages} 页）：{where}</source>
         <translation>Coverage summary written ({pages} pages): {where}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="548"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="559"/>
         <source>已生成覆盖率汇总表：{where}</source>
         <translation>Coverage summary written: {where}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="528"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="535"/>
         <source>统计日期：{problem}</source>
         <translation>Date: {problem}</translation>
     </message>
@@ -2119,22 +2149,22 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="548"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="552"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="553"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="557"/>
         <source>保存错误报告（发回乡镇改正）…</source>
         <translation>Save error report (for the township to correct)…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="565"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="569"/>
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="573"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="577"/>
         <source>读取 {rows_read} 行；导入 {villages_imported} 个村，其中站点 {stations_imported} 个（新增 {stations_created}、更新 {stations_updated}、未变 {stations_unchanged}）；未导入 {rows_rejected} 行。</source>
         <translation>{rows_read} rows read; {villages_imported} villages imported with {stations_imported} stations ({stations_created} new, {stations_updated} updated, {stations_unchanged} unchanged); {rows_rejected} rows not imported.</translation>
     </message>
@@ -2142,18 +2172,18 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>RowDialog</name>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="185"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="188"/>
         <source>第 {row} 行</source>
         <extracomment>read-only cells look like labels; the cells a problem names are marked in red</extracomment>
         <translation>Row {row}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="189"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="192"/>
         <source>第 {row} 行不是数据行（空行、合计行或表头）。</source>
         <translation>Row {row} is not a data row (blank, a total or a header).</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="207"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="210"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -2563,42 +2593,47 @@ Checklist: {title} ({count} items)</translation>
     </message>
     <message>
         <location filename="../../villagepost/gui/station_editor.py" line="600"/>
-        <location filename="../../villagepost/gui/station_editor.py" line="628"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="631"/>
         <source>没有修改。</source>
         <translation>Nothing changed.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="622"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="625"/>
         <source>修改站点 {name}</source>
         <translation>Edit station {name}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="626"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="629"/>
         <source>已保存。</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="660"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="663"/>
         <source>已新增站点 {code}。</source>
         <translation>Station {code} added.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="769"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="692"/>
+        <source>正在保存…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="773"/>
         <source>合并站点</source>
         <translation>Merge stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="791"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="795"/>
         <source>请先在历史记录中选择一条。</source>
         <translation>Select an entry of the history first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="845"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="849"/>
         <source>村邮通</source>
         <translation>VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="845"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="849"/>
         <source>站点的修改还没有保存。要保存吗？</source>
         <translation>The station&apos;s changes are not saved. Save them?</translation>
     </message>
@@ -2608,47 +2643,47 @@ Checklist: {title} ({count} items)</translation>
         <translation>merged (into {code})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="777"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="781"/>
         <source>{action} {name}</source>
         <translation>{action} {name}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="778"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="782"/>
         <source>已记录：{what}。</source>
         <translation>Recorded: {what}.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="796"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="800"/>
         <source>{kind} {name}</source>
         <translation>{kind} {name}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="803"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="807"/>
         <source>作废记录 #{id}（{what}）</source>
         <translation>Void entry #{id} ({what})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="804"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="808"/>
         <source>已作废记录 #{id}（{what}），它保留在历史中。</source>
         <translation>Voided entry #{id} ({what}); it stays in the history.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="827"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="831"/>
         <source>撤销：{what}</source>
         <translation>Undo: {what}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="828"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="832"/>
         <source>本站点没有可撤销的修改</source>
         <translation>Nothing of this station&apos;s to undo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="829"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="833"/>
         <source>重做：{what}</source>
         <translation>Redo: {what}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="830"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="834"/>
         <source>本站点没有可重做的修改</source>
         <translation>Nothing of this station&apos;s to redo</translation>
     </message>
@@ -3630,18 +3665,18 @@ You can:
     <name>ops</name>
     <message>
         <location filename="../../villagepost/gui/known_errors.py" line="20"/>
-        <location filename="../../villagepost/gui/ops.py" line="289"/>
+        <location filename="../../villagepost/gui/ops.py" line="315"/>
         <source>村邮通</source>
-        <extracomment>Delay before a progress dialog appears; shorter jobs finish without one. lupdate finds `translate(&quot;context&quot;, &quot;text&quot;)` calls; a wrapper function would hide them. emitted on the GUI thread when no job is queued or running any more</extracomment>
+        <extracomment>Delay before a progress dialog appears; shorter jobs finish without one. how long a save waits, in busy-timeout rounds, for another program that writes the same SQLite registry (a province&apos;s import takes minutes) before it gives up and says who is writing lupdate finds `translate(&quot;context&quot;, &quot;text&quot;)` calls; a wrapper function would hide them. emitted on the GUI thread when no job is queued or running any more</extracomment>
         <translation>VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/ops.py" line="296"/>
+        <location filename="../../villagepost/gui/ops.py" line="322"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/ops.py" line="310"/>
+        <location filename="../../villagepost/gui/ops.py" line="336"/>
         <source>正在取消，登记册将保持原样…</source>
         <translation>Cancelling; the registry will stay as it was…</translation>
     </message>

@@ -195,7 +195,7 @@ def _process(book: RosterWorkbook, reg: Registry, conn: Connection, index: Divis
     else:
         source = (compact(parse_row(raw)) for raw in book.rows(progress=rows_progress, cancelled=cancelled))
     for (row, county, township, village, code, station_name, station_type, coop, lon, lat, opened, contact,
-         phone, problems) in source:
+         phone, problems, extra) in source:
         report.rows_read += 1
         # A clean row (nearly all of them) allocates no problem list nor skip set of its own.
         errors = [_issue_from_cell(p, columns) for p in problems] if problems else []
@@ -229,6 +229,8 @@ def _process(book: RosterWorkbook, reg: Registry, conn: Connection, index: Divis
         data = StationInput(name=f"{unit.name}{station_type or ''}" if station_name is None else station_name,
                             station_type=station_type, coop=coop, lon=lon, lat=lat, opened=opened,
                             contact=contact, phone=phone)
+        if extra is not None:
+            data.services, data.brands, data.floor_area = extra
         if defaulted:
             header, idx = headers.get("station_type", ("", None))
             report.warnings.append(RowIssue(row, "station_name", header, "station_name_missing", "",

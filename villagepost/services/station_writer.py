@@ -38,7 +38,8 @@ from villagepost.storage.models import Station, StationEvent, StationSpan, Stati
 from villagepost.storage.queries import prefix_filter
 
 #: station fields a roster can carry, in the order reports list them
-STATION_FIELDS = ("station_type", "coop", "lon", "lat", "opened", "contact", "phone", "operator")
+STATION_FIELDS = ("station_type", "coop", "lon", "lat", "opened", "contact", "phone", "operator", "services", "brands",
+                  "floor_area")
 BATCH = 5_000
 
 Action = Literal["created", "updated", "unchanged"]
@@ -57,6 +58,9 @@ class StationInput:
     contact: str | None = None
     phone: str | None = None
     operator: str | None = None
+    services: str | None = None
+    brands: str | None = None
+    floor_area: float | None = None
 
     def values(self) -> dict[str, Any]:
         return {f: getattr(self, f) for f in STATION_FIELDS}
