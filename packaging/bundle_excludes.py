@@ -22,7 +22,7 @@ MODULE_GROUPS: dict[str, list[str]] = {
     ],
     "pyqtgraph's optional parts (OpenGL, Jupyter, examples, canvas)": [
         "pyqtgraph.opengl", "pyqtgraph.jupyter", "pyqtgraph.examples", "pyqtgraph.canvas", "OpenGL",
-        "jupyter_rfb", "pyqtgraph.util.cupy_helper", "cupy", "numba", "h5py", "matplotlib", "scipy",
+        "jupyter_rfb", "cupy", "numba", "h5py", "matplotlib", "scipy",
     ],
     "Pillow's optional codecs and engines (AVIF, WebP, colour management, FreeType, Tk, math): reportlab "
     "needs only PIL.Image to read PNG and JPEG": [

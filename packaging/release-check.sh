@@ -205,6 +205,11 @@ clerk villagepost --json db backup 备份.sqlite >"$WORK/backup.json" 2>"$WORK/b
   && [ "$(head -c 15 "$WORK/run/备份.sqlite")" = "SQLite format 3" ] \
   && ok "db backup: 备份.sqlite" || { cat "$WORK/backup.err"; fail "db backup"; }
 
+# No display at all (a remote terminal): the clear message of the source tree, exit 2, no Qt abort.
+out="$(clerk env -u QT_QPA_PLATFORM timeout 60 /opt/villagepost/villagepost-window 2>&1)"; rc=$?
+case "$rc:$out" in 2:没有可用的图形显示*) ok "no display: exit 2, '$(printf '%s' "$out" | head -n 1)'" ;;
+  *) printf '%s\n' "$out" | tail -n 5; fail "no display: exit $rc" ;; esac
+
 step "start to a painted window (installed copy, median of 5)"
 : >"$WORK/paint.txt"
 for _ in 1 2 3 4 5 6; do
