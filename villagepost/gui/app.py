@@ -25,8 +25,8 @@ from villagepost.gui import crash, fonts, single_instance, smoke
 from villagepost.gui import settings as opts
 from villagepost.gui.translations import install_translations
 from villagepost.gui.window_sizing import bring_to_front
+from villagepost.services import locations
 from villagepost.services.registry import Registry
-from villagepost.storage.location import resolve
 
 ENV_EXIT_AFTER_PAINT = "VILLAGEPOST_EXIT_AFTER_PAINT"
 ENV_DB = "VILLAGEPOST_DB"
@@ -108,19 +108,19 @@ def _claim_registry(db: str | None, lang: str) -> tuple[single_instance.Instance
     (it was asked to come forward, or it did not answer and the clerk is told). Server registries and
     locations that do not resolve are not claimed (opening them reports its own errors)."""
     try:
-        location = resolve(db)
+        path = locations.file_database(db)
     except KnownError:
         return None, None
-    if location.path is None:
+    if path is None:
         return None, None
-    key = single_instance.registry_key(str(location.path))
+    key = single_instance.registry_key(str(path))
     guard = single_instance.InstanceGuard(key)
     if guard.claim():
         return guard, None
     if single_instance.ask_to_raise(key):
-        sys.stderr.write(catalogue_text("app.already_open", lang, {"db": str(location.path)}) + "\n")
+        sys.stderr.write(catalogue_text("app.already_open", lang, {"db": str(path)}) + "\n")
         return None, EXIT_OK
-    message = catalogue_text("app.open_elsewhere", lang, {"db": str(location.path)})
+    message = catalogue_text("app.open_elsewhere", lang, {"db": str(path)})
     sys.stderr.write(message + "\n")
     if not os.environ.get(smoke.ENV_SCREENSHOT):  # the release check has nobody to click OK
         QMessageBox.warning(None, translate("app", "村邮通"), message)
@@ -139,7 +139,10 @@ def run(db: str | None = None, lang: str = "zh") -> int:
     if refused is not None:
         return refused
     try:
-        registry = Registry.open(db, actor=Actor(name=settings.get(opts.USER_NAME)))
+        # Only the per-user default location is set up on first start (the first-start dialog then loads
+        # the codes); a --db, VILLAGEPOST_DB or stored location that is missing is refused by name.
+        first_start = db is None and not os.environ.get(ENV_DB)
+        registry = Registry.open(db, actor=Actor(name=settings.get(opts.USER_NAME)), create=first_start)
     except KnownError as exc:
         show_open_error(exc, lang)
         return EXIT_REFUSED
