@@ -33,6 +33,8 @@ MODULE_GROUPS: dict[str, list[str]] = {
     ],
     "OpenSSL of Python's ssl and hashlib (no network here; hashlib keeps its built-in digests, and the "
     "PostgreSQL driver brings its own OpenSSL)": ["ssl", "_ssl", "_hashlib"],
+    "the PostgreSQL driver's bundled libpq (Linux: psycopg uses the system's libpq5, which the .deb "
+    "recommends; a county's SQLite registry never needs it)": ["psycopg_binary"],
     "developer and test tools present in the build environment": [
         "tkinter", "_tkinter", "pytest", "_pytest", "hypothesis", "mypy", "pandas", "IPython", "pydoc_data",
         "setuptools", "pip", "pypdf", "ruff", "lib2to3",

@@ -119,4 +119,5 @@ OPTIONAL_IMPORTS = {
     "_hashlib": "hashlib falls back to its built-in digests",
     "ssl": "asyncio (imported by psycopg): ssl = None when missing",
     "_ssl": "ssl's own extension",
+    "psycopg_binary": "psycopg falls back to its ctypes wrapper of the system's libpq (Linux bundle)",
 }
