@@ -47,8 +47,10 @@ def test_core_needs_neither_sqlalchemy_nor_openpyxl() -> None:
 
 
 def test_lower_layers_do_not_reach_up() -> None:
-    upward = {"core": ("storage", "services", "rosters", "reports", "gui", "cli", "commands"),
-              "storage": ("services", "gui", "cli", "commands", "rosters", "reports")}
+    upward = {"core": ("storage", "services", "rosters", "reports", "gui", "cli", "commands", "workbooks"),
+              "storage": ("services", "gui", "cli", "commands", "rosters", "reports", "workbooks"),
+              # the Excel writer both rosters and reports use: below both
+              "workbooks": ("storage", "services", "rosters", "reports", "gui", "cli", "commands")}
     offenders = []
     for layer, forbidden in upward.items():
         for path in (PACKAGE / layer).rglob("*.py"):
@@ -57,3 +59,24 @@ def test_lower_layers_do_not_reach_up() -> None:
                 if parts[0] == "villagepost" and len(parts) > 1 and parts[1] in forbidden:
                     offenders.append(f"{layer}/{path.name} imports {name}")
     assert offenders == []
+
+
+def test_reports_write_workbooks_through_the_shared_writer() -> None:
+    """The reports' Excel files come from villagepost.workbooks, not from the rosters' package."""
+    offenders = []
+    for path in (PACKAGE / "reports").rglob("*.py"):
+        if "villagepost.rosters.xlsx_write" in _imports(path):
+            offenders.append(path.name)
+    assert offenders == []
+
+
+def test_the_window_reaches_storage_through_services() -> None:
+    """gui/ asks services for the database's and the logs' locations; it never imports storage itself."""
+    offenders = [str(path.relative_to(PACKAGE)) for path in (PACKAGE / "gui").rglob("*.py")
+                 if any(n.startswith("villagepost.storage") for n in _imports(path))]
+    assert offenders == []
+
+
+def test_crash_reporting_and_the_worker_do_not_import_each_other() -> None:
+    crash = _imports(PACKAGE / "gui" / "crash.py")
+    assert "villagepost.gui.ops" not in crash

@@ -22,6 +22,27 @@ from villagepost.core.messages import tr
 EXIT_OK, EXIT_INTERNAL, EXIT_REFUSED = 0, 1, 2
 ENV_LANG = "VILLAGEPOST_LANG"
 
+#: Top-level command -> (module of villagepost.commands that registers it, its help line).
+#: Why a table: a module is imported only when its command runs (they bring SQLAlchemy, openpyxl and
+#: reportlab with them), so `--version`, `--help` and a quick command start fast. The help lines must
+#: equal what the modules register (tests/cli/test_cli_startup.py checks it).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "divisions": ("divisions", "官方区划代码：载入、查看、查找 / official division codes"),
+    "db": ("db", "数据库信息与备份 / database info and backup"),
+    "backup": ("backup", "自动备份：创建、列出、校验、恢复 / backups: create, list, verify, restore"),
+    "import": ("imports", "导入乡镇报送的名单表格（Excel/WPS/ODS/CSV）/ import a roster"),
+    "export": ("exports", "导出 Excel 名录或填报模板 / export Excel rosters and templates"),
+    "station": ("stations", "站点 / stations"),
+    "coverage": ("coverage", "建制村覆盖率 / coverage of 建制村"),
+    "target": ("coverage", "目标：覆盖率或站点数量及截止日期 / targets"),
+    "pacing": ("coverage", "进度：月度曲线、目标差距、预计完成、落后单位 / pacing"),
+    "print": ("printing", "打印检查表、检查记录和覆盖率汇总表 / print checklists and summaries"),
+    "checklist": ("checklists", "站点检查表模板 / checklist templates"),
+    "inspection": ("checklists", "站点检查记录 / station inspections"),
+    "guide": ("guide", "用户手册（--pdf 生成 PDF）/ the user guide (--pdf: as a PDF)"),
+    "demo": ("demo", "示例数据（演示用的平罗县登记册）/ the example data (a demo registry)"),
+}
+
 
 def _common() -> argparse.ArgumentParser:
     """Options every command accepts after its name (SUPPRESS: the global value stays unless given)."""
@@ -31,7 +52,8 @@ def _common() -> argparse.ArgumentParser:
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with `command`, only that command's module is imported (the others get a help stub)."""
     parser = argparse.ArgumentParser(
         prog="villagepost",
         description="村邮通 VillagePost — 农村寄递物流站点登记、合并进度与覆盖率。不带命令时打开窗口。"
@@ -50,27 +72,47 @@ def build_parser() -> argparse.ArgumentParser:
     gui = sub.add_parser("gui", help="打开窗口 / open the window")
     gui.set_defaults(handler=None)
 
-    from villagepost.commands import backup, db, divisions
-
-    for module in (divisions, db, backup):
+    wanted = {COMMANDS[command][0]} if command in COMMANDS else set()
+    loaded = {module.__name__.rsplit(".", 1)[-1]: module for module in _command_modules(wanted)}
+    for module in loaded.values():
         module.register(sub, common)
-    for module in _optional_command_modules():
-        module.register(sub, common)
+    for name, (module_name, help_text) in COMMANDS.items():
+        if module_name not in loaded:
+            sub.add_parser(name, help=help_text)
     return parser
 
 
-def _optional_command_modules() -> list[ModuleType]:
-    """Command groups of later features, registered when present."""
+def _command_modules(wanted: set[str] | None) -> list[ModuleType]:
+    """The command modules named in `wanted` (all when None), in the table's order, when present."""
     import importlib
 
     found: list[ModuleType] = []
-    for name in ("imports", "exports", "stations", "coverage", "printing", "checklists"):
+    for name in dict.fromkeys(module for module, _ in COMMANDS.values()):
+        if wanted is not None and name not in wanted:
+            continue
         try:
             found.append(importlib.import_module(f"villagepost.commands.{name}"))
         except ModuleNotFoundError as exc:
             if exc.name != f"villagepost.commands.{name}":
                 raise
     return found
+
+
+def _command_named(args_list: list[str]) -> str | None:
+    """The command word of the command line (the first argument that is not a global option)."""
+    takes_value = {"--db", "--lang"}
+    skip = False
+    for arg in args_list:
+        if skip:
+            skip = False
+            continue
+        if arg in takes_value:
+            skip = True
+            continue
+        if arg.startswith("-"):
+            continue
+        return arg
+    return None
 
 
 def _log_internal_error(exc: BaseException) -> str:
@@ -128,10 +170,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from villagepost.launcher import launch_gui
 
         return launch_gui(db=window[0], lang=window[1])
+    parser = build_parser(_command_named(args_list))
+    args = parser.parse_args(args_list)
     from villagepost.commands.context import Context
 
-    parser = build_parser()
-    args = parser.parse_args(args_list)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     if args.command in (None, "gui"):

@@ -4,34 +4,74 @@
 <context>
     <name>CheckPage</name>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="408"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="427"/>
         <source>检查</source>
         <translation>Check</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="409"/>
-        <source>逐行检查花名册，尚未写入登记册。双击一条问题可查看该行。有问题的行不会导入，其他行照常导入。</source>
-        <translation>Every row of the roster is checked; nothing is written yet. Double-click a problem to see its row. Rows with problems are not imported; the others are.</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="423"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="454"/>
         <source>有任何问题时整个文件都不导入</source>
         <translation>Import nothing if any row has a problem</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="425"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="456"/>
         <source>保存错误报告…</source>
         <translation>Save error report…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="441"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="500"/>
         <source>正在检查…</source>
         <translation>Checking…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="474"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="535"/>
         <source>正在读取第 {row} 行…</source>
         <translation>Reading row {row}…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="428"/>
+        <source>逐行检查花名册，尚未写入登记册。双击一条问题可查看该行。有问题的行不会导入，其他行照常导入。点“导入”才写入登记册。</source>
+        <translation>The roster is checked row by row; nothing is written to the registry yet. Double-click a problem to see its row. Rows with problems are not imported; the others are. Nothing is written until you click Import.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="432"/>
+        <source>导入</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="450"/>
+        <source>将更新的站点 / 字段</source>
+        <translation>Stations / fields to update</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="450"/>
+        <source>原值</source>
+        <translation>Old value</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="450"/>
+        <source>新值</source>
+        <translation>New value</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="484"/>
+        <source>导入不会修改已登记的站点。</source>
+        <translation>The import changes no registered station.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="487"/>
+        <source>导入将修改已登记的站点 {n} 个（展开查看修改的内容）：</source>
+        <translation>The import changes {n} registered stations (expand to see what changes):</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="489"/>
+        <source>第{row}行 {village} {name}（{code}）</source>
+        <translation>Row {row} {village} {name} ({code})</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="491"/>
+        <source>{n} 项</source>
+        <translation>{n} fields</translation>
     </message>
 </context>
 <context>
@@ -293,7 +333,7 @@
         <translation>{rate} {day}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/coverage_bars.py" line="191"/>
+        <location filename="../../villagepost/gui/coverage_bars.py" line="196"/>
         <source>{name}（{code}）
 建制村 {total} 个，已覆盖 {covered} 个，覆盖率 {rate}
 点击查看该单位</source>
@@ -380,130 +420,172 @@ Please send this file to support. You can go on working, or quit and open Villag
         <translation>villages</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="120"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="118"/>
         <source>统计截至哪一天（默认今天）：覆盖率、曲线的最后一点、目标进度都按这一天计算</source>
         <extracomment>a unit&apos;s code, when the user asks to go to it (a bar, a lagging unit) emitted when a read has been drawn (tests and the status bar wait for it) emitted after the targets were changed through the targets dialog file dialog for exports: suggested file name -&gt; chosen path, or None when cancelled</extracomment>
         <translation>The day the figures are for (default today): coverage, the curve’s last point and the pace against the targets</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="126"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="124"/>
         <source>编辑目标…</source>
         <translation>Edit targets…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="129"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="127"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="133"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="131"/>
         <source>截至</source>
         <translation>As of</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="161"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="159"/>
         <source>目标与进度</source>
         <translation>Targets and pace</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="165"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="163"/>
         <source>站点数（按类型、状态）</source>
         <translation>Stations by type and status</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="199"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="197"/>
         <source>导出图片…</source>
         <translation>Export image…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="201"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="199"/>
         <source>把这张图保存为 PNG 图片（可插入汇报材料）</source>
         <translation>Save this chart as a PNG image (for reports and slides)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="262"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="260"/>
         <source>正在统计…</source>
         <translation>Counting…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="301"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="299"/>
         <source>{unit} 统计</source>
         <translation>{unit}: overview</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="311"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="309"/>
         <source>{unit} {children}建制村覆盖率  {day}</source>
         <translation>{unit}: coverage of 建制村 by {children}  {day}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="316"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="314"/>
         <source>另有 {n} 个单位没有建制村（如只有居委会的街道），未画出：{names}。</source>
         <translation>{n} more units have no 建制村 (e.g. sub-districts of residents’ committees) and are not drawn: {names}. </translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="319"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="317"/>
         <source>点击柱子查看该单位。</source>
         <translation>Click a bar to open its unit.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="324"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="322"/>
         <source>{unit} 建制村覆盖率进度  截至 {day}</source>
         <translation>{unit}: coverage of 建制村 over time, as of {day}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="336"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="334"/>
         <source>还没有覆盖率目标：柱子为蓝色。设定目标后，达到目标的为绿色，未达到的为橙色。</source>
         <translation>No coverage target yet: bars are blue. With a target, units that meet it are green, the others orange. </translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="337"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="335"/>
         <source>绿色：已达到目标 {rate}（{day}）；橙色：未达到；虚线：各覆盖率目标（右侧标注）。</source>
         <translation>Green: at or above the target {rate} ({day}); orange: below it; dashed lines: the coverage targets (named on the right). </translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="342"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="340"/>
         <source>蓝线：每月末累计覆盖率（最后一点为截至日）；星号：目标；紫色虚线：按近 6 个月平均速度预测。</source>
         <translation>Blue: coverage at each month end (the last point is the day shown); stars: targets; purple dashes: projection at the average pace of the last 6 months. </translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="345"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="343"/>
         <source>本单位没有自己的目标，沿用{owner}的覆盖率目标。</source>
         <translation>No targets of its own: paced against the coverage targets of {owner}. </translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="355"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="353"/>
         <source>设定、修改、删除本单位的覆盖率或站点数目标</source>
         <translation>Set, change or remove this unit’s coverage or station count targets</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="356"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="354"/>
         <source>目标定在省、市、县或乡镇：请先在左侧选择这样的单位</source>
         <translation>Targets belong to a province, city, county or township: select one in the tree first</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="362"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="360"/>
         <source>导出图片</source>
         <translation>Export image</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="363"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="361"/>
         <source>PNG 图片 (*.png)</source>
         <translation>PNG images (*.png)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="369"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="367"/>
         <source>覆盖率</source>
         <translation>coverage</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="369"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="367"/>
         <source>进度曲线</source>
         <translation>pace</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard.py" line="389"/>
+        <location filename="../../villagepost/gui/dashboard.py" line="387"/>
         <source>已导出图片：{path}</source>
         <translation>Image exported: {path}</translation>
+    </message>
+</context>
+<context>
+    <name>DayEdit</name>
+    <message>
+        <location filename="../../villagepost/gui/day_edit.py" line="64"/>
+        <source>截止日期已过（今天是 {today}）</source>
+        <extracomment>a new valid day was typed or picked (QDateEdit&apos;s signal) days before this one are accepted with a warning (a deadline already past)</extracomment>
+        <translation>The deadline has passed (today is {today})</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/day_edit.py" line="68"/>
+        <source>可写成 {forms}，或点右边的按钮在日历中选择</source>
+        <translation>Type it as {forms}, or pick it in the calendar with the button on the right</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/day_edit.py" line="75"/>
+        <source>在日历中选择</source>
+        <translation>Pick in the calendar</translation>
+    </message>
+</context>
+<context>
+    <name>DemoOffer</name>
+    <message>
+        <location filename="../../villagepost/gui/demo_window.py" line="95"/>
+        <source>正在准备示例数据…</source>
+        <translation>Preparing the example data…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/demo_window.py" line="109"/>
+        <source>演示数据：示例县，可随意修改；文件 → 删除演示数据</source>
+        <translation>Demo data: an example county, change anything; File → Remove demo data</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/demo_window.py" line="113"/>
+        <source>删除演示数据(&amp;D)</source>
+        <translation>Remove &amp;demo data</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/demo_window.py" line="143"/>
+        <source>演示数据已删除。</source>
+        <translation>Demo data removed.</translation>
     </message>
 </context>
 <context>
@@ -538,29 +620,34 @@ Please send this file to support. You can go on working, or quit and open Villag
 <context>
     <name>ErrorsModel</name>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="143"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="148"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="143"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="148"/>
         <source>列</source>
         <translation>Column</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="143"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="148"/>
         <source>单元格内容</source>
         <translation>Cell</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="143"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="148"/>
         <source>问题</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="157"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="164"/>
         <source>提醒：</source>
         <translation>Note: </translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="148"/>
+        <source>村</source>
+        <translation>Village</translation>
     </message>
 </context>
 <context>
@@ -579,28 +666,28 @@ Please send this file to support. You can go on working, or quit and open Villag
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="224"/>
-        <location filename="../../villagepost/gui/import_wizard.py" line="244"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="243"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="263"/>
         <source>选择花名册</source>
         <translation>Choose a roster</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="225"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="244"/>
         <source>选择乡镇报来的 Excel 花名册（.xlsx）。表格可以是任何样式：程序会找出表头、各列的含义和数据行，下一步可以核对和修改。</source>
         <translation>Choose the Excel roster (.xlsx) a township sent. Any layout will do: the program finds the header, what each column holds and the data rows; the next step lets you check and change them.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="229"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="248"/>
         <source>花名册文件路径</source>
         <translation>Path of the roster file</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="231"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="250"/>
         <source>浏览…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="245"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="264"/>
         <source>Excel 花名册 (*.xlsx *.xlsm *.xls);;所有文件 (*)</source>
         <translation>Excel rosters (*.xlsx *.xlsm *.xls);;All files (*)</translation>
     </message>
@@ -622,133 +709,143 @@ Please send this file to support. You can go on working, or quit and open Villag
 <context>
     <name>FirstStartDialog</name>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="45"/>
+        <location filename="../../villagepost/gui/first_start.py" line="47"/>
         <source>正在读取随程序附带的区划代码…</source>
         <extracomment>lupdate finds `translate(&quot;context&quot;, &quot;text&quot;)` calls; a wrapper function would hide them.</extracomment>
         <translation>Reading the bundled division codes…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="46"/>
+        <location filename="../../villagepost/gui/first_start.py" line="48"/>
         <source>正在写入登记册</source>
         <translation>Writing the registry</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="47"/>
+        <location filename="../../villagepost/gui/first_start.py" line="49"/>
         <source>正在完成…</source>
         <translation>Finishing…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="64"/>
+        <location filename="../../villagepost/gui/first_start.py" line="66"/>
         <source>村邮通 — 载入区划代码</source>
         <translation>VillagePost — load division codes</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="69"/>
+        <location filename="../../villagepost/gui/first_start.py" line="71"/>
         <source>欢迎使用村邮通！</source>
         <translation>Welcome to VillagePost!</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="69"/>
+        <location filename="../../villagepost/gui/first_start.py" line="71"/>
         <source>载入区划代码</source>
         <translation>Load division codes</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="72"/>
+        <location filename="../../villagepost/gui/first_start.py" line="74"/>
         <source>&lt;p&gt;登记站点之前，需要先载入国家统计局 {year} 年统计用区划代码（已随程序附带，无需联网）。一般只需载入本县；市、省主管部门可载入整个市、省或全国。&lt;/p&gt;&lt;p&gt;请选择要载入的范围：&lt;/p&gt;</source>
         <translation>&lt;p&gt;Before stations can be recorded, the National Bureau of Statistics&apos; {year} division codes must be loaded (they come with the program; no network needed). A county usually loads only itself; city and provincial bureaus may load a whole city, province or the country.&lt;/p&gt;&lt;p&gt;Choose what to load:&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="80"/>
+        <location filename="../../villagepost/gui/first_start.py" line="82"/>
         <source>一个县（区、县级市）— 推荐，约 1 秒</source>
         <translation>One county (district, county-level city) — recommended, about 1 s</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="81"/>
+        <location filename="../../villagepost/gui/first_start.py" line="83"/>
         <source>一个市（州、盟）</source>
         <translation>One city (prefecture, league)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="82"/>
+        <location filename="../../villagepost/gui/first_start.py" line="84"/>
         <source>一个省（自治区、直辖市）— 需要几秒钟</source>
         <translation>One province (autonomous region, municipality) — a few seconds</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="83"/>
+        <location filename="../../villagepost/gui/first_start.py" line="85"/>
         <source>全国 — 约 66 万个单位，需要半分钟左右</source>
         <translation>The whole country — about 660,000 units, about half a minute</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="95"/>
+        <location filename="../../villagepost/gui/first_start.py" line="97"/>
         <source>请选择省份</source>
         <translation>Choose a province</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="95"/>
+        <location filename="../../villagepost/gui/first_start.py" line="97"/>
         <source>请选择市</source>
         <translation>Choose a city</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="96"/>
+        <location filename="../../villagepost/gui/first_start.py" line="98"/>
         <source>请选择县</source>
         <translation>Choose a county</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="103"/>
+        <location filename="../../villagepost/gui/first_start.py" line="107"/>
+        <source>输入拼音首字母、名称或代码查找，如 plx → 平罗县</source>
+        <translation>Find by pinyin initials, name or code, e.g. plx → 平罗县</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/first_start.py" line="121"/>
+        <source>查找：</source>
+        <translation>Find:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/first_start.py" line="122"/>
         <source>省：</source>
         <translation>Province:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="104"/>
+        <location filename="../../villagepost/gui/first_start.py" line="123"/>
         <source>市：</source>
         <translation>City:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="105"/>
+        <location filename="../../villagepost/gui/first_start.py" line="124"/>
         <source>县：</source>
         <translation>County:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="119"/>
+        <location filename="../../villagepost/gui/first_start.py" line="138"/>
         <source>载入</source>
         <translation>Load</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="122"/>
+        <location filename="../../villagepost/gui/first_start.py" line="141"/>
         <source>以后再说</source>
         <translation>Later</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="209"/>
+        <location filename="../../villagepost/gui/first_start.py" line="254"/>
         <source>请在上面选择要载入的地区。</source>
         <translation>Choose above what to load.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="211"/>
+        <location filename="../../villagepost/gui/first_start.py" line="256"/>
         <source>将载入：全国所有省、市、县、乡镇和村级单位。</source>
         <translation>Will load: every province, city, county, township and village-level unit of the country.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="215"/>
+        <location filename="../../villagepost/gui/first_start.py" line="260"/>
         <source>将载入：{path}（{code}）及其下辖的全部乡镇和村级单位。</source>
         <translation>Will load: {path} ({code}) with all its townships and village-level units.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="238"/>
+        <location filename="../../villagepost/gui/first_start.py" line="284"/>
         <source>正在载入…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="240"/>
+        <location filename="../../villagepost/gui/first_start.py" line="286"/>
         <source>正在载入区划代码…</source>
         <translation>Loading division codes…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="257"/>
+        <location filename="../../villagepost/gui/first_start.py" line="303"/>
         <source>已取消，登记册保持原样。可以重新选择后再载入。</source>
         <translation>Cancelled; the registry is unchanged. You can choose again and load.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="259"/>
+        <location filename="../../villagepost/gui/first_start.py" line="305"/>
         <source>载入失败。</source>
         <translation>Loading failed.</translation>
     </message>
@@ -756,197 +853,240 @@ Please send this file to support. You can go on working, or quit and open Villag
 <context>
     <name>Headline</name>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="86"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="82"/>
         <source>建制村（个）</source>
         <translation>建制村</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="87"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="83"/>
         <source>已覆盖（个）</source>
         <translation>Covered</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="88"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="84"/>
         <source>覆盖率</source>
         <translation>Coverage</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="89"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="85"/>
         <source>日期缺失（个）</source>
         <translation>Date missing</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="90"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="86"/>
         <source>靠没有开通日期的站点覆盖的建制村：今天算已覆盖，但请补填开通日期，否则历史进度不准确</source>
         <translation>建制村 covered by stations without an opening date: covered today, but fill the date in or the history is not right</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="111"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="107"/>
         <source>建制村：统计用区划代码中的村委会（代码 200–399）{extra}；覆盖：当天有运营中的村邮站+快递超市或综合服务站服务该村。</source>
         <translation>建制村: the village committees of the official codes (200–399){extra}; covered: an operating 村邮站+快递超市 or 综合服务站 serves the village that day. </translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="113"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="109"/>
         <source>及类似村委会（500–599）</source>
         <translation> and units similar to them (500–599)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="115"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="111"/>
         <source>该村 {day} 已覆盖。</source>
         <translation>The village is covered on {day}.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="115"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="111"/>
         <source>该村 {day} 尚未覆盖。</source>
         <translation>The village is not covered on {day}.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="118"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="114"/>
         <source>该单位不是建制村（居委会等），不计入覆盖率。</source>
         <translation>This unit is not a 建制村 (a residents’ committee or similar) and does not count for coverage.</translation>
     </message>
 </context>
 <context>
+    <name>HelpViewer</name>
+    <message>
+        <location filename="../../villagepost/gui/help_viewer.py" line="74"/>
+        <source>村邮通 — 用户手册</source>
+        <translation>VillagePost — User guide</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/help_viewer.py" line="83"/>
+        <source>保存为 PDF(&amp;S)…</source>
+        <translation>&amp;Save as PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/help_viewer.py" line="95"/>
+        <source>保存用户手册</source>
+        <translation>Save the user guide</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/help_viewer.py" line="95"/>
+        <source>村邮通用户手册.pdf</source>
+        <translation>VillagePost user guide.pdf</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/help_viewer.py" line="96"/>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/help_viewer.py" line="111"/>
+        <source>正在生成 PDF…</source>
+        <translation>Writing the PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/help_viewer.py" line="119"/>
+        <source>已保存：{path}</source>
+        <translation>Saved: {path}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/help_viewer.py" line="126"/>
+        <source>生成 PDF 失败。</source>
+        <translation>The PDF could not be written.</translation>
+    </message>
+</context>
+<context>
     <name>ImportWizard</name>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="82"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="85"/>
         <source>省</source>
         <extracomment>Qt&apos;s QWIDGETSIZE_MAX fits a 1366×768 laptop; the mapping page needs about this much</extracomment>
         <translation>Province</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="83"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="86"/>
         <source>地级市</source>
         <translation>City</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="84"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="87"/>
         <source>县（区）</source>
         <translation>County</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="85"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="88"/>
         <source>乡镇（街道）</source>
         <translation>Township</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="86"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="89"/>
         <source>行政村</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="87"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="90"/>
         <source>区划代码</source>
         <translation>Division code</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="88"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="91"/>
         <source>站点名称</source>
         <translation>Station name</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="89"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="92"/>
         <source>站点类型</source>
         <translation>Station type</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="90"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="93"/>
         <source>合作模式</source>
         <translation>Cooperation mode</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="91"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="94"/>
         <source>经度</source>
         <translation>Longitude</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="92"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="95"/>
         <source>纬度</source>
         <translation>Latitude</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="93"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="96"/>
         <source>建成日期</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="94"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="97"/>
         <source>联系人</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="95"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="98"/>
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="550"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="611"/>
         <source>导入花名册</source>
         <extracomment>a commit finished (argument: the ImportReport), whether all rows, some or none were imported an error report was written (argument: its path)</extracomment>
         <translation>Import a roster</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="554"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="615"/>
         <source>&lt; 上一步</source>
         <translation>&lt; Back</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="555"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="616"/>
         <source>下一步 &gt;</source>
         <translation>Next &gt;</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="556"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="617"/>
         <source>完成</source>
         <translation>Finish</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="557"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="618"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="592"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="653"/>
         <source>已取消，登记册保持原样。</source>
         <translation>Cancelled; the registry is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="596"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="657"/>
         <source>出现程序错误，详情见错误报告。</source>
         <translation>A program error occurred; see the error report for details.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="623"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="684"/>
         <source>正在识别花名册…</source>
         <translation>Recognising the roster…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="636"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="697"/>
         <source>正在检查花名册…</source>
         <translation>Checking the roster…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="651"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="712"/>
         <source>正在导入花名册…</source>
         <translation>Importing the roster…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="660"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="721"/>
         <source>保存错误报告</source>
         <translation>Save error report</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="660"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="721"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbooks (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="671"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="732"/>
         <source>错误报告已保存：{path}</source>
         <translation>Error report saved: {path}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="674"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="735"/>
         <source>正在保存错误报告…</source>
         <translation>Saving the error report…</translation>
     </message>
@@ -970,84 +1110,84 @@ Please send this file to support. You can go on working, or quit and open Villag
         <translation>Reading the station and its checklist…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="174"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="172"/>
         <source>必填，多人用顿号隔开</source>
         <translation>Required; separate several names with 、</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="177"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="175"/>
         <source>在检查表上签字的站点负责人</source>
         <translation>The station&apos;s person who signed the checklist</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="183"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="181"/>
         <source>检查日期：</source>
         <translation>Date:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="185"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="183"/>
         <source>检查人：</source>
         <translation>Inspector:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="187"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="185"/>
         <source>站点负责人：</source>
         <translation>Station contact:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="205"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="203"/>
         <source>其余未填项目设为“是”</source>
         <translation>Answer “Yes” for the rest</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="218"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="216"/>
         <source>检查意见：发现的问题、整改要求和期限</source>
         <translation>Opinion: the problems found, what must be corrected and by when</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="223"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="221"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="228"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="226"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="242"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="240"/>
         <source>检查意见：</source>
         <translation>Opinion:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="262"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="260"/>
         <source>{name}（{code}）</source>
         <translation>{name} ({code})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="263"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="261"/>
         <source>{path}&#x3000;{type}&#x3000;{status}
 检查表：{title}（{count} 项）</source>
         <translation>{path}   {type}   {status}
 Checklist: {title} ({count} items)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="264"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="262"/>
         <source>类型未填</source>
         <translation>type not given</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="297"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="295"/>
         <source>无法登记检查</source>
         <translation>Cannot record an inspection</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="318"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="316"/>
         <source>是 {p} 项&#x3000;否 {f} 项&#x3000;不适用 {n} 项&#x3000;未填 {u} 项</source>
         <translation>Yes {p}   No {f}   N/A {n}   Unanswered {u}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="385"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="386"/>
         <source>有 {n} 个检查项目没有填写结果（是/否/不适用），已用红色标出：第 {numbers} 项。</source>
         <translation>{n} items have no answer (Yes/No/N/A), marked in red: items {numbers}.</translation>
     </message>
@@ -1055,503 +1195,530 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>InspectionsPanel</name>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="429"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="430"/>
         <source>从未检查</source>
         <translation>never inspected</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="430"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="431"/>
         <source>超过检查周期</source>
         <translation>interval passed</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="431"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="432"/>
         <source>不合格项待复查</source>
         <translation>failed items to re-check</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="436"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="437"/>
         <source>检查日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="437"/>
-        <location filename="../../villagepost/gui/inspection_form.py" line="447"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="438"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="448"/>
         <source>站点编码</source>
         <translation>Station code</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="438"/>
-        <location filename="../../villagepost/gui/inspection_form.py" line="448"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="439"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="449"/>
         <source>站点名称</source>
         <translation>Station name</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="439"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="440"/>
         <source>检查人</source>
         <translation>Inspector</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="440"/>
-        <location filename="../../villagepost/gui/inspection_form.py" line="451"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="441"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="452"/>
         <source>不合格项</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="441"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="442"/>
         <source>记录号</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="449"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="450"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="450"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="451"/>
         <source>上次检查</source>
         <translation>Last inspected</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="453"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="454"/>
         <source>应检日期</source>
         <translation>Due on</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="454"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="455"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="493"/>
-        <location filename="../../villagepost/gui/inspection_form.py" line="586"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="496"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="594"/>
         <source>请在左侧选择一个地区。</source>
         <extracomment>emitted after the list shows the answer of the latest query emitted with the id of an inspection that was recorded from the panel</extracomment>
         <translation>Choose an area on the left.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="500"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="503"/>
         <source>全部检查记录</source>
         <translation>All inspections</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="501"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="504"/>
         <source>有不合格项的检查</source>
         <translation>Inspections with failed items</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="502"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="505"/>
         <source>待检查的站点</source>
         <translation>Stations due for inspection</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="508"/>
-        <location filename="../../villagepost/gui/inspection_form.py" line="513"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="511"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="516"/>
         <source> 个月</source>
         <translation> months</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="519"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="522"/>
         <source>检查周期：</source>
         <translation>Interval:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="521"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="524"/>
         <source>不合格复查：</source>
         <translation>Re-check after a failure:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="547"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="550"/>
         <source>新建检查…</source>
         <translation>New inspection…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="549"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="552"/>
         <source>查看/打印</source>
         <translation>View/print</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="551"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="554"/>
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="552"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="555"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="557"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="560"/>
         <source>显示：</source>
         <translation>Show:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="641"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="649"/>
         <source>{scope}的站点检查</source>
         <translation>Station inspections of {scope}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="643"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="651"/>
         <source>共 {n} 条检查记录</source>
         <translation>{n} inspections</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="643"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="651"/>
         <source>{n} 条检查记录有不合格项</source>
         <translation>{n} inspections with failed items</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="644"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="652"/>
         <source>{n} 个运营或暂停中的站点待检查</source>
         <translation>{n} operating or suspended stations due for inspection</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="665"/>
-        <source>请先在列表中选择一个站点</source>
-        <translation>Choose a station in the list first</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="722"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="736"/>
         <source>正在生成检查记录…</source>
         <translation>Writing the inspection record…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="732"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="753"/>
         <source>删除检查记录</source>
         <translation>Delete inspection</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="733"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="754"/>
         <source>删除 {date} 对“{name}”的检查记录（记录号 {id}）？删除后不能恢复。</source>
         <translation>Delete the inspection of “{name}” on {date} (record {id})? This cannot be undone.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="673"/>
+        <source>先在站点表中选择一个站点</source>
+        <translation>Select a station in the list first</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="725"/>
+        <source>保存检查记录</source>
+        <translation>Save the inspection record</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspection_form.py" line="743"/>
+        <source>检查记录已保存：{path}</source>
+        <translation>Inspection record saved: {path}</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="98"/>
+        <location filename="../../villagepost/gui/demo_window.py" line="108"/>
+        <location filename="../../villagepost/gui/demo_window.py" line="137"/>
+        <location filename="../../villagepost/gui/main_window.py" line="102"/>
         <source>村邮通 VillagePost</source>
-        <extracomment>Size on first start when no geometry is saved; fits a 1366×768 laptop with its taskbar. An explicit minimum, above what the content ever needs: the search list appearing must not change the window&apos;s size constraints (no jump, no size renegotiation with the window manager). emitted once, right after the window&apos;s first paint has been flushed emitted when the tree shows the registry (after start(), a load, or opening another database) emitted with a UnitInfo when the details panel shows a unit</extracomment>
+        <extracomment>Size on first start when no geometry is saved; fits a 1366×768 laptop with its taskbar. An explicit minimum, above what the content ever needs: the search list appearing must not change the window&apos;s size constraints (no jump, no size renegotiation with the window manager). the division tree&apos;s width at least, in characters: a village&apos;s name five levels deep beside its code emitted once, right after the window&apos;s first paint has been flushed emitted when the tree shows the registry (after start(), a load, or opening another database) emitted with a UnitInfo when the details panel shows a unit</extracomment>
         <translation>VillagePost 村邮通</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="145"/>
+        <location filename="../../villagepost/gui/main_window.py" line="151"/>
         <source>概况</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="146"/>
+        <location filename="../../villagepost/gui/main_window.py" line="152"/>
         <source>村庄</source>
         <translation>Villages</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="147"/>
+        <location filename="../../villagepost/gui/main_window.py" line="153"/>
         <source>站点</source>
         <translation>Stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="150"/>
+        <location filename="../../villagepost/gui/main_window.py" line="156"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="153"/>
+        <location filename="../../villagepost/gui/main_window.py" line="159"/>
         <source>检查</source>
         <translation>Inspections</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="181"/>
+        <location filename="../../villagepost/gui/main_window.py" line="187"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="182"/>
+        <location filename="../../villagepost/gui/main_window.py" line="188"/>
         <source>打开数据库(&amp;O)…</source>
         <translation>&amp;Open database…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="186"/>
+        <location filename="../../villagepost/gui/main_window.py" line="192"/>
         <source>载入区划代码(&amp;L)…</source>
         <translation>&amp;Load division codes…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="189"/>
+        <location filename="../../villagepost/gui/main_window.py" line="195"/>
         <source>导入花名册(&amp;I)…</source>
         <translation>&amp;Import roster…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="193"/>
+        <location filename="../../villagepost/gui/main_window.py" line="199"/>
         <source>导出(&amp;E)</source>
         <translation>&amp;Export</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="194"/>
+        <location filename="../../villagepost/gui/main_window.py" line="200"/>
         <source>登记表（所选范围）(&amp;R)…</source>
         <translation>&amp;Registry (selected scope)…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="199"/>
+        <location filename="../../villagepost/gui/main_window.py" line="205"/>
         <source>乡镇填报模板（所选乡镇）(&amp;T)…</source>
         <translation>Township fill-in &amp;template (selected township)…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="204"/>
+        <location filename="../../villagepost/gui/main_window.py" line="210"/>
         <source>备份数据库(&amp;B)…</source>
         <translation>&amp;Back up the database…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="208"/>
+        <location filename="../../villagepost/gui/main_window.py" line="214"/>
         <source>备份与恢复(&amp;R)…</source>
         <translation>Backups and &amp;restore…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="212"/>
+        <location filename="../../villagepost/gui/main_window.py" line="218"/>
         <source>选项(&amp;P)…</source>
         <translation>&amp;Preferences…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="218"/>
+        <location filename="../../villagepost/gui/main_window.py" line="227"/>
         <source>退出(&amp;X)</source>
         <translation>E&amp;xit</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="224"/>
+        <location filename="../../villagepost/gui/main_window.py" line="233"/>
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="225"/>
-        <location filename="../../villagepost/gui/main_window.py" line="469"/>
+        <location filename="../../villagepost/gui/main_window.py" line="234"/>
+        <location filename="../../villagepost/gui/main_window.py" line="516"/>
         <source>撤销(&amp;U)</source>
         <translation>&amp;Undo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="228"/>
-        <location filename="../../villagepost/gui/main_window.py" line="471"/>
+        <location filename="../../villagepost/gui/main_window.py" line="237"/>
+        <location filename="../../villagepost/gui/main_window.py" line="518"/>
         <source>重做(&amp;R)</source>
         <translation>&amp;Redo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="237"/>
+        <location filename="../../villagepost/gui/main_window.py" line="246"/>
         <source>站点(&amp;S)</source>
         <translation>&amp;Stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="238"/>
+        <location filename="../../villagepost/gui/main_window.py" line="247"/>
         <source>新增站点(&amp;N)…</source>
         <translation>&amp;New station…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="241"/>
+        <location filename="../../villagepost/gui/main_window.py" line="250"/>
         <source>打开所选站点(&amp;E)…</source>
         <translation>&amp;Edit selected station…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="247"/>
+        <location filename="../../villagepost/gui/main_window.py" line="256"/>
         <source>检查所选站点(&amp;I)…</source>
         <translation>&amp;Inspect the selected station…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="250"/>
+        <location filename="../../villagepost/gui/main_window.py" line="259"/>
         <source>检查表模板(&amp;T)…</source>
         <translation>Checklist &amp;template…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="253"/>
+        <location filename="../../villagepost/gui/main_window.py" line="262"/>
         <source>目标(&amp;G)…</source>
         <translation>Tar&amp;gets…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="257"/>
+        <location filename="../../villagepost/gui/main_window.py" line="266"/>
         <source>打印(&amp;P)</source>
         <translation>&amp;Print</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="258"/>
+        <location filename="../../villagepost/gui/main_window.py" line="267"/>
         <source>所选站点的检查表(&amp;S)…</source>
         <translation>Checklists of the &amp;selected stations…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="262"/>
+        <location filename="../../villagepost/gui/main_window.py" line="271"/>
         <source>范围内全部站点的检查表(&amp;A)…</source>
         <translation>Checklists of &amp;all stations in the scope…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="267"/>
+        <location filename="../../villagepost/gui/main_window.py" line="276"/>
         <source>覆盖率汇总表(&amp;C)…</source>
         <translation>&amp;Coverage summary…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="273"/>
+        <location filename="../../villagepost/gui/main_window.py" line="282"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="274"/>
+        <location filename="../../villagepost/gui/main_window.py" line="283"/>
+        <source>用户手册(&amp;U)</source>
+        <translation>&amp;User guide</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="287"/>
         <source>关于村邮通(&amp;A)</source>
         <translation>&amp;About VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="364"/>
-        <location filename="../../villagepost/gui/main_window.py" line="525"/>
+        <location filename="../../villagepost/gui/main_window.py" line="379"/>
+        <location filename="../../villagepost/gui/main_window.py" line="572"/>
         <source>村邮通</source>
         <translation>VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="381"/>
+        <location filename="../../villagepost/gui/main_window.py" line="396"/>
         <source>尚未载入区划代码</source>
         <translation>no division codes loaded</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="381"/>
+        <location filename="../../villagepost/gui/main_window.py" line="396"/>
         <source>正在打开…</source>
         <translation>opening…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="383"/>
+        <location filename="../../villagepost/gui/main_window.py" line="398"/>
         <source>全国</source>
         <translation>the whole country</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="384"/>
+        <location filename="../../villagepost/gui/main_window.py" line="399"/>
         <source>{count} 个省级单位</source>
         <translation>{count} provinces</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="387"/>
+        <location filename="../../villagepost/gui/main_window.py" line="402"/>
         <source>数据库：{db}</source>
         <translation>Database: {db}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="389"/>
+        <location filename="../../villagepost/gui/main_window.py" line="404"/>
         <source>范围：{scope}</source>
         <translation>Scope: {scope}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="390"/>
+        <location filename="../../villagepost/gui/main_window.py" line="405"/>
         <source>用户：{name}</source>
         <translation>User: {name}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="397"/>
+        <location filename="../../villagepost/gui/main_window.py" line="412"/>
         <source>目录中没有代码为 {code} 的单位</source>
         <translation>No unit with the code {code} in the tree</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="468"/>
-        <source>撤销 {what}(&amp;U)</source>
-        <translation>&amp;Undo {what}</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/main_window.py" line="470"/>
-        <source>重做 {what}(&amp;R)</source>
-        <translation>&amp;Redo {what}</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/main_window.py" line="492"/>
+        <location filename="../../villagepost/gui/main_window.py" line="539"/>
         <source>请先在“站点”页中选择一个站点。</source>
         <translation>Select a station on the Stations page first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="512"/>
+        <location filename="../../villagepost/gui/main_window.py" line="559"/>
         <source>新增站点</source>
         <translation>New station</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="513"/>
+        <location filename="../../villagepost/gui/main_window.py" line="560"/>
         <source>请先在左侧目录（或“村庄”页）中选择站点所在的村。</source>
         <translation>Select the station&apos;s village in the tree on the left (or on the Villages page) first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="525"/>
+        <location filename="../../villagepost/gui/main_window.py" line="572"/>
         <source>请先在“站点”页选中一个站点。</source>
         <translation>Select a station on the Stations tab first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="574"/>
+        <location filename="../../villagepost/gui/main_window.py" line="637"/>
         <source>已修改登记册设置：建制村总数{what}类似村委会。</source>
         <translation>Registry setting changed: village-committee-like units are {what} the administrative village total.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="575"/>
+        <location filename="../../villagepost/gui/main_window.py" line="638"/>
         <source>计入</source>
         <translation>counted in</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="575"/>
+        <location filename="../../villagepost/gui/main_window.py" line="638"/>
         <source>不计入</source>
         <translation>not counted in</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="582"/>
+        <location filename="../../villagepost/gui/main_window.py" line="645"/>
         <source>选项</source>
         <translation>Preferences</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="582"/>
+        <location filename="../../villagepost/gui/main_window.py" line="645"/>
         <source>界面语言将在下次启动村邮通时改变。</source>
         <translation>The language changes the next time VillagePost starts.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="672"/>
+        <location filename="../../villagepost/gui/main_window.py" line="741"/>
         <source>区划代码已载入。</source>
         <translation>Division codes loaded.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="679"/>
+        <location filename="../../villagepost/gui/main_window.py" line="748"/>
         <source>打开数据库</source>
         <translation>Open database</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="680"/>
+        <location filename="../../villagepost/gui/main_window.py" line="749"/>
         <source>村邮通数据库 (*.sqlite *.sqlite3 *.db);;所有文件 (*)</source>
         <translation>VillagePost databases (*.sqlite *.sqlite3 *.db);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="723"/>
+        <location filename="../../villagepost/gui/main_window.py" line="792"/>
         <source>&lt;h3&gt;村邮通 VillagePost {version}&lt;/h3&gt;&lt;p&gt;县级交通运输部门的农村寄递物流站点登记、合并进度与覆盖率管理工具。&lt;/p&gt;&lt;p&gt;区划代码：国家统计局 2023 年统计用区划代码和城乡划分代码。&lt;br&gt;界面字体：文泉驿微米黑（Apache-2.0 许可）。&lt;/p&gt;</source>
         <translation>&lt;h3&gt;VillagePost 村邮通 {version}&lt;/h3&gt;&lt;p&gt;Registry of rural delivery stations, their merger pace and village coverage for county transport bureaus.&lt;/p&gt;&lt;p&gt;Division codes: National Bureau of Statistics, 2023 statistical division and urban-rural codes.&lt;br&gt;Interface font: WenQuanYi Micro Hei (Apache-2.0 licence).&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="730"/>
+        <location filename="../../villagepost/gui/main_window.py" line="809"/>
         <source>关于村邮通</source>
         <translation>About VillagePost</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="516"/>
+        <source>撤销：{what}(&amp;U)</source>
+        <translation>&amp;Undo: {what}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="518"/>
+        <source>重做：{what}(&amp;R)</source>
+        <translation>&amp;Redo: {what}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="607"/>
+        <source>目标</source>
+        <translation>Targets</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="607"/>
+        <source>请先在左侧目录中选择一个单位。</source>
+        <translation>Select a unit in the tree on the left first.</translation>
     </message>
 </context>
 <context>
     <name>MappingPage</name>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="274"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="293"/>
         <source>核对表头和各列</source>
         <translation>Check the header and the columns</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="275"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="294"/>
         <source>下面是识别出的工作表、表头行和每个字段对应的列。识别有误时请在右侧改正；预览中蓝色为表头行。</source>
         <translation>Below are the sheet, the header rows and the column found for each field. Correct them on the right if something is wrong; header rows are blue in the preview.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="282"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="301"/>
         <source>工作表：</source>
         <translation>Sheet:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="326"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="345"/>
         <source>表头在第 {rows} 行，数据从第 {first} 行开始</source>
         <translation>Header in row {rows}; data from row {first}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="331"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="350"/>
         <source>（不导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="371"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="390"/>
         <source>两个字段不能对应同一列，请改正。</source>
         <translation>Two fields cannot use the same column; please correct.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="373"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="392"/>
         <source>已修改对应关系；点“下一步”时按新的对应关系检查。</source>
         <translation>Mapping changed; &quot;Next&quot; checks the roster with the new mapping.</translation>
     </message>
@@ -1595,90 +1762,118 @@ Checklist: {title} ({count} items)</translation>
     </message>
 </context>
 <context>
+    <name>NextStepDialog</name>
+    <message>
+        <location filename="../../villagepost/gui/demo_window.py" line="37"/>
+        <source>村邮通 — 下一步</source>
+        <translation>VillagePost — Next step</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/demo_window.py" line="38"/>
+        <source>&lt;p&gt;&lt;b&gt;区划代码已载入。下一步做什么？&lt;/b&gt;&lt;/p&gt;&lt;p&gt;· 导入第一份花名册：选择乡镇报来的 Excel 花名册；&lt;/p&gt;&lt;p&gt;· 先看看示例数据：打开一个标明“演示”的示例县（平罗县，88 个站点），可以随意查看和修改，不影响您自己的登记册，看完可在“文件 → 删除演示数据”里删除。&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;The division codes are loaded. What next?&lt;/b&gt;&lt;/p&gt;&lt;p&gt;· Import the first roster: choose the Excel roster a township sent;&lt;/p&gt;&lt;p&gt;· Look at the example data first: opens an example county marked “demo” (平罗县, 88 stations) to look around and change freely, without touching your own registry; remove it afterwards with File → Remove demo data.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/demo_window.py" line="44"/>
+        <source>导入第一份花名册…</source>
+        <translation>Import the first roster…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/demo_window.py" line="45"/>
+        <source>先看看示例数据</source>
+        <translation>Look at the example data first</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/demo_window.py" line="46"/>
+        <source>以后再说</source>
+        <translation>Later</translation>
+    </message>
+</context>
+<context>
     <name>PaceTree</name>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="130"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="126"/>
         <source>已完成 {done} 个（{rate}），目标 {goal} 个，差距 {gap} 个（{points} 个百分点）</source>
         <translation>achieved {done} ({rate}), goal {goal}, gap {gap} ({points} points)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="134"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="130"/>
         <source>已有 {done} 个{type}，目标 {goal} 个，差距 {gap} 个</source>
         <translation>{done} operating {type}, goal {goal}, gap {gap}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="137"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="133"/>
         <source>截止日已过：截止日 {value} 个，已达成</source>
         <translation>deadline passed: {value} on the deadline, met</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="138"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="134"/>
         <source>截止日已过：截止日 {value} 个，未达成</source>
         <translation>deadline passed: {value} on the deadline, missed</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="141"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="137"/>
         <source>剩余 {months} 个月，每月需新增 {needed} 个</source>
         <translation>{months} months left: {needed} a month needed</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="144"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="140"/>
         <source>已达到目标</source>
         <translation>target reached</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="145"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="141"/>
         <source>近 {n} 个月平均每月新增 {rate} 个</source>
         <translation>last {n} months: {rate} a month</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="148"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="144"/>
         <source>；按当前进度无法实现</source>
         <translation>; not at the current pace</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="150"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="146"/>
         <source>；按此进度 {day} 全部覆盖</source>
         <translation>; all covered by {day} at this pace</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="153"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="149"/>
         <source>；按此进度 {day} 达到目标</source>
         <translation>; the goal is reached by {day} at this pace</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="170"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="166"/>
         <source>目标与落后单位</source>
         <translation>Targets and lagging units</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="170"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="166"/>
         <source>覆盖率</source>
         <translation>Coverage</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="170"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="166"/>
         <source>应达</source>
         <translation>Line</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="170"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="166"/>
         <source>差（个）</source>
         <translation>Short</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="205"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="201"/>
         <source>没有目标：点“编辑目标…”设定后即可对照进度。</source>
         <extracomment>target id -&gt; its branch (tests read it) the language of the targets&apos; descriptions (services.targets.TargetRow.describe)</extracomment>
         <translation>No targets: set one with “Edit targets…” to see the pace against it.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="211"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="207"/>
         <source>（沿用{owner}）</source>
         <translation> (of {owner})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="223"/>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="222"/>
         <source>没有落后于进度线的下级单位</source>
         <translation>no unit below lags its line</translation>
     </message>
@@ -1692,53 +1887,63 @@ Checklist: {title} ({count} items)</translation>
         <source>覆盖率 {rate}，按进度线今天应达 {line}，还差 {n} 个建制村</source>
         <translation>coverage {rate}; its line is at {line} today: {n} 建制村 short</translation>
     </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="221"/>
+        <source>目标今天设定：下级单位都已达到目标值</source>
+        <translation>Set today: every unit below has reached it</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="224"/>
+        <source>目标今天设定，下级单位与截止日期比较（双击查看）：</source>
+        <translation>Set today: the units below against the deadline&apos;s value (double-click to open):</translation>
+    </message>
 </context>
 <context>
     <name>PacingChart</name>
     <message>
-        <location filename="../../villagepost/gui/pacing_chart.py" line="57"/>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="60"/>
         <source>覆盖率（%）</source>
         <extracomment>the projection is drawn at most this many months past the last deadline (or the day shown) room left and right of the data, days</extracomment>
         <translation>Coverage (%)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/pacing_chart.py" line="108"/>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="121"/>
         <source>实际覆盖率（月末）</source>
         <extracomment>what was drawn, in data coordinates (x = date ordinal, y = %): for tests and tooltips</extracomment>
         <translation>Coverage (month ends)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/pacing_chart.py" line="116"/>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="129"/>
         <source>目标</source>
         <translation>Target</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/pacing_chart.py" line="117"/>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="130"/>
         <source>已过期的目标</source>
         <translation>Past target</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/pacing_chart.py" line="133"/>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="150"/>
         <source>按当前进度无法实现（近 {n} 个月平均每月新增 {rate} 个）</source>
         <translation>Not at the current pace (last {n} months: {rate} a month)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/pacing_chart.py" line="144"/>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="161"/>
         <source>按近 6 个月速度预测</source>
         <translation>Projection at the last 6 months’ pace</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/pacing_chart.py" line="146"/>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="163"/>
         <source>按此进度 {day} 全部覆盖</source>
         <translation>All covered by {day} at this pace</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/pacing_chart.py" line="153"/>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="170"/>
         <source>截至 {day}</source>
         <translation>As of {day}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/pacing_chart.py" line="178"/>
+        <location filename="../../villagepost/gui/pacing_chart.py" line="197"/>
         <source>{day}：已覆盖 {covered} / {total} 个建制村（{rate}）</source>
         <translation>{day}: {covered} of {total} 建制村 covered ({rate})</translation>
     </message>
@@ -1746,88 +1951,88 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>PrintChecklistsDialog</name>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="304"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="311"/>
         <source>打印站点检查表</source>
         <translation>Print station checklists</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="306"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="313"/>
         <source>站点检查表（预先填好站点信息）</source>
         <translation>Station checklists (station details filled in)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="308"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="315"/>
         <source>空白检查表（一份，现场手填）</source>
         <translation>A blank checklist (one, filled in by hand)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="310"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="317"/>
         <source>合成一个 PDF 文件</source>
         <translation>One PDF file</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="312"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="319"/>
         <source>每个站点一个 PDF 文件（保存到一个文件夹）</source>
         <translation>One PDF file per station (in a folder)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="329"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="336"/>
         <source>内容：</source>
         <translation>Content:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="330"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="337"/>
         <source>文件：</source>
         <translation>Files:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="331"/>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="384"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="338"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="402"/>
         <source>保存为：</source>
         <translation>Save as:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="337"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="344"/>
         <source>打印所选的 {n} 个站点的检查表</source>
         <translation>Print the checklists of the {n} selected stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="340"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="352"/>
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="352"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="364"/>
         <source>打印{scope}内运营和暂停中的站点的检查表</source>
         <translation>Print the checklists of the operating and suspended stations of {scope}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="362"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="380"/>
         <source>所选{n}个站点</source>
         <translation>{n} selected stations </translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="384"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="402"/>
         <source>保存到文件夹：</source>
         <translation>Save in folder:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="392"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="410"/>
         <source>选择保存检查表的文件夹</source>
         <translation>Choose the folder for the checklists</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="394"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="412"/>
         <source>保存检查表</source>
         <translation>Save the checklists</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="418"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="436"/>
         <source>已生成空白检查表（{pages} 页）：{where}</source>
         <translation>Blank checklist written ({pages} pages): {where}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="419"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="437"/>
         <source>已打印 {sheets} 份检查表，共 {pages} 页：{where}</source>
         <translation>Printed {sheets} checklists, {pages} pages: {where}</translation>
     </message>
@@ -1835,96 +2040,101 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>PrintSummaryDialog</name>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="437"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="455"/>
         <source>打印覆盖率汇总表</source>
         <extracomment>the levels a summary can list, as the combo box names them</extracomment>
         <translation>Print the coverage summary</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="448"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="464"/>
         <source>下一级单位</source>
         <translation>Units one level down</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="451"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="467"/>
         <source>PDF（打印、开会用）</source>
         <translation>PDF (to print, for meetings)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="453"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="469"/>
         <source>Excel 工作簿（.xlsx，转报数据用）</source>
         <translation>Excel workbook (.xlsx, to pass the numbers on)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="466"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="482"/>
         <source>统计日期：</source>
         <translation>On date:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="467"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="483"/>
         <source>列出：</source>
         <translation>List:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="468"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="484"/>
         <source>制表单位：</source>
         <translation>Prepared by:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="469"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="485"/>
         <source>格式：</source>
         <translation>Format:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="470"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="486"/>
         <source>保存为：</source>
         <translation>Save as:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="474"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="490"/>
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="486"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="502"/>
         <source>{scope}建制村覆盖率汇总表</source>
         <translation>Coverage summary of the administrative villages of {scope}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="505"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="521"/>
         <source>保存覆盖率汇总表</source>
         <translation>Save the coverage summary</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="526"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="546"/>
         <source>已生成覆盖率汇总表（{pages} 页）：{where}</source>
         <translation>Coverage summary written ({pages} pages): {where}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="528"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="548"/>
         <source>已生成覆盖率汇总表：{where}</source>
         <translation>Coverage summary written: {where}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="528"/>
+        <source>统计日期：{problem}</source>
+        <translation>Date: {problem}</translation>
     </message>
 </context>
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="487"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="548"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="492"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="553"/>
         <source>保存错误报告（发回乡镇改正）…</source>
         <translation>Save error report (for the township to correct)…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="504"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="565"/>
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="512"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="573"/>
         <source>读取 {rows_read} 行；导入 {villages_imported} 个村，其中站点 {stations_imported} 个（新增 {stations_created}、更新 {stations_updated}、未变 {stations_unchanged}）；未导入 {rows_rejected} 行。</source>
         <translation>{rows_read} rows read; {villages_imported} villages imported with {stations_imported} stations ({stations_created} new, {stations_updated} updated, {stations_unchanged} unchanged); {rows_rejected} rows not imported.</translation>
     </message>
@@ -1932,17 +2142,18 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>RowDialog</name>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="173"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="185"/>
         <source>第 {row} 行</source>
+        <extracomment>read-only cells look like labels; the cells a problem names are marked in red</extracomment>
         <translation>Row {row}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="177"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="189"/>
         <source>第 {row} 行不是数据行（空行、合计行或表头）。</source>
         <translation>Row {row} is not a data row (blank, a total or a header).</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="192"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="207"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -1975,115 +2186,116 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>ServedList</name>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="140"/>
-        <source>12位村级区划代码</source>
-        <translation>12-digit village code</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="141"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="160"/>
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="142"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="161"/>
         <source>移除所选</source>
         <translation>Remove selected</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="148"/>
+        <source>村名、拼音首字母（如 hpc）或12位代码</source>
+        <extracomment>the clerk typed a name, pinyin or code to look for (the editor searches on the worker)</extracomment>
+        <translation>Village name, pinyin initials (e.g. hpc) or 12-digit code</translation>
     </message>
 </context>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="75"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="74"/>
         <source>选项</source>
         <translation>Preferences</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="78"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="77"/>
         <source>本机设置</source>
         <translation>This computer</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="79"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="78"/>
         <source>本机数据库文件（SQLite）</source>
         <translation>Database file on this computer (SQLite)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="80"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="79"/>
         <source>省级服务器（PostgreSQL）</source>
         <translation>Provincial server (PostgreSQL)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="86"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="85"/>
         <source>留空：使用默认位置 {path}</source>
         <translation>Empty: the default location {path}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="87"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="86"/>
         <source>浏览…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="107"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="106"/>
         <source>当前打开：{db}</source>
         <translation>Open now: {db}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="111"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="110"/>
         <source>用户名：</source>
         <translation>User name:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="112"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="111"/>
         <source>界面语言：</source>
         <translation>Language:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="113"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="112"/>
         <source>命令行的 --db、环境变量 VILLAGEPOST_DB 优先于这里的数据库；语言在下次启动时生效。</source>
         <translation>--db on the command line and the VILLAGEPOST_DB variable win over this database; the language changes at the next start.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="120"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="119"/>
         <source>登记册设置（保存在数据库中，所有使用者相同）</source>
         <translation>Registry setting (kept in the database, the same for everyone)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="122"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="121"/>
         <source>建制村总数计入类似村委会（代码 500–599：农场、林场生活区等）</source>
         <translation>Count village-committee-like units (codes 500–599: farms, forestry living areas…) as administrative villages</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="127"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="126"/>
         <source>村级寄递物流覆盖率按建制村（村委会，代码 200–399）计算；县里决定是否把类似村委会也算进去。改变后所有覆盖率数字都会随之改变。</source>
         <translation>Village delivery coverage counts administrative villages (village committees, codes 200–399); the county decides whether units like village committees count too. Changing it changes every coverage figure.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="138"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="137"/>
         <source>确定</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="139"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="138"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="182"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="181"/>
         <source>选择或新建数据库文件</source>
         <translation>Choose or create a database file</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="183"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="182"/>
         <source>村邮通数据库 (*.sqlite *.sqlite3 *.db);;所有文件 (*)</source>
         <translation>VillagePost databases (*.sqlite *.sqlite3 *.db);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="195"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="194"/>
         <source>请填写用户名：每条修改都会记下是谁做的。</source>
         <translation>Enter a user name: every change records who made it.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="199"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="198"/>
         <source>请填写服务器地址，例如 postgresql://用户名:密码@服务器/villagepost</source>
         <translation>Enter the server address, e.g. postgresql://user:password@server/villagepost</translation>
     </message>
@@ -2163,283 +2375,323 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>StationEditor</name>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="211"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="258"/>
         <source>新增站点 — {village}</source>
         <extracomment>a station was saved or added (argument: its code) details were (re)loaded and shown</extracomment>
         <translation>New station — {village}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="237"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="284"/>
         <source>{hint}；不知道可留空（日期缺失）</source>
         <translation>{hint}; leave empty if unknown (date missing)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="238"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="285"/>
         <source>如 106.438139 或 106°26′17″</source>
         <translation>e.g. 106.438139 or 106°26′17″</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="239"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="286"/>
         <source>如 38.905924</source>
         <translation>e.g. 38.905924</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="240"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="287"/>
         <source>手机11位或固话 0952-7053794</source>
         <translation>11-digit mobile or landline 0952-7053794</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="243"/>
-        <location filename="../../villagepost/gui/station_editor.py" line="253"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="290"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="300"/>
         <source>（未填）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="250"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="297"/>
         <source>类型变更日期：</source>
         <translation>Type changed on:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="259"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="306"/>
         <source>筹建中（尚未开通，没有开通日期）</source>
         <translation>Planned (not open yet, no opening date)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="295"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="343"/>
         <source>{label}（站点所在村以外）</source>
         <translation>{label} (besides the station&apos;s own village)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="301"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="349"/>
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="301"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="349"/>
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="301"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="349"/>
         <source>事件</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="301"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="349"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="302"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="350"/>
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="302"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="350"/>
         <source>记录人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="302"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="350"/>
         <source>登记日期</source>
         <translation>Recorded</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="309"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="357"/>
         <source>撤销所选记录</source>
         <translation>Undo selected entry</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="311"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="359"/>
         <source>记录一条“撤销”，所选记录保留在历史中；可以再撤销。</source>
         <translation>Records an &quot;undone&quot; entry; the selected entry stays in the history. This can be undone too.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="319"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="367"/>
         <source>基本信息</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="320"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="368"/>
         <source>服务、品牌与服务村</source>
         <translation>Services, brands and villages served</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="321"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="369"/>
         <source>历史记录</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="323"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="371"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="327"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="375"/>
         <source>合并…</source>
         <translation>Merge…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="335"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="383"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="337"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="386"/>
         <source>重做</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="339"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="389"/>
         <source>关闭窗口</source>
         <translation>Close window</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="399"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="477"/>
         <source>新增站点</source>
         <translation>New station</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="400"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="478"/>
         <source>所在村：{village}</source>
         <translation>Village: {village}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="410"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="488"/>
         <source>站点 {name}（{code}）</source>
         <translation>Station {name} ({code})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="415"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="497"/>
         <source>{status}（自 {date}）</source>
         <translation>{status} (since {date})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="416"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="498"/>
         <source>&#x3000;建成日期缺失，覆盖从登记之日 {date} 算起</source>
         <translation>  No opening date: coverage counts from the recording day {date}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="418"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="500"/>
         <source>{path}&#x3000;状态：{status}{missing}</source>
         <translation>{path}  Status: {status}{missing}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="456"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="539"/>
         <source>并入：{codes}</source>
         <translation>Joined by: {codes}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="458"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="541"/>
         <source>并入站点 {code}</source>
         <translation>Joined station {code}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="460"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="543"/>
         <source>撤销 #{id}</source>
         <translation>Undoes #{id}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="462"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="545"/>
         <source>已被 #{id} 撤销</source>
         <translation>Undone by #{id}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="465"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="548"/>
         <source>日期缺失</source>
         <translation>Date missing</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="517"/>
-        <location filename="../../villagepost/gui/station_editor.py" line="545"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="600"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="628"/>
         <source>没有修改。</source>
         <translation>Nothing changed.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="539"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="622"/>
         <source>修改站点 {name}</source>
         <translation>Edit station {name}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="543"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="626"/>
         <source>已保存。</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="577"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="660"/>
         <source>已新增站点 {code}。</source>
         <translation>Station {code} added.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="664"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="769"/>
         <source>合并站点</source>
         <translation>Merge stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="671"/>
-        <source>{action} {code}</source>
-        <translation>{action} {code}</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="681"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="791"/>
         <source>请先在历史记录中选择一条。</source>
         <translation>Select an entry of the history first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="689"/>
-        <source>撤销历史记录 #{id}</source>
-        <translation>Undo history entry #{id}</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="711"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="845"/>
         <source>村邮通</source>
         <translation>VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="711"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="845"/>
         <source>站点的修改还没有保存。要保存吗？</source>
         <translation>The station&apos;s changes are not saved. Save them?</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="495"/>
+        <source>已合并（并入 {code}）</source>
+        <translation>merged (into {code})</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="777"/>
+        <source>{action} {name}</source>
+        <translation>{action} {name}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="778"/>
+        <source>已记录：{what}。</source>
+        <translation>Recorded: {what}.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="796"/>
+        <source>{kind} {name}</source>
+        <translation>{kind} {name}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="803"/>
+        <source>作废记录 #{id}（{what}）</source>
+        <translation>Void entry #{id} ({what})</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="804"/>
+        <source>已作废记录 #{id}（{what}），它保留在历史中。</source>
+        <translation>Voided entry #{id} ({what}); it stays in the history.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="827"/>
+        <source>撤销：{what}</source>
+        <translation>Undo: {what}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="828"/>
+        <source>本站点没有可撤销的修改</source>
+        <translation>Nothing of this station&apos;s to undo</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="829"/>
+        <source>重做：{what}</source>
+        <translation>Redo: {what}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="830"/>
+        <source>本站点没有可重做的修改</source>
+        <translation>Nothing of this station&apos;s to redo</translation>
     </message>
 </context>
 <context>
     <name>StationHistory</name>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="87"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="91"/>
         <source>筹建</source>
         <translation>Planned</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="88"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="92"/>
         <source>开通</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="89"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="93"/>
         <source>合并</source>
         <translation>Merged</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="90"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="94"/>
         <source>类型变更</source>
         <translation>Type changed</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="91"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="95"/>
         <source>暂停</source>
         <translation>Suspended</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="92"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="96"/>
         <source>恢复运营</source>
         <translation>Reopened</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="93"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="97"/>
         <source>关闭</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="94"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="98"/>
         <source>撤销</source>
         <translation>Undone</translation>
     </message>
@@ -2447,17 +2699,27 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>StationUndo</name>
     <message>
-        <location filename="../../villagepost/gui/station_commands.py" line="131"/>
-        <location filename="../../villagepost/gui/station_commands.py" line="152"/>
+        <location filename="../../villagepost/gui/station_commands.py" line="214"/>
+        <location filename="../../villagepost/gui/station_commands.py" line="235"/>
         <source>在窗口中撤销</source>
-        <extracomment>a station&apos;s data changed (argument: its code); tables and an open editor reload a replayed step failed and the stack was cleared (argument: the message shown)</extracomment>
         <translation>undone in the window</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_commands.py" line="135"/>
-        <location filename="../../villagepost/gui/station_commands.py" line="160"/>
+        <location filename="../../villagepost/gui/station_commands.py" line="218"/>
+        <location filename="../../villagepost/gui/station_commands.py" line="243"/>
         <source>在窗口中重做</source>
         <translation>redone in the window</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_commands.py" line="118"/>
+        <source>已撤销：{what}</source>
+        <extracomment>a station&apos;s data changed (argument: its code); tables and an open editor reload a replayed step failed and its station&apos;s stack was cleared (argument: the message shown) a step was replayed (argument: what was done, e.g. &quot;已撤销：暂停运营 新利村快递综合服务站&quot;) any stack&apos;s state changed (index, clean state, active stack): undo/redo buttons update</extracomment>
+        <translation>Undone: {what}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_commands.py" line="125"/>
+        <source>已重做：{what}</source>
+        <translation>Redone: {what}</translation>
     </message>
 </context>
 <context>
@@ -2518,45 +2780,50 @@ Checklist: {title} ({count} items)</translation>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/stations_tab.py" line="54"/>
-        <source>经营者</source>
-        <translation>Operator</translation>
-    </message>
-    <message>
         <location filename="../../villagepost/gui/stations_tab.py" line="55"/>
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/stations_tab.py" line="83"/>
+        <location filename="../../villagepost/gui/stations_tab.py" line="84"/>
         <source>日期缺失</source>
         <translation>Date missing</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/stations_tab.py" line="100"/>
+        <location filename="../../villagepost/gui/stations_tab.py" line="101"/>
         <source>没有建成日期：覆盖从登记之日算起。请在站点编辑中补填日期。</source>
         <translation>No opening date: coverage counts from the recording day. Please fill it in in the station editor.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/stations_tab.py" line="120"/>
+        <location filename="../../villagepost/gui/stations_tab.py" line="121"/>
         <source>筛选：站点名称或站点编码</source>
         <extracomment>a station was activated (double-click or Enter): its code</extracomment>
         <translation>Filter: station name or code</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/stations_tab.py" line="123"/>
+        <location filename="../../villagepost/gui/stations_tab.py" line="124"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/stations_tab.py" line="128"/>
+        <location filename="../../villagepost/gui/stations_tab.py" line="129"/>
         <source>全部类型</source>
         <translation>All types</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/stations_tab.py" line="142"/>
+        <location filename="../../villagepost/gui/stations_tab.py" line="143"/>
         <source>共 {n} 个站点</source>
         <translation>{n} stations</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/stations_tab.py" line="54"/>
+        <source>运营主体</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/stations_tab.py" line="80"/>
+        <source>已合并（并入 {code}）</source>
+        <translation>merged (into {code})</translation>
     </message>
 </context>
 <context>
@@ -2606,257 +2873,257 @@ Checklist: {title} ({count} items)</translation>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="120"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="116"/>
         <source>覆盖率</source>
         <translation>Coverage</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="121"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="117"/>
         <source>站点数：{type}</source>
         <translation>Stations: {type}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="127"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="123"/>
         <source>{n} 个</source>
         <translation>{n}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="154"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="150"/>
         <source>目标 — {unit}</source>
         <extracomment>a target was added, changed or removed (the dashboard re-reads) the list was (re)read and shown the table&apos;s rows: (target, own?)</extracomment>
         <translation>Targets — {unit}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="181"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="177"/>
         <source>目标</source>
         <translation>Target</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="185"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="181"/>
         <source>覆盖率（建制村覆盖比例）</source>
         <translation>Coverage (share of 建制村 covered)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="186"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="182"/>
         <source>站点数（某类站点的个数）</source>
         <translation>Stations (number of one type)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="189"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="185"/>
         <source>（请选择站点类型）</source>
         <translation>(choose a station type)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="202"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="197"/>
         <source>例如文件依据：××县农村寄递物流体系建设实施方案</source>
         <translation>e.g. the plan it comes from</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="204"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="199"/>
         <source>指标：</source>
         <translation>Measure:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="205"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="200"/>
         <source>站点类型：</source>
         <translation>Station type:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="207"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="202"/>
         <source>目标值：</source>
         <translation>Value:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="209"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="204"/>
         <source>截止日期：</source>
         <translation>Deadline:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="210"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="205"/>
         <source>备注：</source>
         <translation>Note:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="212"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="207"/>
         <source>新增目标</source>
         <translation>Add target</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="214"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="209"/>
         <source>保存修改</source>
         <translation>Save changes</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="216"/>
-        <location filename="../../villagepost/gui/targets_editor.py" line="492"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="211"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="500"/>
         <source>删除目标</source>
         <translation>Remove target</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="218"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="213"/>
         <source>清空表单</source>
         <translation>Clear form</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="236"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="231"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="297"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="292"/>
         <source>本级</source>
         <extracomment>asks the user to confirm removing a target (replaceable in tests)</extracomment>
         <translation>this unit</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="297"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="292"/>
         <source>上级：{unit}</source>
         <translation>above: {unit}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="299"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="294"/>
         <source>，不沿用</source>
         <translation>, not inherited</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="323"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="318"/>
         <source>本级目标 {n} 个，可修改、删除。进度按本级目标计算。</source>
         <translation>{n} targets of this unit; they can be changed or removed. The pace is measured against them. </translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="325"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="320"/>
         <source>灰色斜体为上级单位的目标，仅供参考。</source>
         <translation>Grey italics: the targets of the unit above, for reference.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="329"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="324"/>
         <source>本级还没有自己的目标：进度沿用上级 {unit} 的覆盖率目标（灰色斜体，只能在上级修改；站点数目标只算上级本身，不沿用）。在下方新增后，改按本级目标计算。</source>
         <translation>No targets of its own yet: the pace is measured against the coverage targets of {unit} (grey italics, changed there; its station counts are its own and not inherited). Add one below to measure against this unit’s own.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="332"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="327"/>
         <source>本级和上级都还没有目标。在下方填写指标、目标值和截止日期后点“新增目标”。</source>
         <translation>Neither this unit nor any above it has targets. Fill in the measure, value and deadline below and click “Add target”.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="354"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="349"/>
         <source>上级的目标只能在上级单位修改；可以用“新增目标”把它设为本级目标</source>
         <translation>A target of the unit above is changed there; “Add target” makes it this unit’s own</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="398"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="393"/>
         <source> 个</source>
         <translation> stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="481"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="489"/>
         <source>删除目标 #{id}（{text}）？
 目标是计划，删除后不留记录；进度将不再对照它。</source>
         <translation>Remove target #{id} ({text})?
 A target is a plan: nothing of it is kept, and the pace is no longer measured against it.</translation>
     </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="410"/>
+        <source>截止日期：{problem}</source>
+        <translation>Deadline: {problem}</translation>
+    </message>
 </context>
 <context>
     <name>UnitDetailsPanel</name>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="34"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="35"/>
         <source>省（自治区、直辖市）</source>
         <extracomment>lupdate finds `translate(&quot;context&quot;, &quot;text&quot;)` calls; a wrapper function would hide them.</extracomment>
         <translation>Province (autonomous region, municipality)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="35"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="36"/>
         <source>市（地区、自治州、盟）</source>
         <translation>City (prefecture, autonomous prefecture, league)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="36"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="37"/>
         <source>县（市辖区、县级市、旗）</source>
         <translation>County (district, county-level city, banner)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="37"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="38"/>
         <source>乡镇（街道）</source>
         <translation>Township</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="38"/>
-        <source>村级单位（村委会、居委会）</source>
-        <translation>Village-level unit (village or residents&apos; committee)</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="44"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="45"/>
         <source>村委会（建制村）</source>
         <translation>Village committee (administrative village)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="45"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="46"/>
         <source>居委会（社区）</source>
         <translation>Residents&apos; committee (community)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="46"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="47"/>
         <source>类似居委会</source>
         <translation>Like a residents&apos; committee</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="47"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="48"/>
         <source>类似村委会（农场、林场生活区等）</source>
         <translation>Like a village committee (farms, forestry living areas…)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="89"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="90"/>
         <source>载入区划代码…</source>
         <extracomment>display order of the village classes: the one coverage counts first</extracomment>
         <translation>Load division codes…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="117"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="118"/>
         <source>层级：</source>
         <translation>Path:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="118"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="119"/>
         <source>区划代码：</source>
         <translation>Division code:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="119"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="120"/>
         <source>级别：</source>
         <translation>Level:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="120"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="121"/>
         <source>类别：</source>
         <translation>Class:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="122"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="123"/>
         <source>拼音：</source>
         <translation>Pinyin:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="123"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="124"/>
         <source>代码版本：</source>
         <translation>Code edition:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="126"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="127"/>
         <source>下辖单位</source>
         <translation>Units below</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="140"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="160"/>
         <source>村级单位分类</source>
         <translation>Village-level units by class</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="149"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="169"/>
         <source>村级寄递物流覆盖率按村委会（建制村）计算；是否计入类似村委会由各县决定。</source>
         <translation>Village delivery coverage counts village committees (administrative villages); each county decides whether units like village committees count too.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="171"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="205"/>
         <source>在左侧目录中选择一个区划单位，即可在这里查看它的代码、所属关系和下辖单位数量。
 
 也可以在左上方的搜索框中输入名称或拼音首字母（例如 yjx 查找永吉县），按回车。</source>
@@ -2865,7 +3132,7 @@ A target is a plan: nothing of it is kept, and the pace is no longer measured ag
 Or type a name or pinyin initials in the search box at the top left (e.g. yjx finds 永吉县) and press Enter.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="177"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="211"/>
         <source>登记册中还没有区划代码。
 
 请先载入本县（或本省、全国）的统计用区划代码，之后才能登记站点。</source>
@@ -2874,24 +3141,74 @@ Or type a name or pinyin initials in the search box at the top left (e.g. yjx fi
 Load your county&apos;s (or province&apos;s, or the country&apos;s) statistical division codes first; then stations can be recorded.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="182"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="216"/>
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="189"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="223"/>
         <source>（已撤销）</source>
         <translation> (retired)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="198"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="232"/>
         <source>（代码不在编制规则的范围内）</source>
         <translation>(the code lies outside the coding rules)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="203"/>
+        <location filename="../../villagepost/gui/unit_details.py" line="237"/>
         <source>{year} 年版统计用区划代码</source>
         <translation>{year} statistical division codes</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="39"/>
+        <source>村级单位（各类合计，分类见下）</source>
+        <translation>Village-level units (all classes, see below)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="142"/>
+        <source>站点与覆盖</source>
+        <translation>Stations and coverage</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="147"/>
+        <source>站点（全部状态）</source>
+        <translation>Stations (any status)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="147"/>
+        <source>运营中的站点</source>
+        <translation>Operating stations</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="148"/>
+        <source>建制村</source>
+        <translation>Administrative villages</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="148"/>
+        <source>已覆盖的建制村</source>
+        <translation>Villages covered</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="148"/>
+        <source>覆盖率</source>
+        <translation>Coverage</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="198"/>
+        <source>截至 {day}；建制村{extra}</source>
+        <translation>On {day}; villages {extra}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="200"/>
+        <source>含类似村委会</source>
+        <translation>including village-like units</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="200"/>
+        <source>不含类似村委会</source>
+        <translation>excluding village-like units</translation>
     </message>
 </context>
 <context>
@@ -2937,134 +3254,145 @@ Load your county&apos;s (or province&apos;s, or the country&apos;s) statistical 
         <translation>Stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/villages_tab.py" line="70"/>
+        <location filename="../../villagepost/gui/villages_tab.py" line="74"/>
         <source>（已撤销）</source>
+        <extracomment>village-level classes that never count towards coverage (类似村委会 counts when the registry says so)</extracomment>
         <translation> (retired)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/villages_tab.py" line="79"/>
-        <location filename="../../villagepost/gui/villages_tab.py" line="121"/>
+        <location filename="../../villagepost/gui/villages_tab.py" line="85"/>
+        <location filename="../../villagepost/gui/villages_tab.py" line="129"/>
         <source>未覆盖</source>
         <translation>Not covered</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/villages_tab.py" line="81"/>
+        <location filename="../../villagepost/gui/villages_tab.py" line="87"/>
         <source>已覆盖（日期缺失）</source>
         <translation>Covered (date missing)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/villages_tab.py" line="82"/>
+        <location filename="../../villagepost/gui/villages_tab.py" line="88"/>
         <source>已覆盖 {date}</source>
         <translation>Covered since {date}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/villages_tab.py" line="100"/>
+        <location filename="../../villagepost/gui/villages_tab.py" line="108"/>
         <source>覆盖该村的站点没有填写建成日期，覆盖从登记之日算起；请补填日期。</source>
         <translation>The station covering this village has no opening date, so coverage counts from the recording day; please fill it in.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/villages_tab.py" line="102"/>
+        <location filename="../../villagepost/gui/villages_tab.py" line="110"/>
         <source>自 {date} 起由综合服务站覆盖</source>
         <translation>Covered by a combined station since {date}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/villages_tab.py" line="109"/>
+        <location filename="../../villagepost/gui/villages_tab.py" line="117"/>
         <source>全部类别</source>
         <extracomment>the class filter&apos;s choices: (label, VillageClass value or None for all)</extracomment>
         <translation>All classes</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/villages_tab.py" line="110"/>
+        <location filename="../../villagepost/gui/villages_tab.py" line="118"/>
         <source>村委会（建制村）</source>
         <translation>Village committee (administrative village)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/villages_tab.py" line="111"/>
+        <location filename="../../villagepost/gui/villages_tab.py" line="119"/>
         <source>居委会</source>
         <translation>Residents&apos; committee</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/villages_tab.py" line="112"/>
+        <location filename="../../villagepost/gui/villages_tab.py" line="120"/>
         <source>类似居委会</source>
         <translation>Like a residents&apos; committee</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/villages_tab.py" line="113"/>
+        <location filename="../../villagepost/gui/villages_tab.py" line="121"/>
         <source>类似村委会</source>
         <translation>Like a village committee</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/villages_tab.py" line="119"/>
+        <location filename="../../villagepost/gui/villages_tab.py" line="127"/>
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/villages_tab.py" line="120"/>
+        <location filename="../../villagepost/gui/villages_tab.py" line="128"/>
         <source>已覆盖</source>
         <translation>Covered</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/villages_tab.py" line="140"/>
+        <location filename="../../villagepost/gui/villages_tab.py" line="148"/>
         <source>筛选：村名、拼音首字母或代码</source>
         <extracomment>a village was activated (double-click or Enter): its code</extracomment>
         <translation>Filter: village name, pinyin initials or code</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/villages_tab.py" line="162"/>
+        <location filename="../../villagepost/gui/villages_tab.py" line="170"/>
         <source>共 {n} 个村级单位</source>
         <translation>{n} village-level units</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/villages_tab.py" line="83"/>
+        <source>不计入</source>
+        <translation>not counted</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/villages_tab.py" line="104"/>
+        <source>居委会不是建制村，不计入覆盖率（可以有站点）</source>
+        <translation>A residents&apos; committee is not an administrative village: coverage does not count it (it may have stations)</translation>
     </message>
 </context>
 <context>
     <name>_PrintDialog</name>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="134"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="132"/>
         <source>浏览…</source>
         <extracomment>emitted with the PrintResult when a print has finished emitted when the dialog has read the scope&apos;s name and can print (a selection of stations needs no read) where suggested output goes: the last folder used, then the folder of what the clerk chose or typed</extracomment>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="140"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="138"/>
         <source>完成后打开</source>
         <translation>Open when done</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="149"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="147"/>
         <source>打印</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="153"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="151"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="158"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="156"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="214"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="216"/>
         <source>请先选择保存位置。</source>
         <translation>Choose where to save first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="217"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="223"/>
         <source>正在打印…</source>
         <translation>Printing…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="222"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="228"/>
         <source>已完成</source>
         <translation>done</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="249"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="255"/>
         <source>已取消。已完成的文件保留在文件夹中，其余没有生成。</source>
         <translation>Cancelled. The files already finished stay in the folder; the others were not written.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="250"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="256"/>
         <source>已取消，没有生成文件。</source>
         <translation>Cancelled; no file was written.</translation>
     </message>
@@ -3085,7 +3413,7 @@ Load your county&apos;s (or province&apos;s, or the country&apos;s) statistical 
 <context>
     <name>app</name>
     <message>
-        <location filename="../../villagepost/gui/app.py" line="71"/>
+        <location filename="../../villagepost/gui/app.py" line="74"/>
         <source>无法打开数据库，村邮通不能启动。
 
 {reason}
@@ -3105,9 +3433,14 @@ You can:
 · or name another database file with --db on the command line, e.g. villagepost --db D:\村邮通\本县.sqlite</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/app.py" line="79"/>
+        <location filename="../../villagepost/gui/app.py" line="82"/>
         <source>村邮通 — 无法打开数据库</source>
         <translation>VillagePost — cannot open the database</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/app.py" line="126"/>
+        <source>村邮通</source>
+        <translation>VillagePost</translation>
     </message>
 </context>
 <context>
@@ -3296,19 +3629,19 @@ You can:
 <context>
     <name>ops</name>
     <message>
-        <location filename="../../villagepost/gui/ops.py" line="207"/>
-        <location filename="../../villagepost/gui/ops.py" line="293"/>
+        <location filename="../../villagepost/gui/known_errors.py" line="20"/>
+        <location filename="../../villagepost/gui/ops.py" line="289"/>
         <source>村邮通</source>
         <extracomment>Delay before a progress dialog appears; shorter jobs finish without one. lupdate finds `translate(&quot;context&quot;, &quot;text&quot;)` calls; a wrapper function would hide them. emitted on the GUI thread when no job is queued or running any more</extracomment>
         <translation>VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/ops.py" line="300"/>
+        <location filename="../../villagepost/gui/ops.py" line="296"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/ops.py" line="314"/>
+        <location filename="../../villagepost/gui/ops.py" line="310"/>
         <source>正在取消，登记册将保持原样…</source>
         <translation>Cancelling; the registry will stay as it was…</translation>
     </message>

@@ -118,14 +118,14 @@ def test_coverage_with_station_counts(run: Run, db: str) -> None:
     (("coverage", "--scope", "640199"), "--scope：区划代码 640199 不在登记册中"),
     (("coverage", "--scope", "64010"), "--scope：区划代码“64010”有5位，应为2、4、6、9或12位"),
     (("coverage", "--scope", COUNTY, "--on", "2024-02-30"),
-     "--on：无法识别的日期“2024-02-30”，请写成 年-月-日，例如 2024-12-31"),
+     "--on：日期“2024-02-30”不存在（月份或日期不正确）"),
     (("coverage", "--scope", COUNTY, "--level", "镇"),
      "--level：无法识别的层级“镇”，可用：province/city/county/township/village 或 省/市/县/乡镇/村"),
     (("coverage", "--scope", COUNTY, "--level", "city"),
      "--level：层级“市”不在金凤区（640106，县级）之下：下级统计只能按更低的层级（乡镇、村）"),
     (("pacing", "--scope", "640199"), "--scope：区划代码 640199 不在登记册中"),
     (("pacing", "--scope", COUNTY, "--on", "15.9.2024"),
-     "--on：无法识别的日期“15.9.2024”，请写成 年-月-日，例如 2024-12-31"),
+     "--on：无法识别日期“15.9.2024”，可写成 2025-12-31、2025/12/31、20251231、2025年12月31日、2025.12.31"),
 ])
 def test_coverage_and_pacing_refusals(run: Run, db: str, argv: tuple[str, ...], message: str) -> None:
     code, out, err = run("--db", db, *argv)
@@ -189,8 +189,8 @@ def test_target_set_list_remove(run: Run, db: str) -> None:
      "--count：站点数量目标“2.5”应为正整数"),
     (("--scope", COUNTY, "--rate", "85", "--type", "综合服务站", "--deadline", "2025-12-31"),
      "--type：覆盖率目标按建制村计算，不指定站点类型"),
-    (("--scope", COUNTY, "--rate", "85", "--deadline", "2025/12/31"),
-     "--deadline：无法识别的日期“2025/12/31”，请写成 年-月-日，例如 2024-12-31"),
+    (("--scope", COUNTY, "--rate", "85", "--deadline", "2025-12"),
+     "--deadline：“2025-12”只写到月，请写出完整的年月日，例如 2025-12-31"),
     (("--scope", "640199", "--rate", "85", "--deadline", "2025-12-31"), "--scope：区划代码 640199 不在登记册中"),
     (("--scope", "640106100200", "--rate", "85", "--deadline", "2025-12-31"),
      "--scope：640106100200 是村级单位：目标定在省、市、县或乡镇"),
@@ -204,6 +204,15 @@ def test_target_refusals(run: Run, db: str, options: tuple[str, ...], message: s
     assert (code, out, err.strip()) == (2, "", message)
     _, doc = _json(run, "--db", db, "target", "list", "--json")
     assert doc["count"] == 0
+
+
+@pytest.mark.parametrize("typed", ["2025-12-31", "2025/12/31", "20251231", "2025年12月31日", "2025.12.31",
+                                   "２０２５－１２－３１"])
+def test_target_deadline_takes_the_rosters_date_forms(run: Run, db: str, typed: str) -> None:
+    code, _out, err = run("--db", db, "target", "set", "--scope", COUNTY, "--rate", "85", "--deadline", typed)
+    assert (code, err) == (0, "")
+    _, doc = _json(run, "--db", db, "target", "list", "--json")
+    assert [t["deadline"] for t in doc["targets"]] == ["2025-12-31"]
 
 
 @pytest.fixture
@@ -248,8 +257,8 @@ def test_pacing_text(run: Run, db_with_targets: tuple[str, list[int]]) -> None:
     assert block == [
         "2024-12-31 前覆盖率达到 85.0%",
         "  已完成 10 个（50.0%），目标 17 个，差距 7 个（35.0 个百分点）",
-        "  剩余 4 个月，每月需新增 1.75 个",
-        "  近 6 个月平均每月新增 0.33 个；按此进度 2027-03-31 全部覆盖",
+        "  剩余 4 个月，每月需新增 1.8 个",
+        "  近 6 个月平均每月新增 0.3 个；按此进度 2027-03-31 全部覆盖",
         "  落后于进度线的下级单位：",
         "    满城北街街道（640106001）  覆盖率 0.0%，应达 59.1%，差 1 个建制村",
         "    丰登镇（640106101）  覆盖率 42.9%，应达 67.8%，差 2 个建制村",
@@ -259,9 +268,9 @@ def test_pacing_text(run: Run, db_with_targets: tuple[str, list[int]]) -> None:
             "  已完成 10 个（50.0%），目标 10 个，差距 0 个（0.0 个百分点）\n"
             "  截止日已过：截止日 8 个，未达成\n") in out
     assert f"目标 #{t4}  2025-06-30 前综合服务站达到 5 个\n  已有 4 个综合服务站，目标 5 个，差距 1 个\n" \
-           "  剩余 10 个月，每月需新增 0.10 个\n  近 6 个月平均每月新增 0.00 个；按当前进度无法实现\n" in out
+           "  剩余 10 个月，每月需新增 0.1 个\n  近 6 个月平均每月新增 0 个；按当前进度无法实现\n" in out
     code, out, _ = run("--db", db, "--lang", "en", "pacing", "--scope", COUNTY, "--on", ON)
-    assert code == 0 and "last 6 months: 0.00 a month; not at the current pace" in out
+    assert code == 0 and "last 6 months: 0 a month; not at the current pace" in out
     code, out, _ = run("--db", db, "pacing", "--scope", FENGDENG, "--on", ON)
     assert "本单位没有自己的目标，沿用 金凤区（640106） 的覆盖率目标。" in out
 

@@ -70,7 +70,7 @@ def test_text_summary_in_chinese_and_english(db: str, capsys: pytest.CaptureFixt
 
 
 @pytest.mark.parametrize(("name", "status", "reason"), [
-    ("D03_legacy_xls_renamed.xlsx", "rejected", "legacy_xls"),
+    ("D02_html_export.xls", "rejected", "not_xlsx"),
     ("D09_zip_bomb.xlsx", "rejected", "zip_bomb"),
     ("D19_headers_only.xlsx", "no_data", "no_rows"),
 ])
@@ -83,12 +83,22 @@ def test_refused_files_exit_2(db: str, capsys: pytest.CaptureFixture[str], name:
     assert doc["message"]
 
 
-def test_legacy_xls_message_says_save_as_xlsx(db: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "--db", db, "import", str(DATA / "D04_legacy_format.xls"))
+def test_excel4_message_says_save_as_xlsx(db: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    old = tmp_path / "old.xls"
+    old.write_bytes(b"\x09\x04\x06\x00\x00\x00\x10\x00\x00\x00" + b"\x0a\x00\x00\x00")
+    code, out, _ = run(capsys, "--db", db, "import", str(old))
     assert code == 2
-    assert "另存为 .xlsx" in out and "D04_legacy_format.xls" in out
-    code, out, _ = run(capsys, "--lang", "en", "--db", db, "import", str(DATA / "D04_legacy_format.xls"))
+    assert "另存为 .xlsx" in out and "old.xls" in out and "Excel 2.1–4.0" in out
+    code, out, _ = run(capsys, "--lang", "en", "--db", db, "import", str(old))
     assert "save as .xlsx" in out
+
+
+@pytest.mark.parametrize("name", ["A01_pingluo_clean.xls", "A01_pingluo_clean.gbk.csv", "A01_pingluo_clean.ods",
+                                  "A01_pingluo_clean.xlsb"])
+def test_other_formats_import_from_the_cli(db: str, capsys: pytest.CaptureFixture[str], name: str) -> None:
+    code, out, _ = run(capsys, "--db", db, "import", str(DATA / "formats" / name), "--json")
+    doc = json.loads(out)
+    assert (code, doc["status"], doc["villages_imported"], doc["stations_imported"]) == (0, "ok", 144, 88)
 
 
 def test_dry_run_and_strict(db: str, capsys: pytest.CaptureFixture[str]) -> None:

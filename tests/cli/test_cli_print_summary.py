@@ -51,7 +51,7 @@ def test_township_by_village(run: Run, db: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("args", "zh", "en"), [
-    (["--on", "2026-13-01"], "日期“2026-13-01”无法识别", "the date '2026-13-01' is not a full date"),
+    (["--on", "2026-13-01"], "日期“2026-13-01”不存在", "the date '2026-13-01' does not exist"),
     (["--level", "planet"], "--level “planet”无法识别", "--level 'planet' is not city"),
     (["--scope", "659999"], "区划代码 659999 不在登记册中", "the division code 659999 is not in the registry"),
 ])

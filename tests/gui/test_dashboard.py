@@ -125,12 +125,12 @@ def test_the_county_on_the_day_equals_the_services(
     assert dash.pace_tree.branches[t1.id].text(0) == f"#{t1.id}  2024-12-31 前覆盖率达到 85.0%"
     assert pace_lines(dash, t1.id)[:3] == [
         "已完成 10 个（50.0%），目标 17 个，差距 7 个（35.0 个百分点）",
-        "剩余 4 个月，每月需新增 1.75 个",
-        "近 6 个月平均每月新增 0.33 个；按此进度 2027-03-31 全部覆盖",
+        "剩余 4 个月，每月需新增 1.8 个",
+        "近 6 个月平均每月新增 0.3 个；按此进度 2027-03-31 全部覆盖",
     ]
     assert pace_lines(dash, t3.id)[1] == "截止日已过：截止日 8 个，未达成"
-    assert pace_lines(dash, t4.id) == ["已有 4 个综合服务站，目标 5 个，差距 1 个", "剩余 10 个月，每月需新增 0.10 个",
-                                       "近 6 个月平均每月新增 0.00 个；按当前进度无法实现"]
+    assert pace_lines(dash, t4.id) == ["已有 4 个综合服务站，目标 5 个，差距 1 个", "剩余 10 个月，每月需新增 0.1 个",
+                                       "近 6 个月平均每月新增 0 个；按当前进度无法实现"]
     assert dash.pace_tree.lagging_codes(t1.id) == [MANCHENG, FENGDENG, LIANGTIAN]
     assert dash.pace_tree.lagging_codes(t3.id) == [MANCHENG, FENGDENG]
     assert dash.pace_tree.lagging_codes(t4.id) == []
@@ -370,7 +370,7 @@ def test_an_english_dashboard(county: tuple[Registry, list[tgt.TargetRow]], task
         assert dash.targets_button.text() == "Edit targets…" and dash.bars_export.text() == "Export image…"
         assert dash.pace_tree.branches[t1.id].text(0) == f"#{t1.id}  coverage 85.0% by 2024-12-31"
         assert pace_lines(dash, t1.id)[:2] == ["achieved 10 (50.0%), goal 17, gap 7 (35.0 points)",
-                                               "4 months left: 1.75 a month needed"]
+                                               "4 months left: 1.8 a month needed"]
         table = dash.counts
         assert [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())] == [
             "Station type", "Operating", "Suspended", "Closed", "Planned", "Total"]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
@@ -66,6 +67,12 @@ def test_a_clean_roster_goes_through_every_page(
     assert check.errors.rowCount() == 0 and not check.report_button.isEnabled()
     assert check.message.text() == wizard.check_report.message("zh")
     assert list_stations(reg, "640221") == []  # checking saves nothing
+    # the button that writes says so, and the page is the point of no return
+    assert check.isCommitPage()
+    commit = wizard.button(QWizard.WizardButton.CommitButton)
+    assert commit.isVisible() and commit.text() == "导入"
+    assert not wizard.button(QWizard.WizardButton.NextButton).isVisible()
+    assert check.changes.topLevelItemCount() == 0 and check.changes_label.text() == "导入不会修改已登记的站点。"
 
     with qtbot.waitSignal(wizard.imported, timeout=30000) as imported:
         next_page(qtbot, wizard, RESULT_PAGE)
@@ -99,7 +106,9 @@ def test_row_errors_are_listed_shown_and_reported(
     assert sorted({e.row for e in report.errors}) == sorted({e["row"] for e in expected["errors"]})
     assert check.errors.rowCount() == len(report.errors) + len(report.warnings)
     assert [check.errors.index(i, 0).data() for i in range(len(report.errors))] == [str(e.row) for e in report.errors]
-    assert check.errors.index(0, 3).data() == report.errors[0].message("zh")
+    assert check.errors.index(0, 4).data() == report.errors[0].message("zh")
+    assert check.errors.headerData(1, Qt.Orientation.Horizontal) == "村"
+    assert check.errors.index(0, 1).data() == report.row_villages[report.errors[0].row] != ""
 
     # double-click the error of row 31: the row as the township wrote it, with what is wrong
     row = next(i for i, (issue, _err) in enumerate(check.errors.issues) if issue.row == 31)
@@ -109,6 +118,11 @@ def test_row_errors_are_listed_shown_and_reported(
     assert dialog is not None and dialog.windowTitle() == "第 31 行"
     assert {f: e.text() for f, e in dialog.values.items() if f in ("township", "code", "station_name")} == {
         "township": "太阳梁乡", "code": "640521102209", "station_name": "立新村兔喜生活超市"}
+    bad = {e.field for e in report.errors if e.row == 31}
+    assert bad and all(dialog.values[f].property("bad") for f in bad if f in dialog.values)
+    assert all(e.isReadOnly() for e in dialog.values.values())
+    assert {f for f, e in dialog.values.items() if e.property("bad")} == bad & set(dialog.values)
+    dialog.grab().save(str(tmp_path / "row31.png"))
     dialog.close()
 
     out = tmp_path / "错误报告.xlsx"
@@ -181,11 +195,11 @@ def test_a_file_that_is_not_a_workbook_is_refused_on_the_first_page(
     qtbot: QtBot, make_window: Callable[..., MainWindow], sqlite_registry: Callable[..., Registry]
 ) -> None:
     window = make_window(sqlite_registry("640221"))
-    wizard = open_wizard(qtbot, window, "D01_csv_renamed.xlsx")
+    wizard = open_wizard(qtbot, window, "D02_html_export.xls")
     wizard.next()
     qtbot.waitUntil(lambda: not wizard.running and wizard.file_page.message.isVisibleTo(wizard), timeout=10000)
     assert wizard.currentId() == 0
-    assert "D01_csv_renamed.xlsx" in wizard.file_page.message.text()
+    assert "D02_html_export.xls" in wizard.file_page.message.text()
     assert wizard.roster_layout is None
 
 
@@ -208,3 +222,33 @@ def test_cancel_during_the_import_rolls_back(
     assert wizard.isVisible()
     assert wizard.result_page.message.text() == "已取消，登记册保持原样。"
     assert list_stations(reg, "640221") == []
+
+
+def test_the_check_page_shows_what_the_import_will_change(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], sqlite_registry: Callable[..., Registry], tmp_path: Path
+) -> None:
+    from villagepost.services.imports import import_roster
+
+    reg = sqlite_registry("640221")
+    assert import_roster(reg, DATA / "A01_pingluo_clean.xlsx").status == "ok"
+    book = load_workbook(DATA / "A01_pingluo_clean.xlsx")
+    sheet = book.active
+    assert sheet is not None
+    sheet["L3"], sheet["M3"] = "王新", "13900001111"
+    edited = tmp_path / "A01_edited.xlsx"
+    book.save(edited)
+    window = make_window(reg)
+    wizard = window.open_import_wizard()
+    wizard.file_page.path_edit.setText(str(edited))
+    next_page(qtbot, wizard, MAPPING_PAGE)
+    next_page(qtbot, wizard, CHECK_PAGE)
+    wait_idle(qtbot, wizard)
+    check = wizard.check_page
+    assert check.changes_label.text() == "导入将修改已登记的站点 1 个（展开查看修改的内容）："
+    top = check.changes.topLevelItem(0)
+    assert top.text(0) == "第3行 和平村委会 和平村村邮站（640221100201-01）" and top.childCount() == 2
+    assert [(top.child(i).text(0), top.child(i).text(1), top.child(i).text(2)) for i in range(2)] == [
+        ("联系人", "罗德", "王新"), ("联系电话", "15675671692", "13900001111")]
+    check.changes.expandAll()
+    wizard.grab().save(str(tmp_path / "check_page.png"))
+    assert {s.code: s.phone for s in list_stations(reg, "640221")}["640221100201-01"] == "15675671692"

@@ -253,7 +253,8 @@ def test_panel_new_view_and_delete(qtbot: QtBot, panel: InspectionsPanel, reg: R
     opened = panel.opener
     assert isinstance(opened, Opened)
     qtbot.waitUntil(lambda: len(opened) == 1, timeout=20000)
-    assert opened[0].name == f"检查记录{earlier}_{XINLI}.pdf"
+    assert opened[0].name == f"检查记录{earlier}_{XINLI}_新利村快递综合服务站.pdf"  # the station named too
+    assert panel.count.text() == f"检查记录已保存：{opened[0]}"  # the clerk is told where it went
     pdf = PdfReader(opened[0])
     text = "".join(page.extract_text() or "" for page in pdf.pages)
     assert len(pdf.pages) == 2 and f"检查记录（编号 {earlier}）" in text and XINLI in text

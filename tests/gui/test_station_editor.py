@@ -93,7 +93,7 @@ def test_wrong_values_are_marked_with_the_services_words_and_nothing_is_saved(
     assert "联系电话“12345”格式不对" in editor.error.text()
     assert editor.edits["phone"].toolTip() == direct.value.problems[0].message("zh")
     assert station_ops.station_details(pingluo, HEPING).phone == "15675671692"
-    assert window.station_undo.stack.count() == 0
+    assert window.station_undo.stack is None and not window.undo_action.isEnabled()
     editor.edits["phone"].setText("0952 7053794")
     editor.edits["lon"].setText("106°26′17.3″")
     editor.edits["floor_area"].setText("35")
@@ -125,8 +125,8 @@ def test_edit_with_a_type_change_then_undo_and_redo(qtbot: QtBot, window: MainWi
     covered = VillageFilter(scope="640221100201", covered=True)
     assert tables.village_count(pingluo, covered) == 1  # a combined station covers its village now
     stack = window.station_undo.stack
-    assert (stack.count(), stack.undoText()) == (1, "修改站点 和平村村邮站")
-    assert window.undo_action.text() == "撤销 修改站点 和平村村邮站(&U)"
+    assert stack is not None and (stack.count(), stack.undoText()) == (1, "修改站点 和平村村邮站")
+    assert window.undo_action.text() == "撤销：修改站点 和平村村邮站(&U)"
 
     window.undo_action.trigger()
     wait_replayed(qtbot, window)
@@ -181,7 +181,8 @@ def test_close_dialog_refuses_a_future_date_then_closes_and_undo_reopens(
     assert (closed.status, closed.history[-1].kind, closed.history[-1].note) == ("closed", "closed", "店主外出务工")
     qtbot.waitUntil(lambda: editor.details is not None and editor.details.status == "closed", timeout=5000)
     assert editor.reopen_button.isEnabled() and not editor.suspend_button.isEnabled()
-    assert window.station_undo.stack.undoText() == f"关闭站点 {HEPING}"
+    assert window.station_undo.undo_text() == "关闭站点 和平村村邮站"
+    assert editor.error.text() == "已记录：关闭站点 和平村村邮站。"
     window.station_undo.undo()
     wait_replayed(qtbot, window)
     reopened = station_ops.station_details(pingluo, HEPING)

@@ -16,6 +16,8 @@ from villagepost.rosters.reader import open_roster
 from villagepost.rosters.safety import RosterFileError, inspect_file
 
 REFUSED = [n for n in files("D") if EXPECTED[n]["outcome"] in ("reject_file", "no_data")]
+#: The start of an Excel 4.0 worksheet saved as a plain file (BIFF4 BOF record, then EOF).
+EXCEL4 = b"\x09\x04\x06\x00\x00\x00\x10\x00\x00\x00" + b"\x0a\x00\x00\x00"
 
 
 @pytest.mark.parametrize("name", REFUSED)
@@ -39,11 +41,10 @@ def test_inspect_file_refuses_the_same(name: str) -> None:
 
 
 @pytest.mark.parametrize(("name", "must_say"), [
-    ("D03_legacy_xls_renamed.xlsx", "另存为 .xlsx"),
+    ("D02_html_export.xls", "网页/HTML表格"),
     ("D12_password_encrypted.xlsx", "文件已加密"),
     ("D09_zip_bomb.xlsx", "文件过大或压缩比异常"),
     ("D18_empty_workbook.xlsx", "工作簿中没有数据"),
-    ("D01_csv_renamed.xlsx", "不是有效的Excel工作簿"),
     ("D08_malformed_sheet_xml.xlsx", "第 89 行"),
 ])
 def test_messages_say_what_to_do(name: str, must_say: str) -> None:
@@ -52,9 +53,11 @@ def test_messages_say_what_to_do(name: str, must_say: str) -> None:
     assert must_say in caught.value.message("zh")
 
 
-def test_english_messages() -> None:
+def test_english_messages(tmp_path: Path) -> None:
+    excel4 = tmp_path / "old.xls"
+    excel4.write_bytes(EXCEL4)
     with pytest.raises(RosterFileError) as caught:
-        open_roster(DATA / "D04_legacy_format.xls")
+        open_roster(excel4)
     assert "save as .xlsx" in caught.value.message("en")
     with pytest.raises(RosterFileError) as caught:
         open_roster(DATA / "D21_formulas_without_cached_values.xlsx")
@@ -144,7 +147,7 @@ def test_text_file_with_xlsx_name_and_empty_file(tmp_path: Path) -> None:
     empty.write_bytes(b"")
     with pytest.raises(RosterFileError) as caught:
         open_roster(empty)
-    assert caught.value.reason == "not_xlsx"
+    assert caught.value.reason == "empty"
     text = tmp_path / "notes.xlsx"
     text.write_text("随便写的一些字", encoding="utf-8")
     with pytest.raises(RosterFileError) as caught:

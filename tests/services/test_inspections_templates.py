@@ -108,7 +108,7 @@ def test_excel_round_trip(make_registry: Callable[..., Registry], tmp_path: Path
     wb.save(out)
     saved = svc.import_checklist(reg, out, PINGLUO, today=TODAY).checklist
     assert saved.title == "平罗县站点检查表" and len(saved.items) == 17
-    assert saved.items[0].text == "经营者、负责人及联系电话与登记一致，电话可以接通"
+    assert saved.items[0].text == "运营主体、负责人及联系电话与登记一致，电话可以接通"
     assert (saved.items[-1].category, saved.items[-1].text) == ("绿色环保", "=门前三包落实")
     assert svc.checklist_for(reg, VILLAGE) == saved
     # exporting it again writes the formula-like text as text

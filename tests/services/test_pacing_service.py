@@ -132,7 +132,7 @@ def test_json(county: tuple[Registry, list[tgt.TargetRow]]) -> None:
         7, "2027-03-31", True)
     assert [lag["code"] for lag in one["lagging"]] == [MANCHENG, FENGDENG, LIANGTIAN]
     assert set(one["lagging"][0]) == {"code", "name", "total", "covered", "rate", "line", "start", "start_rate",
-                                      "shortfall_points", "shortfall_villages"}
+                                      "shortfall_points", "shortfall_villages", "against_deadline"}
     assert by_id[t3.id]["pace"]["met_on_deadline"] is False
     assert by_id[t4.id]["pace"]["projected_full"] is None
     assert by_id[t4.id]["curve"][-1] == {"month_end": "2024-09-15", "count": 4}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, update
@@ -141,3 +142,23 @@ def test_unknown_code_and_empty_registry_messages(make_registry: MakeRegistry) -
         svc.show(reg, "220221")
     assert err.value.key == "div.unknown_code"
     assert "220221" in err.value.message("zh")
+
+
+def test_a_fresh_load_stores_the_counts_a_recount_computes(tmp_path: Path) -> None:
+    """The loader counts 建制村 while inserting; recounting afterwards finds nothing to change."""
+    from sqlalchemy import select
+
+    from villagepost.services import divisions as div_svc
+    from villagepost.services.registry import Registry
+    from villagepost.storage.division_counts import recount_villages
+    from villagepost.storage.models import Division
+
+    with Registry.open(tmp_path / "counts.sqlite") as reg:
+        div_svc.load(reg, ["64", "15"])
+        with reg.connection() as conn:
+            counts = dict(conn.execute(select(Division.code, Division.villages)).all())
+            like = dict(conn.execute(select(Division.code, Division.villages_like)).all())
+            assert recount_villages(conn, ["64", "15"]) == 0
+    assert counts["64"] == sum(n for code, n in counts.items() if len(code) == 12 and code.startswith("64")) > 2000
+    assert counts["640221"] == 144  # 平罗县's 村委会, every one of them on the example roster A01
+    assert like["15"] > 0 and like["15"] == sum(n for code, n in like.items() if len(code) == 12 and code[:2] == "15")

@@ -14,9 +14,10 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from villagepost.commands.context import Context
+from villagepost.core import days
 from villagepost.core.divisions import Level
 from villagepost.core.errors import KnownError
-from villagepost.core.pacing import Measure, Pace
+from villagepost.core.pacing import Measure, Pace, count_text, rate_text
 from villagepost.core.stations import STATUS_ZH, StationStatus, StationType
 from villagepost.core.values import ValueProblem, parse_station_type
 from villagepost.services import coverage as cov
@@ -57,7 +58,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: a
     p.add_argument("--scope", required=True, metavar="CODE", help=scope_help)
     p.add_argument("--level", metavar="LEVEL",
                    help="下级统计层级：province|city|county|township|village（默认下一级）/ level of the children")
-    p.add_argument("--on", metavar="YYYY-MM-DD", help="统计日期（默认今天）/ the day (default today)")
+    p.add_argument("--on", metavar="DATE", help="统计日期（默认今天）/ the day (default today)")
     p.add_argument("--counts", action="store_true",
                    help="另外列出站点数：按类型、状态、合作模式 / also count stations by type, status, coop")
     p.set_defaults(handler=cmd_coverage)
@@ -70,7 +71,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: a
     ts.add_argument("--count", metavar="N", help="站点数量目标（与 --type 一起用）/ number of stations (with --type)")
     ts.add_argument("--type", dest="station_type", metavar="TYPE",
                     help="--count 统计的站点类型，如 综合服务站 / station type counted by --count")
-    ts.add_argument("--deadline", required=True, metavar="YYYY-MM-DD", help="截止日期 / deadline")
+    ts.add_argument("--deadline", required=True, metavar="DATE", help="截止日期 / deadline")
     ts.add_argument("--note", metavar="TEXT", help="备注，如文件依据 / note, e.g. the plan it comes from")
     ts.set_defaults(handler=cmd_target_set)
     tl = tsub.add_parser("list", parents=[common], help="列出目标 / list targets")
@@ -82,7 +83,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: a
 
     pc = sub.add_parser("pacing", parents=[common], help="进度：月度曲线、目标差距、预计完成、落后单位 / pacing")
     pc.add_argument("--scope", required=True, metavar="CODE", help=scope_help)
-    pc.add_argument("--on", metavar="YYYY-MM-DD", help="以哪一天为“今天”（默认今天）/ the day to report on")
+    pc.add_argument("--on", metavar="DATE", help="以哪一天为“今天”（默认今天）/ the day to report on")
     pc.set_defaults(handler=cmd_pacing)
 
 
@@ -92,11 +93,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: a
 def parse_day(option: str, text: str | None) -> dt.date | None:
     if text is None:
         return None
-    value = unicodedata.normalize("NFKC", text).strip()
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise OptionError(option, KnownError("coverage.bad_date", value=text)) from None
+        return days.parse_day(text)  # the shapes the rosters and the window's date fields take
+    except days.DayError as exc:
+        raise OptionError(option, exc) from None
 
 
 def parse_scope(text: str) -> str:
@@ -313,7 +313,7 @@ def cmd_pacing(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _num(value: float) -> str:
-    return f"{value:.0f}" if value == int(value) else f"{value:.1f}"
+    return count_text(value)
 
 
 def _print_pacing(ctx: Context, r: pac.PacingReport) -> None:
@@ -344,10 +344,15 @@ def _print_pacing(ctx: Context, r: pac.PacingReport) -> None:
             ctx.out("  " + line)
         lagging = r.lagging.get(row.id)
         if lagging is not None:
+            fresh = row.created_on >= r.today  # set today: ranked against the deadline, not the line
             if not lagging:
-                ctx.out("  " + ctx.pick("没有落后于进度线的下级单位", "no unit below lags its line"))
+                ctx.out("  " + (ctx.pick("目标今天设定：下级单位都已达到目标值",
+                                         "set today: every unit below has reached it") if fresh
+                                else ctx.pick("没有落后于进度线的下级单位", "no unit below lags its line")))
             else:
-                ctx.out("  " + ctx.pick("落后于进度线的下级单位：", "units below their line:"))
+                ctx.out("  " + (ctx.pick("目标今天设定，下级单位与截止日期比较：",
+                                         "set today: the units below against the deadline's value:") if fresh
+                                else ctx.pick("落后于进度线的下级单位：", "units below their line:")))
                 for lag in lagging:
                     ctx.out("    " + ctx.pick(
                         f"{_unit(lag.name, lag.code)}  覆盖率 {pct(lag.lag.rate)}，应达 {pct(lag.lag.line)}，"
@@ -376,12 +381,14 @@ def _pace_lines(ctx: Context, row: tgt.TargetRow, p: Pace) -> list[str]:
             f"截止日已过：截止日 {_num(p.value_on_deadline or 0)} 个，{'已达成' if met else '未达成'}",
             f"deadline passed: {_num(p.value_on_deadline or 0)} on the deadline, {'met' if met else 'missed'}"))
     elif p.gap:
-        out.append(ctx.pick(f"剩余 {p.months_left} 个月，每月需新增 {p.needed_per_month or 0:.2f} 个",
-                            f"{p.months_left} months left: {p.needed_per_month or 0:.2f} a month needed"))
+        need = rate_text(p.needed_per_month or 0)
+        out.append(ctx.pick(f"剩余 {p.months_left} 个月，每月需新增 {need} 个",
+                            f"{p.months_left} months left: {need} a month needed"))
     else:
         out.append(ctx.pick("已达到目标", "target reached"))
-    trailing = ctx.pick(f"近 {p.trailing_months} 个月平均每月新增 {p.trailing_per_month:.2f} 个",
-                        f"last {p.trailing_months} months: {p.trailing_per_month:.2f} a month")
+    rate = rate_text(p.trailing_per_month)
+    trailing = ctx.pick(f"近 {p.trailing_months} 个月平均每月新增 {rate} 个",
+                        f"last {p.trailing_months} months: {rate} a month")
     if p.projected_full is None:
         out.append(f"{trailing}{ctx.pick('；', '; ')}{ctx.t('pacing.not_at_pace')}")
     elif coverage:

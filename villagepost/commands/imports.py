@@ -9,8 +9,8 @@ from villagepost.commands.context import Context
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("import", parents=[common], help="导入乡镇报送的Excel花名册 / import a roster workbook")
-    p.add_argument("file", type=Path, help=".xlsx / .xlsm")
+    p = sub.add_parser("import", parents=[common], help="导入乡镇报送的名单表格（Excel/WPS/ODS/CSV）/ import a roster")
+    p.add_argument("file", type=Path, help=".xlsx .xlsm .xls .xlsb .ods .csv .txt")
     p.add_argument("--sheet", help="指定工作表名称（默认自动识别）/ sheet name (default: detected)")
     p.add_argument("--dry-run", action="store_true", help="只检查不保存 / validate only, save nothing")
     p.add_argument("--strict", action="store_true",
@@ -44,6 +44,11 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
                          f"sheet: {report.sheet}, header rows: {', '.join(map(str, report.header_rows))}"))
     for issue in report.errors:
         ctx.out("  " + issue.message(ctx.lang))
+    if report.updates:
+        ctx.out(ctx.pick(f"{'将' if report.dry_run else '已'}更新的站点 {len(report.updates)} 个：",
+                         f"stations {'to be ' if report.dry_run else ''}updated: {len(report.updates)}"))
+        for update in report.updates:
+            ctx.out("  " + update.describe(ctx.lang))
     if report.warnings:
         ctx.out(ctx.pick(f"提示 {len(report.warnings)} 条（不影响导入），用 --json 查看全部",
                          f"{len(report.warnings)} notices (nothing refused); --json lists them"))

@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from villagepost.commands.context import Context
-from villagepost.core import clock
+from villagepost.core import clock, days
 from villagepost.core.errors import KnownError
 from villagepost.services import printing as svc
 
@@ -36,7 +36,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: a
                          help="覆盖率汇总表：OUT.pdf 打印用，OUT.xlsx 同样的表格供 Excel 使用 / coverage summary")
     sm.add_argument("out", type=Path, metavar="OUT.pdf|OUT.xlsx")
     sm.add_argument("--scope", required=True, metavar="CODE", help="省/市/县/乡镇代码 / division code")
-    sm.add_argument("--on", metavar="YYYY-MM-DD", help="统计日期，默认今天 / the date, default today")
+    sm.add_argument("--on", metavar="DATE", help="统计日期，默认今天 / the date, default today")
     sm.add_argument("--level", metavar="LEVEL",
                     help="表中列出的下级：city|county|township|village，默认下一级 / the units listed")
     sm.add_argument("--unit", metavar="TEXT", help="制表单位，默认“某某交通运输局” / the issuing office")
@@ -71,10 +71,7 @@ def cmd_checklist(args: argparse.Namespace, ctx: Context) -> int:
 def _date(text: str | None) -> dt.date | None:
     if text is None:
         return None
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise KnownError("print.bad_date", value=text) from None
+    return days.parse_day(text)  # 2025-06-30, 2025/6/30, 20250630, 2025年6月30日 …
 
 
 def cmd_summary(args: argparse.Namespace, ctx: Context) -> int:

@@ -243,6 +243,9 @@ class Lag:
     line: float
     start: dt.date
     start_rate: float
+    #: the plan starts today (the target was set today): the child is measured against the target value
+    #: at the deadline, not a line that has not moved yet (which no child could fall below)
+    against_deadline: bool = False
 
     @property
     def shortfall_points(self) -> float:
@@ -256,7 +259,8 @@ class Lag:
     def to_json(self) -> dict[str, Any]:
         return {"child": self.child, "total": self.total, "covered": self.covered, "rate": self.rate,
                 "line": self.line, "start": self.start.isoformat(), "start_rate": self.start_rate,
-                "shortfall_points": self.shortfall_points, "shortfall_villages": self.shortfall_villages}
+                "shortfall_points": self.shortfall_points, "shortfall_villages": self.shortfall_villages,
+                "against_deadline": self.against_deadline}
 
 
 def line_value(start: dt.date, start_rate: float, target: Target, day: dt.date) -> float:
@@ -271,6 +275,22 @@ def line_value(start: dt.date, start_rate: float, target: Target, day: dt.date) 
         return start_rate
     share = (day - start).days / (target.deadline - start).days
     return start_rate + (target.value - start_rate) * share
+
+
+def plan_starts_on(target: Target, today: dt.date) -> bool:
+    """Whether the plan of `target` starts `today` (set today): then children are ranked against the deadline."""
+    return target.created_on is not None and target.created_on >= today
+
+
+def count_text(value: float) -> str:
+    """A count of villages or stations: whole, never with decimals (a curve value can be fractional)."""
+    return f"{round(value):,}"
+
+
+def rate_text(value: float) -> str:
+    """A monthly rate (villages or stations a month): at most one decimal, none when whole (95, 7.3)."""
+    text = f"{value:,.1f}"
+    return text[:-2] if text.endswith(".0") else text
 
 
 def lagging_children(children_curves: Mapping[str, Sequence[CurvePoint]], target: Target, today: dt.date, *,
@@ -298,8 +318,9 @@ def lagging_children(children_curves: Mapping[str, Sequence[CurvePoint]], target
         start_rate = value_at(curve, begin) / total
         covered = value_at(curve, today) if current is None or child not in current else float(current[child])
         rate = covered / total
-        line = line_value(begin, start_rate, target, today)
+        fresh = begin >= today
+        line = target.value if fresh else line_value(begin, start_rate, target, today)
         if rate + _EPS < line:
-            out.append(Lag(child, total, covered, rate, line, begin, start_rate))
+            out.append(Lag(child, total, covered, rate, line, begin, start_rate, fresh))
     out.sort(key=lambda lag: (-lag.shortfall_points, lag.child))
     return out

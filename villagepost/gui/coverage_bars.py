@@ -136,14 +136,19 @@ class CoverageBarChart(QWidget):
         item.showAxis("right", show=bool(ticks))
 
     def _place_value_labels(self) -> None:
-        """Rate labels on the bars only when each fits its bar's width (tooltips carry them otherwise)."""
+        """Rate labels on the bars: 75.0% when that fits a bar's width, else 75% (the target names on the
+        right-hand axis take width, and the labels must not vanish once a target exists); hidden only when
+        not even that fits (tooltips carry the figures then)."""
         if not self.value_labels:
             return
         vb = self.plot.getPlotItem().vb
         per_bar = abs(vb.mapViewToScene(QPointF(1, 0)).x() - vb.mapViewToScene(QPointF(0, 0)).x())
-        widest = QFontMetricsF(style.chart_font()).horizontalAdvance("100.0%") + 4
-        for label in self.value_labels:
-            label.setVisible(widest <= per_bar)
+        metrics = QFontMetricsF(style.chart_font())
+        full = metrics.horizontalAdvance("100.0%") + 4 <= per_bar
+        short = metrics.horizontalAdvance("100%") + 2 <= per_bar
+        for label, unit in zip(self.value_labels, self.units, strict=True):
+            label.setText(pct(unit.rate) if full else f"{unit.rate * 100:.0f}%")
+            label.setVisible(short)
 
     # --- mouse ------------------------------------------------------------------------------------
     def index_at(self, scene_pos: QPointF) -> int | None:

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 from villagepost import __version__
 from villagepost.core import clock
 from villagepost.core.errors import KnownError
-from villagepost.storage.location import log_dir
+from villagepost.gui.known_errors import show_known_error
+from villagepost.services.locations import log_dir
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +81,6 @@ def handle_exception(exc_type: type[BaseException], exc: BaseException, tb: Trac
         return
     if isinstance(exc, KnownError):
         # A known problem that escaped its caller is still the clerk's to fix, not a bug.
-        from villagepost.gui.ops import show_known_error
-
         show_known_error(_dialog_parent(), exc, _lang)
         return
     report = format_report(exc_type, exc, tb)

@@ -24,7 +24,6 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QShowEvent
 from PySide6.QtWidgets import (
-    QDateEdit,
     QFileDialog,
     QFrame,
     QGroupBox,
@@ -45,6 +44,7 @@ from villagepost.gui import chart_style
 from villagepost.gui.coverage_bars import CoverageBarChart
 from villagepost.gui.dashboard_data import DashboardData, load_dashboard
 from villagepost.gui.dashboard_panels import Headline, PaceTree, StationCountsTable, unit_text
+from villagepost.gui.day_edit import DayEdit
 from villagepost.gui.ops import BackgroundOp, TaskManager, default_failure, show_known_error
 from villagepost.gui.pacing_chart import PacingChart
 from villagepost.services.registry import Registry
@@ -111,10 +111,8 @@ class DashboardTab(QWidget):
         font.setBold(True)
         self.title.setFont(font)
         self._fix_line(self.title)
-        self.date_edit = QDateEdit(self)
+        self.date_edit = DayEdit(self, lang=lang)
         self.date_edit.setObjectName("dashboardDate")
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
         self.date_edit.setDate(_qdate(today()))
         self.date_edit.setMaximumDate(_qdate(today()))
         self.date_edit.setToolTip(self.tr("统计截至哪一天（默认今天）：覆盖率、曲线的最后一点、目标进度都按这一天计算"))

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from villagepost.core.messages import DEFAULT_LANG
-from villagepost.core.pacing import Measure, Pace
+from villagepost.core.pacing import Measure, Pace, count_text, rate_text
 from villagepost.core.stations import StationStatus
 from villagepost.gui.dashboard_data import STATUS_COLUMNS, CountGrid, DashboardData, count_grid
 from villagepost.services.pacing import PacingReport
@@ -38,10 +38,6 @@ CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 
 def pct(rate: float) -> str:
     return f"{rate * 100:.1f}%"
-
-
-def num(value: float) -> str:
-    return f"{value:.0f}" if value == int(value) else f"{value:.1f}"
 
 
 def unit_text(name: str, code: str) -> str:
@@ -128,22 +124,22 @@ def pace_lines(row: TargetRow, p: Pace) -> list[str]:
     out: list[str] = []
     if coverage:
         text = translate("PaceTree", "已完成 {done} 个（{rate}），目标 {goal} 个，差距 {gap} 个（{points} 个百分点）")
-        out.append(text.format(done=num(p.achieved), rate=pct(p.achieved_rate or 0), goal=p.goal, gap=p.gap,
+        out.append(text.format(done=count_text(p.achieved), rate=pct(p.achieved_rate or 0), goal=p.goal, gap=p.gap,
                                points=f"{(p.gap_points or 0):.1f}"))
     else:
         out.append(translate("PaceTree", "已有 {done} 个{type}，目标 {goal} 个，差距 {gap} 个").format(
-            done=num(p.achieved), type=row.station_type or "", goal=p.goal, gap=p.gap))
+            done=count_text(p.achieved), type=row.station_type or "", goal=p.goal, gap=p.gap))
     if p.deadline_passed:
         out.append((translate("PaceTree", "截止日已过：截止日 {value} 个，已达成") if p.met_on_deadline else
                     translate("PaceTree", "截止日已过：截止日 {value} 个，未达成")).format(
-            value=num(p.value_on_deadline or 0)))
+            value=count_text(p.value_on_deadline or 0)))
     elif p.gap:
         out.append(translate("PaceTree", "剩余 {months} 个月，每月需新增 {needed} 个").format(
-            months=p.months_left, needed=f"{p.needed_per_month or 0:.2f}"))
+            months=p.months_left, needed=rate_text(p.needed_per_month or 0)))
     else:
         out.append(translate("PaceTree", "已达到目标"))
     trailing = translate("PaceTree", "近 {n} 个月平均每月新增 {rate} 个").format(
-        n=p.trailing_months, rate=f"{p.trailing_per_month:.2f}")
+        n=p.trailing_months, rate=rate_text(p.trailing_per_month))
     if p.projected_full is None:
         out.append(trailing + translate("PaceTree", "；按当前进度无法实现"))
     elif coverage:
@@ -219,10 +215,14 @@ class PaceTree(QTreeWidget):
                 self._line(head, line)
             lagging = report.lagging.get(row.id)
             if lagging is not None:
+                # Set today, the line has not moved yet and no unit can be below it: rank against the deadline.
+                fresh = row.created_on >= report.today
                 if not lagging:
-                    self._line(head, self.tr("没有落后于进度线的下级单位"))
+                    self._line(head, self.tr("目标今天设定：下级单位都已达到目标值") if fresh
+                               else self.tr("没有落后于进度线的下级单位"))
                 else:
-                    group = self._line(head, self.tr("落后于进度线的下级单位（双击查看）："))
+                    group = self._line(head, self.tr("目标今天设定，下级单位与截止日期比较（双击查看）：") if fresh
+                                       else self.tr("落后于进度线的下级单位（双击查看）："))
                     for lag in lagging:
                         item = QTreeWidgetItem(group, [unit_text(lag.name, lag.code), pct(lag.lag.rate),
                                                        pct(lag.lag.line), str(lag.lag.shortfall_villages)])

@@ -41,9 +41,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSplitter,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -117,17 +120,19 @@ def cell_display(value: object) -> str:
 class ErrorsModel(QAbstractTableModel):
     """The report's errors (then warnings) as a table; a national roster may have thousands of them."""
 
-    COLUMNS = ("row", "column", "value", "message")
+    COLUMNS = ("row", "village", "column", "value", "message")
 
     def __init__(self, parent: QWidget | None = None, lang: str = DEFAULT_LANG) -> None:
         super().__init__(parent)
         self.lang = lang
         self.issues: list[tuple[Any, bool]] = []
+        self.villages: dict[int, str] = {}
 
     def set_report(self, report: ImportReport | None) -> None:
         self.beginResetModel()
         self.issues = [] if report is None else [(e, True) for e in report.errors] + [
             (w, False) for w in report.warnings]
+        self.villages = {} if report is None else dict(report.row_villages)
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
@@ -140,7 +145,7 @@ class ErrorsModel(QAbstractTableModel):
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
             return None
-        return (self.tr("行"), self.tr("列"), self.tr("单元格内容"), self.tr("问题"))[section]
+        return (self.tr("行"), self.tr("村"), self.tr("列"), self.tr("单元格内容"), self.tr("问题"))[section]
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -150,14 +155,16 @@ class ErrorsModel(QAbstractTableModel):
             column = self.COLUMNS[index.column()]
             if column == "row":
                 return str(issue.row)
+            if column == "village":
+                return self.villages.get(issue.row, "")
             if column == "column":
                 return issue.column
             if column == "value":
                 return issue.value
             return issue.message(self.lang) if is_error else self.tr("提醒：") + issue.message(self.lang)
-        if role == Qt.ItemDataRole.ForegroundRole and is_error and index.column() == 3:
+        if role == Qt.ItemDataRole.ForegroundRole and is_error and index.column() == 4:
             return QBrush(ERROR_COLOR)
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3:
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 4:
             return issue.message(self.lang)
         return None
 
@@ -168,7 +175,12 @@ class ErrorsModel(QAbstractTableModel):
 class RowDialog(QDialog):
     """One roster row as written, its cells beside their headers, with what is wrong in it."""
 
-    def __init__(self, parent: QWidget, row: int, cells: list[RosterCell], problems: list[str]) -> None:
+    #: read-only cells look like labels; the cells a problem names are marked in red
+    PLAIN_STYLE = "QLineEdit { background: palette(window); border: 1px solid palette(mid); }"
+    BAD_STYLE = "QLineEdit { background: #fde7ea; color: #b00020; border: 2px solid #b00020; font-weight: bold; }"
+
+    def __init__(self, parent: QWidget, row: int, cells: list[RosterCell], problems: list[str],
+                 bad_fields: frozenset[str] = frozenset()) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("第 {row} 行").format(row=row))
         self.setObjectName("rosterRowDialog")
@@ -180,6 +192,9 @@ class RowDialog(QDialog):
         for cell in cells:
             value = QLineEdit(cell.value, self)
             value.setReadOnly(True)
+            value.setObjectName(f"cell_{cell.field}")
+            value.setProperty("bad", cell.field in bad_fields)
+            value.setStyleSheet(self.BAD_STYLE if cell.field in bad_fields else self.PLAIN_STYLE)
             self.values[cell.field] = value
             form.addRow(f"{cell.header.strip() or field_title(cell.field)}：", value)
         layout.addLayout(form)
@@ -198,6 +213,10 @@ class RowDialog(QDialog):
         if visible:
             settle_layout(self)
         super().setVisible(visible)
+
+
+def _shown(value: object) -> str:
+    return "（空）" if value is None or value == "" else str(value)
 
 
 class _Page(QWizardPage):
@@ -406,7 +425,11 @@ class CheckPage(_Page):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__(wizard)
         self.setTitle(self.tr("检查"))
-        self.setSubTitle(self.tr("逐行检查花名册，尚未写入登记册。双击一条问题可查看该行。有问题的行不会导入，其他行照常导入。"))
+        self.setSubTitle(self.tr("逐行检查花名册，尚未写入登记册。双击一条问题可查看该行。有问题的行不会导入，其他行照常导入。"
+                                 "点“导入”才写入登记册。"))
+        # The import happens when this page is left: its button says so, and there is no way back.
+        self.setCommitPage(True)
+        self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("导入"))
         self.errors = ErrorsModel(self, wizard.lang)
         self.table = QTableView(self)
         self.table.setObjectName("errorTable")
@@ -417,8 +440,16 @@ class CheckPage(_Page):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.horizontalHeader().setStretchLastSection(True)
         char = self.fontMetrics().horizontalAdvance("村")
-        for i, chars in enumerate((3, 6, 8)):
+        for i, chars in enumerate((3, 7, 6, 8)):
             self.table.setColumnWidth(i, chars * char + 12)
+        self.changes_label = QLabel(self)
+        self.changes_label.setObjectName("changesLabel")
+        self.changes = QTreeWidget(self)
+        self.changes.setObjectName("changesTree")
+        self.changes.setColumnCount(3)
+        self.changes.setHeaderLabels([self.tr("将更新的站点 / 字段"), self.tr("原值"), self.tr("新值")])
+        self.changes.setColumnWidth(0, 34 * char)
+        self.changes.setColumnWidth(1, 14 * char)
         self.table.doubleClicked.connect(self.show_row)
         self.strict = QCheckBox(self.tr("有任何问题时整个文件都不导入"), self)
         self.strict.setObjectName("strictImport")
@@ -429,20 +460,49 @@ class CheckPage(_Page):
         bottom.addWidget(self.strict)
         bottom.addStretch(1)
         bottom.addWidget(self.report_button)
+        changes_box = QWidget(self)
+        changes_layout = QVBoxLayout(changes_box)
+        changes_layout.setContentsMargins(0, 0, 0, 0)
+        changes_layout.addWidget(self.changes_label)
+        changes_layout.addWidget(self.changes, 1)
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        split.addWidget(self.table)
+        split.addWidget(changes_box)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(split, 1)
         layout.addLayout(bottom)
         self.row_dialog: RowDialog | None = None
 
+    def show_changes(self, report: ImportReport | None) -> None:
+        """Each stored station the import will change, expandable to its fields (old → new)."""
+        self.changes.clear()
+        updates = report.updates if report is not None else []
+        if not updates:
+            self.changes_label.setText(self.tr("导入不会修改已登记的站点。") if report is not None else "")
+            return
+        self.changes_label.setText(
+            self.tr("导入将修改已登记的站点 {n} 个（展开查看修改的内容）：").format(n=len(updates)))
+        for update in updates:
+            top = QTreeWidgetItem([self.tr("第{row}行 {village} {name}（{code}）").format(
+                row=update.row, village=update.village, name=update.name, code=update.station),
+                "", self.tr("{n} 项").format(n=len(update.changes))])
+            for change in update.changes:
+                top.addChild(QTreeWidgetItem([change.column, _shown(change.old), _shown(change.new)]))
+            self.changes.addTopLevelItem(top)
+
     def initializePage(self) -> None:  # noqa: N802 (Qt override)
         self.errors.set_report(None)
+        self.show_changes(None)
         self.report_button.setEnabled(False)
         self.say(self.tr("正在检查…"))
         self.w.validate(self._checked, lambda text: self.say(text, error=True))
 
     def _checked(self, report: ImportReport) -> None:
         self.errors.set_report(report)
+        self.show_changes(report)
         bad = report.status in ("rejected", "no_data")
         self.say(report.message(self.w.lang), error=bad, ok=report.status == "ok", partial=report.status == "partial")
         self.report_button.setEnabled(bool(report.errors) and report.sheet is not None)
@@ -459,12 +519,13 @@ class CheckPage(_Page):
             return
         report = self.w.check_report
         problems = [e.message(self.w.lang) for e in (report.errors if report else []) if e.row == row]
+        bad = frozenset(e.field for e in (report.errors if report else []) if e.row == row)
 
         def read(ctx: OpContext) -> list[RosterCell]:
             return roster_row(job, row, cancelled=ctx.cancelled)
 
         def shown(cells: list[RosterCell]) -> None:
-            dialog = RowDialog(self, row, cells, problems)
+            dialog = RowDialog(self, row, cells, problems, bad)
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self.row_dialog = dialog
             dialog.destroyed.connect(self._row_dialog_gone)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QComboBox,
-    QDateEdit,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -54,10 +52,12 @@ from villagepost.core.checklists import MAX_REMARK, Checklist, Result
 from villagepost.core.errors import Cancelled, KnownError
 from villagepost.core.messages import DEFAULT_LANG
 from villagepost.core.stations import STATUS_ZH, StationStatus
-from villagepost.gui.file_prompts import Opener, open_in_system_viewer
+from villagepost.gui.day_edit import DayEdit
+from villagepost.gui.file_prompts import FilePrompts, Opener, open_in_system_viewer, pdf_filter, safe_file_name
 from villagepost.gui.form_parts import ErrorLabel, SettledDialog, alive
 from villagepost.gui.list_model import Column, RowListModel
 from villagepost.gui.ops import BackgroundOp, OpContext, TaskManager, default_failure
+from villagepost.gui.window_sizing import fit_to_screen
 from villagepost.reports.checklist_pdf import chinese_number
 from villagepost.services import inspections as svc
 from villagepost.services.checklists import checklist_for
@@ -162,10 +162,8 @@ class InspectionDialog(SettledDialog):
         self.place.setObjectName("stationPlace")
         self.place.setWordWrap(True)
 
-        self.date_edit = QDateEdit(self)
+        self.date_edit = DayEdit(self, lang=lang)
         self.date_edit.setObjectName("inspectedOn")
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
         self.date_edit.setMaximumDate(QDate(self.today.year, self.today.month, self.today.day))
         self.date_edit.setMinimumDate(QDate(2000, 1, 1))
         self.date_edit.setDate(QDate(self.today.year, self.today.month, self.today.day))
@@ -244,7 +242,7 @@ class InspectionDialog(SettledDialog):
         layout.addWidget(self.opinion_error)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
-        self.resize(940, 680)
+        fit_to_screen(self, 940, 680)
         self._set_busy(True)
         registry_ = registry
         (BackgroundOp(self, taskman, lambda _ctx: read_form_data(registry_, station_code), lang=lang)
@@ -339,6 +337,9 @@ class InspectionDialog(SettledDialog):
             label.clear_text()
         for row in self.rows:
             row.mark(False)
+        if self.date_edit.problem() is not None:  # shown under the field already; nothing is sent
+            self.date_edit.setFocus()
+            return
         draft, registry, today = self.draft(), self.registry, self.today
         self._set_busy(True)
         (BackgroundOp(self, self.taskman, lambda _ctx: svc.record_inspection(registry, draft, today=today),
@@ -475,12 +476,14 @@ class InspectionsPanel(QWidget):
 
     def __init__(self, taskman: TaskManager, parent: QWidget | None = None, *, lang: str = DEFAULT_LANG,
                  today: dt.date | None = None, opener: Opener | None = None,
-                 output_dir: Path | None = None) -> None:
+                 output_dir: Path | None = None, prompts: FilePrompts | None = None) -> None:
         super().__init__(parent)
         self.taskman = taskman
         self.lang = lang
         self.today = today
         self.opener = opener if opener is not None else open_in_system_viewer
+        self.prompts = prompts if prompts is not None else FilePrompts.for_printing()
+        self.last_written: Path | None = None
         self.output_dir = output_dir
         self.registry: Registry | None = None
         self.scope: str | None = None
@@ -557,8 +560,13 @@ class InspectionsPanel(QWidget):
         top.addWidget(QLabel(self.tr("显示："), self))
         top.addWidget(self.filter)
         top.addWidget(self.due_options)
+        # A disabled 新建检查 says why, where the clerk looks (a tooltip does not show on a disabled button)
+        self.new_hint = QLabel(self)
+        self.new_hint.setObjectName("newInspectionHint")
+        self.new_hint.setStyleSheet("color: #666666;")
         bottom = QHBoxLayout()
         bottom.addWidget(self.count, 1)
+        bottom.addWidget(self.new_hint)
         for button in (self.new_button, self.view_button, self.delete_button, self.refresh_button):
             bottom.addWidget(button)
         layout = QVBoxLayout(self)
@@ -662,7 +670,10 @@ class InspectionsPanel(QWidget):
         picked = self.selected()
         ready = self.registry is not None and not self.busy
         self.new_button.setEnabled(ready and picked is not None)
-        self.new_button.setToolTip("" if picked is not None else self.tr("请先在列表中选择一个站点"))
+        hint = "" if picked is not None else self.tr("先在站点表中选择一个站点")
+        self.new_button.setToolTip(hint)
+        self.new_hint.setText(hint)
+        self.new_hint.setVisible(bool(hint) and ready)
         is_record = isinstance(picked, svc.InspectionRow)
         self.view_button.setEnabled(ready and is_record)
         self.delete_button.setEnabled(ready and is_record)
@@ -701,27 +712,37 @@ class InspectionsPanel(QWidget):
         self.inspection_recorded.emit(inspection_id)
         self.refresh()
 
-    def _folder(self) -> Path:
-        if self.output_dir is None:
-            self.output_dir = Path(tempfile.gettempdir()) / "VillagePost" / "检查记录"
-        return self.output_dir
-
     def view_selected(self) -> None:
         """Print the selected inspection as its filled checklist PDF and open it in the system viewer."""
         picked = self.selected()
         if not isinstance(picked, svc.InspectionRow) or self.registry is None:
             return
         registry, today = self.registry, self.today
-        out = self._folder() / f"检查记录{picked.id}_{picked.station_code}.pdf"
+        name = safe_file_name(f"检查记录{picked.id}_{picked.station_code}_{picked.station_name}") + ".pdf"
+        if self.output_dir is not None:
+            out: Path | None = self.output_dir / name
+        else:  # asked, as the print dialogs do: a record kept in a temp folder is lost to the clerk
+            out = self.prompts.save_file(self, self.tr("保存检查记录"), self.prompts.default_folder() / name,
+                                         pdf_filter())
+        if out is None:
+            return
+        target = out
 
         def job(_ctx: OpContext) -> Path:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            return Path(print_inspection(registry, picked.id, out, today=today).paths[0])
+            target.parent.mkdir(parents=True, exist_ok=True)
+            return Path(print_inspection(registry, picked.id, target, today=today).paths[0])
 
         (BackgroundOp(self, self.taskman, job, lang=self.lang)
          .with_progress(self.tr("正在生成检查记录…"), cancellable=False)
-         .success(self.opener)
+         .success(self._record_written)
          .run_in_background())
+
+    def _record_written(self, path: Path) -> None:
+        """Say where the record went (it opens in the viewer as well)."""
+        self.last_written = path
+        self.count.setText(self.tr("检查记录已保存：{path}").format(path=path))
+        self.count.setToolTip(str(path))
+        self.opener(path)
 
     def delete_selected(self) -> None:
         """Delete the selected inspection (entered by mistake) after asking."""

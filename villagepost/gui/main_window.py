@@ -57,6 +57,7 @@ from villagepost.services import coverage, divisions, tables
 from villagepost.services.divisions import UnitHit, UnitInfo
 from villagepost.services.registry import Registry
 from villagepost.services.tables import StationHit
+from villagepost.services.unit_figures import unit_figures
 
 if TYPE_CHECKING:
     from villagepost.gui.first_start import FirstStartDialog
@@ -71,6 +72,8 @@ DEFAULT_SIZE = (1280, 700)
 #: An explicit minimum, above what the content ever needs: the search list appearing must not change the
 #: window's size constraints (no jump, no size renegotiation with the window manager).
 MINIMUM_SIZE = (800, 520)
+#: the division tree's width at least, in characters: a village's name five levels deep beside its code
+LEFT_MIN_CHARS = 33
 
 
 class MainWindow(QMainWindow):
@@ -94,6 +97,7 @@ class MainWindow(QMainWindow):
         self._painted = False
         self._closed = False
         self._first_start_dialog: FirstStartDialog | None = None
+        self._guide: QDialog | None = None
         self._details_code: str | None = None
         self.setWindowTitle(self.tr("村邮通 VillagePost"))
         self.setObjectName("mainWindow")
@@ -105,6 +109,8 @@ class MainWindow(QMainWindow):
         self.tree.setUniformRowHeights(True)  # lets the view skip measuring rows: big levels stay fast
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setAlternatingRowColors(True)
+        # five levels deep, Qt's 20-pixel steps eat a 1024-pixel screen's name column: village names were cut
+        self.tree.setIndentation(max(12, self.fontMetrics().horizontalAdvance("村")))
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(NAME_COLUMN, QHeaderView.ResizeMode.Stretch)
@@ -210,7 +216,10 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.backups_action)
         file_menu.addSeparator()
         self.settings_action = QAction(self.tr("选项(&P)…"), self)
-        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        # Qt binds Preferences only on macOS (⌘,): elsewhere Ctrl+, as most desktop programs do; the menu
+        # shows whichever applies.
+        preferences = QKeySequence(QKeySequence.StandardKey.Preferences)
+        self.settings_action.setShortcut(preferences if not preferences.isEmpty() else QKeySequence("Ctrl+,"))
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.settings_action.triggered.connect(self.open_settings)
         file_menu.addAction(self.settings_action)
@@ -224,14 +233,14 @@ class MainWindow(QMainWindow):
         edit_menu = self.menuBar().addMenu(self.tr("编辑(&E)"))
         self.undo_action = QAction(self.tr("撤销(&U)"), self)
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.undo_action.triggered.connect(self.station_undo.undo)
+        self.undo_action.triggered.connect(self.station_undo.undo_last)
         self.redo_action = QAction(self.tr("重做(&R)"), self)
         self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
-        self.redo_action.triggered.connect(self.station_undo.redo)
+        self.redo_action.triggered.connect(self.station_undo.redo_last)
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
-        stack = self.station_undo.stack
-        stack.indexChanged.connect(self._update_undo_actions)
+        self.station_undo.changed.connect(self._update_undo_actions)
+        self.station_undo.stepped.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self._update_undo_actions()
 
         station_menu = self.menuBar().addMenu(self.tr("站点(&S)"))
@@ -271,6 +280,10 @@ class MainWindow(QMainWindow):
         print_menu.addAction(self.print_summary_action)
 
         help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
+        self.guide_action = QAction(self.tr("用户手册(&U)"), self)
+        self.guide_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        self.guide_action.triggered.connect(self.open_guide)
+        help_menu.addAction(self.guide_action)
         self.about_action = QAction(self.tr("关于村邮通(&A)"), self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.show_about)
@@ -296,8 +309,10 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(min(self.settings.get(opts.CURRENT_TAB), self.tabs.count() - 1))
         splitter = self.settings.get(opts.SPLITTER_STATE)
         if splitter.isEmpty() or not self.splitter.restoreState(splitter):
-            # The tables need the width; the tree's names, codes and covers fit in 35% of a 1366-pixel screen.
-            self.splitter.setSizes([int(self.width() * 0.35), int(self.width() * 0.65)])
+            # The tables need the width; the tree's names, codes and covers fit in 35% of a 1366-pixel screen,
+            # and need at least LEFT_MIN_CHARS characters on a narrower one (village names five levels deep).
+            left = max(int(self.width() * 0.35), self.fontMetrics().horizontalAdvance("村") * LEFT_MIN_CHARS)
+            self.splitter.setSizes([left, self.width() - left])
 
     # --- start-up ------------------------------------------------------------------------------
     def setVisible(self, visible: bool) -> None:  # noqa: N802 (Qt override)
@@ -321,7 +336,7 @@ class MainWindow(QMainWindow):
         if self.started or self._closed:
             return
         self.started = True
-        self._show_registry()
+        self._show_registry(select=self.settings.get(opts.LAST_SCOPE) or None)  # where the clerk left off
         self._show_notices()
 
     def _show_registry(self, select: str | None = None) -> None:
@@ -410,6 +425,33 @@ class MainWindow(QMainWindow):
     def selected_code(self) -> str | None:
         return self.model.code_at(self.tree.currentIndex())
 
+    def expanded_codes(self) -> list[str]:
+        """The units open in the tree, top down (kept across imports and refreshes)."""
+        out: list[str] = []
+        pending = [QModelIndex()]
+        while pending:
+            parent = pending.pop(0)
+            for row in range(self.model.rowCount(parent)):
+                index = self.model.index(row, 0, parent)
+                if self.tree.isExpanded(index):
+                    code = self.model.code_at(index)
+                    if code is not None:
+                        out.append(code)
+                    pending.append(index)
+        return out
+
+    def restore_tree(self, expanded: list[str], selected: str | None) -> None:
+        """Open `expanded` again and select `selected` (units since removed are skipped)."""
+        for code in expanded:
+            index = self.model.index_for_code(code)
+            if index.isValid():
+                self.tree.expand(index)
+        if selected is not None:
+            index = self.model.index_for_code(selected)
+            if index.isValid() and index != self.tree.currentIndex():
+                self.tree.setCurrentIndex(index)
+                self.tree.scrollTo(index)
+
     def _current_changed(self, current: QModelIndex | QPersistentModelIndex, _previous: object) -> None:
         code = self.model.code_at(current)
         if code is None:
@@ -430,6 +472,10 @@ class MainWindow(QMainWindow):
             return  # the clerk has clicked on since; a newer answer is on its way
         self.details.show_unit(info)
         self.details_shown.emit(info)
+        registry, code = self.registry, info.code
+        (BackgroundOp(self, self.taskman, lambda _ctx: unit_figures(registry, code), lang=self.lang)
+         .success(self.details.show_figures)
+         .run_in_background())
 
     def _search(self, text: str, go: bool) -> None:
         registry = self.registry
@@ -460,15 +506,16 @@ class MainWindow(QMainWindow):
 
     # --- stations ------------------------------------------------------------------------------
     def _update_undo_actions(self, *_args: object) -> None:
-        stack = self.station_undo.stack
-        if not isValid(stack):  # the stack emits while it is destroyed with the window
+        """撤销/重做 name the change they revert: the last one of the station changed or focused last."""
+        undo = self.station_undo
+        if not isValid(undo) or not isValid(self.undo_action):  # emitted while the window is destroyed
             return
-        self.undo_action.setEnabled(stack.canUndo())
-        self.redo_action.setEnabled(stack.canRedo())
-        self.undo_action.setText(self.tr("撤销 {what}(&U)").format(what=stack.undoText()) if stack.canUndo()
-                                 else self.tr("撤销(&U)"))
-        self.redo_action.setText(self.tr("重做 {what}(&R)").format(what=stack.redoText()) if stack.canRedo()
-                                 else self.tr("重做(&R)"))
+        self.undo_action.setEnabled(undo.can_undo())
+        self.redo_action.setEnabled(undo.can_redo())
+        what = undo.undo_text()
+        self.undo_action.setText(self.tr("撤销：{what}(&U)").format(what=what) if what else self.tr("撤销(&U)"))
+        what = undo.redo_text()
+        self.redo_action.setText(self.tr("重做：{what}(&R)").format(what=what) if what else self.tr("重做(&R)"))
 
     def open_station(self, code: str) -> StationEditor:
         """The editor of station `code` (an open one comes to the front)."""
@@ -548,8 +595,24 @@ class MainWindow(QMainWindow):
         return dialog
 
     def edit_targets(self) -> QWidget | None:
-        self.dashboard.set_scope(self.selected_code())
-        return self.dashboard.open_targets_dialog()
+        """目标 of the selected unit (from the menu even before the 统计 page has read its figures)."""
+        from villagepost.gui.targets_editor import TargetsDialog
+
+        scope = self.selected_code()
+        self.dashboard.set_scope(scope)
+        dialog = self.dashboard.open_targets_dialog()
+        if dialog is not None:
+            return dialog
+        if scope is None:
+            QMessageBox.information(self, self.tr("目标"), self.tr("请先在左侧目录中选择一个单位。"))
+            return None
+        index = self.tree.currentIndex()
+        name = str(index.siblingAtColumn(NAME_COLUMN).data()) if index.isValid() else None
+        dialog = TargetsDialog(self.registry, self.taskman, scope, scope_name=name, lang=self.lang, parent=self)
+        dialog.targets_changed.connect(self.dashboard.mark_stale)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
 
     def open_settings(self) -> SettingsDialog:
         """选项: this PC's preferences and the registry's 类似村委会 option (window-modal, non-blocking)."""
@@ -563,7 +626,7 @@ class MainWindow(QMainWindow):
 
     def _settings_changed(self, change: SettingsChange) -> None:
         from villagepost.gui.settings_dialog import write_village_like
-        from villagepost.storage.location import default_db_path
+        from villagepost.services.locations import default_db_path
 
         if change.user_name is not None:
             self.registry.actor = replace(self.registry.actor, name=change.user_name)
@@ -605,12 +668,14 @@ class MainWindow(QMainWindow):
         from villagepost.services.imports import ImportReport
 
         assert isinstance(report, ImportReport)
+        expanded, selected = self.expanded_codes(), self.selected_code()
         self.statusBar().showMessage(report.message(self.lang), 15000)
         self.villages_tab.mark_stale()
         self.stations_tab.mark_stale()
         self.dashboard.mark_stale()
         self.refresh_covers()
-        self.station_undo.stack.clear()  # an import may have changed the stations its commands name
+        self.station_undo.clear()  # an import may have changed the stations its commands name
+        self.restore_tree(expanded, selected)  # the clerk goes on where they were
 
     def show_village_stations(self, code: str) -> None:
         """A village double-clicked in 村庄: select it in the tree and show its stations."""
@@ -660,6 +725,10 @@ class MainWindow(QMainWindow):
         dialog = FirstStartDialog(self.registry, self.taskman, self, lang=self.lang, first_start=first_start)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._loaded(dialog.result_scope))
+        if first_start:
+            from villagepost.gui.demo_window import offer_next_step
+
+            dialog.accepted.connect(lambda: offer_next_step(self))
         dialog.finished.connect(self._load_dialog_closed)
         self._first_start_dialog = dialog
         dialog.open()
@@ -711,7 +780,7 @@ class MainWindow(QMainWindow):
         self.inspections.set_registry(registry)
         for editor in list(self.editors.values()):
             editor.close()
-        self.station_undo.stack.clear()  # its commands name the old registry's stations
+        self.station_undo.clear()  # its commands name the old registry's stations
         # Closed on the worker, after any job still queued against it.
         self.taskman.run(old.close, lambda _f: None)
         self._show_registry()
@@ -726,20 +795,35 @@ class MainWindow(QMainWindow):
             "界面字体：文泉驿微米黑（Apache-2.0 许可）。</p>"
         ).format(version=__version__)
 
+    def open_guide(self) -> QDialog:
+        """帮助 → 用户手册 (F1): the guide beside the window; asking again brings the same viewer forward."""
+        from villagepost.gui.help_viewer import HelpViewer
+
+        if self._guide is None:
+            self._guide = HelpViewer(self, self.taskman, lang=self.lang)
+        self._guide.show()
+        bring_to_front(self._guide)
+        return self._guide
+
     def show_about(self) -> None:
         QMessageBox.about(self, self.tr("关于村邮通"), self.about_text())
 
     # --- closing -------------------------------------------------------------------------------
+    def _save_state(self) -> None:
+        """Geometry, splitter, tab, table headers and the selected unit, for the next start."""
+        self.settings.set(opts.LAST_SCOPE, self.selected_code() or "")
+        self.settings.set(opts.WINDOW_GEOMETRY, QByteArray(self.saveGeometry()))
+        self.settings.set(opts.WINDOW_STATE, QByteArray(self.saveState()))
+        self.settings.set(opts.SPLITTER_STATE, QByteArray(self.splitter.saveState()))
+        self.settings.set(opts.CURRENT_TAB, self.tabs.currentIndex())
+        self.settings.set(opts.VILLAGES_HEADER, QByteArray(self.villages_tab.view.horizontalHeader().saveState()))
+        self.settings.set(opts.STATIONS_HEADER, QByteArray(self.stations_tab.view.horizontalHeader().saveState()))
+        self.settings.sync()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         if not self._closed:
             self._closed = True
-            self.settings.set(opts.WINDOW_GEOMETRY, QByteArray(self.saveGeometry()))
-            self.settings.set(opts.WINDOW_STATE, QByteArray(self.saveState()))
-            self.settings.set(opts.SPLITTER_STATE, QByteArray(self.splitter.saveState()))
-            self.settings.set(opts.CURRENT_TAB, self.tabs.currentIndex())
-            self.settings.set(opts.VILLAGES_HEADER, QByteArray(self.villages_tab.view.horizontalHeader().saveState()))
-            self.settings.set(opts.STATIONS_HEADER, QByteArray(self.stations_tab.view.horizontalHeader().saveState()))
-            self.settings.sync()
+            self._save_state()
             self.taskman.shutdown()  # a running load is cancelled and rolled back before we close
             self.registry.close()
         super().closeEvent(event)

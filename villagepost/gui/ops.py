@@ -30,11 +30,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Generic, Self, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton, QWidget
+from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 from shiboken6 import isValid
 
 from villagepost.core.errors import Cancelled, KnownError
 from villagepost.core.messages import DEFAULT_LANG, tr
+from villagepost.gui.known_errors import show_known_error
 
 log = logging.getLogger(__name__)
 
@@ -200,11 +201,6 @@ class TaskManager(QObject):
                 from villagepost.gui import crash
 
                 crash.handle_exception(type(exc), exc, exc.__traceback__)
-
-
-def show_known_error(parent: QWidget | None, exc: KnownError, lang: str = DEFAULT_LANG) -> None:
-    """A known problem as a message box that says what to do (never the crash dialog)."""
-    QMessageBox.warning(parent, translate("ops", "村邮通"), exc.message(lang))
 
 
 def default_failure(parent: QWidget | None, exc: BaseException, lang: str = DEFAULT_LANG) -> None:

@@ -10,7 +10,10 @@ All values are the pacing report's (`services.pacing.pacing`, the CLI's `village
   `Pace.projected_full`. When that lies far beyond the last deadline the line is cut at the chart's
   edge and its end date is written there; when the trailing rate is zero or falling there is no line,
   and the chart says 按当前进度无法实现 instead;
-* a dotted vertical line marks the day shown (截至).
+* a dotted vertical line marks the day shown (截至), its label at the foot of the line, where no target
+  label (beside its star, at the target's height) can sit; a note without a projection line goes to
+  the bottom left, away from it.
+* a target whose deadline has passed is a grey star only: no line leads to or from it.
 
 Station-count targets are not drawn here (their unit is stations, not a share of 建制村); the pace list
 next to the charts gives their figures.
@@ -26,7 +29,7 @@ from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from villagepost.core.coverage import add_months
-from villagepost.core.pacing import Measure
+from villagepost.core.pacing import Measure, rate_text
 from villagepost.gui import chart_style as style
 from villagepost.gui.chart_axes import MonthAxis
 from villagepost.services.pacing import PacingReport
@@ -63,6 +66,7 @@ class PacingChart(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot)
         self._items: list[pg.GraphicsObject] = []
+        self.labels: list[pg.TextItem] = []
         #: what was drawn, in data coordinates (x = date ordinal, y = %): for tests and tooltips
         self.actual: list[tuple[dt.date, float]] = []
         self.milestones: list[tuple[dt.date, float, bool]] = []
@@ -76,6 +80,7 @@ class PacingChart(QWidget):
         for old in self._items:
             item.removeItem(old)
         self._items = []
+        self.labels = []
         self.legend.clear()
         self.actual, self.milestones, self.projection, self.note = [], [], [], ""
         self.report = None
@@ -84,11 +89,19 @@ class PacingChart(QWidget):
         self.plot.getPlotItem().addItem(graphics)
         self._items.append(graphics)
 
-    def _text(self, text: str, colour: style.QColor, anchor: tuple[float, float], pos: tuple[float, float]) -> None:
+    def _text(self, text: str, colour: style.QColor, anchor: tuple[float, float],
+              pos: tuple[float, float]) -> pg.TextItem:
         label = pg.TextItem(text, color=colour, anchor=anchor)
         label.setFont(style.chart_font())
         label.setPos(*pos)
         self._add(label)
+        self.labels.append(label)
+        return label
+
+    def overlapping_labels(self) -> list[tuple[str, str]]:
+        """Pairs of labels whose drawn text overlaps (tests, and the screenshot check)."""
+        drawn = [(label.toPlainText(), label.mapRectToScene(label.boundingRect())) for label in self.labels]
+        return [(a, b) for i, (a, ra) in enumerate(drawn) for b, rb in drawn[i + 1:] if ra.intersects(rb)]
 
     def _legend_fonts(self) -> None:
         for _sample, label in self.legend.items:
@@ -120,9 +133,13 @@ class PacingChart(QWidget):
                 stars = pg.ScatterPlotItem([x for x, _ in points], [y for _, y in points], symbol="star", size=16,
                                            brush=QBrush(colour), pen=style.pen(colour), name=name)
                 self._add(stars)
-            for day, value, was in self.milestones:
+            left_of: tuple[dt.date, float] | None = None
+            for day, value, was in sorted(self.milestones):
                 colour = style.COLOUR_TARGET_PAST if was else style.COLOUR_TARGET
-                self._text(f"{value:g}%", colour, (1.25, 0.5), (_x(day), value))  # left of the star
+                # left of the star; right of it when the star before is close (its label would be covered)
+                near = left_of is not None and (day - left_of[0]).days < 75 and abs(value - left_of[1]) < 10
+                self._text(f"{value:g}%", colour, (-0.25, 0.5) if near else (1.25, 0.5), (_x(day), value))
+                left_of = None if near else (day, value)
 
         last_deadline = max([d for d, _v, _p in self.milestones] + [today])
         horizon = add_months(last_deadline, 1)
@@ -131,7 +148,7 @@ class PacingChart(QWidget):
             start = pace.achieved / total * 100
             if pace.projected_full is None:
                 self.note = translate("PacingChart", "按当前进度无法实现（近 {n} 个月平均每月新增 {rate} 个）").format(
-                    n=pace.trailing_months, rate=f"{pace.trailing_per_month:.2f}")
+                    n=pace.trailing_months, rate=rate_text(pace.trailing_per_month))
             elif pace.projected_full > today:
                 limit = add_months(last_deadline, PROJECTION_MONTHS)
                 end = min(pace.projected_full, limit)
@@ -151,15 +168,17 @@ class PacingChart(QWidget):
                                      pen=style.pen(style.COLOUR_TODAY, 1, Qt.PenStyle.DotLine))
         self._add(today_line)
         self._text(translate("PacingChart", "截至 {day}").format(day=today.isoformat()), style.COLOUR_TODAY,
-                   (1.05, 0.0), (_x(today), Y_MAX - 1))
+                   (-0.03, 1.0), (_x(today), 1.0))
         self._legend_fonts()
 
         first = report.curve[0].month_end if report.curve else today
         item = self.plot.getPlotItem()
         right_edge = _x(horizon) + _MARGIN_DAYS
         item.setXRange(_x(first) - _MARGIN_DAYS, right_edge, padding=0)
-        if self.note:  # bottom right: below a rising projection, where the chart is empty
+        if self.note and self.projection:  # bottom right: below a rising projection, where the chart is empty
             self._text(self.note, style.COLOUR_PROJECTION, (1.0, 1.0), (right_edge, 2.0))
+        elif self.note:  # no projection: bottom left, away from the 截至 label near the right
+            self._text(self.note, style.COLOUR_PROJECTION, (0.0, 1.0), (_x(first) - _MARGIN_DAYS, 2.0))
         item.setYRange(0, Y_MAX, padding=0)
 
     def _moved(self, scene_pos: QPointF) -> None:

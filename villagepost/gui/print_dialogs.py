@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -39,12 +38,15 @@ from villagepost.core import clock
 from villagepost.core.divisions import Level
 from villagepost.core.errors import Cancelled, KnownError
 from villagepost.core.messages import DEFAULT_LANG, tr
+from villagepost.gui import settings as opts
+from villagepost.gui.day_edit import DayEdit
 from villagepost.gui.file_prompts import (
     FilePrompts,
     Opener,
     default_folder,
     open_in_system_viewer,
     pdf_filter,
+    safe_file_name,
     xlsx_filter,
 )
 from villagepost.gui.form_parts import ErrorLabel, SettledDialog, alive
@@ -53,6 +55,7 @@ from villagepost.services import printing
 from villagepost.services.divisions import parse_scope, require_unit
 from villagepost.services.printing import PrintResult
 from villagepost.services.registry import Registry
+from villagepost.services.station_ops import station_details
 
 translate = QCoreApplication.translate
 #: the printing service's note on characters the font lacks (a name, so lupdate does not take it for a text)
@@ -88,11 +91,6 @@ def find_taskman(parent: QWidget) -> TaskManager | None:
     return None
 
 
-def safe_file_name(text: str) -> str:
-    """A scope or station name as part of a suggested file name (no characters Windows refuses)."""
-    return "".join("_" if c in '\\/:*?"<>|' else c for c in text).strip() or "打印"
-
-
 class _PrintDialog(SettledDialog):
     """What both print dialogs share: the output path, 完成后打开, the run on the worker with progress and
     cancel, and the result or refusal shown in the dialog."""
@@ -113,7 +111,7 @@ class _PrintDialog(SettledDialog):
         self.taskman = own
         self.lang = lang
         self.opener = opener if opener is not None else open_in_system_viewer
-        self.prompts = prompts if prompts is not None else FilePrompts()
+        self.prompts = prompts if prompts is not None else FilePrompts.for_printing()
         self.today = today or clock.today()
         self.op: BackgroundOp[Any] | None = None
         self.print_result: PrintResult | None = None
@@ -126,7 +124,7 @@ class _PrintDialog(SettledDialog):
         font.setBold(True)
         self.heading.setFont(font)
         #: where suggested output goes: the last folder used, then the folder of what the clerk chose or typed
-        self.folder = default_folder()
+        self.folder = default_folder(opts.PRINT_DIRECTORY)
         self.path_edit = QLineEdit(self)
         self.path_edit.setObjectName("outputPath")
         self.path_edit.editingFinished.connect(self._path_typed)
@@ -200,6 +198,10 @@ class _PrintDialog(SettledDialog):
     def output_is_folder(self) -> bool:
         return False
 
+    def input_problem(self) -> str | None:
+        """Why the form cannot print yet (a typed date that is not a day), else None."""
+        return None
+
     # --- running ---------------------------------------------------------------------------------------
     def output(self) -> Path | None:
         text = self.path_edit.text().strip()
@@ -212,6 +214,10 @@ class _PrintDialog(SettledDialog):
         out = self.output()
         if out is None:
             self.error.show_text(self.tr("请先选择保存位置。"))
+            return None
+        problem = self.input_problem()
+        if problem is not None:
+            self.error.show_text(problem)
             return None
         self.error.clear_text()
         self.status.setText(self.tr("正在打印…"))
@@ -270,7 +276,7 @@ class _PrintDialog(SettledDialog):
     def _set_busy(self, busy: bool) -> None:
         for widget in self.findChildren(QWidget):
             if widget is not self.close_button and isinstance(widget, (QLineEdit, QPushButton, QCheckBox,
-                                                                       QRadioButton, QComboBox, QDateEdit)):
+                                                                       QRadioButton, QComboBox, DayEdit)):
                 widget.setEnabled(not busy)
         if not busy:
             self.open_button.setEnabled(self.print_result is not None)
@@ -298,6 +304,7 @@ class PrintChecklistsDialog(_PrintDialog):
         if not station_codes and not scope:
             raise ValueError("print_checklists_dialog needs station codes or a scope")
         self.station_codes = [c.strip() for c in station_codes or []]
+        self.station_name = ""
         self.scope = scope
         self.scope_name: ScopeName | None = None
         self.setObjectName("printChecklists")
@@ -336,6 +343,11 @@ class PrintChecklistsDialog(_PrintDialog):
         if self.station_codes:
             self.heading.setText(self.tr("打印所选的 {n} 个站点的检查表").format(n=len(self.station_codes)))
             self._suggest()
+            if len(self.station_codes) == 1:  # the file is named after the station's name as well as its code
+                registry_, code_ = registry, self.station_codes[0]
+                (BackgroundOp(self, self.taskman, lambda _ctx: station_details(registry_, code_).name, lang=lang)
+                 .success(self._station_named)
+                 .run_in_background())
         else:
             self.heading.setText(self.tr("正在读取…"))
             self.print_button.setEnabled(False)
@@ -354,11 +366,17 @@ class PrintChecklistsDialog(_PrintDialog):
         self.print_button.setEnabled(True)
         self.ready.emit()
 
+    def _station_named(self, name: str) -> None:
+        if alive(self):
+            self.station_name = name
+            self._suggest()
+
     def _base_name(self) -> str:
         if self.scope_name is not None:
             return safe_file_name(self.scope_name.name)
         if len(self.station_codes) == 1:
-            return self.station_codes[0]
+            code = self.station_codes[0]
+            return f"{code}_{safe_file_name(self.station_name)}" if self.station_name else code
         return self.tr("所选{n}个站点").format(n=len(self.station_codes))
 
     def _suggest(self) -> None:
@@ -436,10 +454,8 @@ class PrintSummaryDialog(_PrintDialog):
         self.setObjectName("printSummary")
         self.setWindowTitle(self.tr("打印覆盖率汇总表"))
 
-        self.date_edit = QDateEdit(self)
+        self.date_edit = DayEdit(self, lang=self.lang)
         self.date_edit.setObjectName("summaryDate")
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
         today_q = QDate(self.today.year, self.today.month, self.today.day)
         self.date_edit.setMaximumDate(today_q)
         self.date_edit.setDate(today_q)
@@ -506,6 +522,10 @@ class PrintSummaryDialog(_PrintDialog):
                                         pdf_filter() if self.pdf.isChecked() else xlsx_filter())
         if chosen is not None:
             self.set_output(chosen)
+
+    def input_problem(self) -> str | None:
+        problem = self.date_edit.problem()
+        return None if problem is None else self.tr("统计日期：{problem}").format(problem=problem)
 
     def job(self, out: Path) -> Callable[[OpContext], PrintResult]:
         registry, scope, today = self.registry, self.scope, self.today

@@ -47,9 +47,14 @@ LANGUAGE: Option[str] = Option("ui/language", str, lambda: "zh", valid=lambda v:
 CURRENT_TAB: Option[int] = Option("window/tab", int, int, valid=lambda v: 0 <= v < 16)
 VILLAGES_HEADER: Option[QByteArray] = Option("window/villages_header", QByteArray, QByteArray)
 STATIONS_HEADER: Option[QByteArray] = Option("window/stations_header", QByteArray, QByteArray)
+#: where printed checklists, summaries and inspection records went last (apart from the rosters' folder)
+PRINT_DIRECTORY: Option[str] = Option("files/print_directory", str, str)
+#: the unit selected in the tree when the window closed: the window opens on it again ("" = none)
+LAST_SCOPE: Option[str] = Option("window/scope", str, str)
 
 OPTIONS: tuple[Option[Any], ...] = (USER_NAME, WINDOW_GEOMETRY, WINDOW_STATE, SPLITTER_STATE, LAST_DIRECTORY,
-                                    DATABASE, LANGUAGE, CURRENT_TAB, VILLAGES_HEADER, STATIONS_HEADER)
+                                    DATABASE, LANGUAGE, CURRENT_TAB, VILLAGES_HEADER, STATIONS_HEADER,
+                                    PRINT_DIRECTORY, LAST_SCOPE)
 
 
 def open_qsettings() -> QSettings:

@@ -41,9 +41,8 @@ from villagepost.gui import settings as opts
 from villagepost.gui.ops import BackgroundOp, TaskManager
 from villagepost.gui.settings import Settings
 from villagepost.gui.window_sizing import settle_layout
-from villagepost.services import coverage
+from villagepost.services import coverage, locations
 from villagepost.services.registry import Registry
-from villagepost.storage import location as loc
 
 translate = QCoreApplication.translate
 
@@ -83,7 +82,7 @@ class SettingsDialog(QDialog):
         self.kind.addButton(self.server_radio)
         self.file_edit = QLineEdit(local)
         self.file_edit.setObjectName("databaseFile")
-        self.file_edit.setPlaceholderText(self.tr("留空：使用默认位置 {path}").format(path=loc.default_db_path()))
+        self.file_edit.setPlaceholderText(self.tr("留空：使用默认位置 {path}").format(path=locations.default_db_path()))
         browse = QPushButton(self.tr("浏览…"), local)
         browse.clicked.connect(self._browse)
         self.url_edit = QLineEdit(local)
@@ -200,11 +199,11 @@ class SettingsDialog(QDialog):
             return
         if database:
             try:
-                where = loc.resolve(database)
+                is_file = locations.is_file_database(database)
             except KnownError as exc:
                 self._refuse(exc.message(self.lang))
                 return
-            if self.server_radio.isChecked() and where.path is not None:
+            if self.server_radio.isChecked() and is_file:
                 self._refuse(catalogue_text("db.bad_url", self.lang, {"db": database}))
                 return
         self.accept()

@@ -9,7 +9,10 @@ disagree about what is wrong.
 Only changed fields are sent. A new type is a dated event (类型变更日期, default today), so coverage
 before that day keeps the old type. Every saved change is pushed on the window's undo stack
 (gui/station_commands.py): Ctrl+Z writes the old values back, or records an ``undone`` event for a
-dated change — history is never deleted. Database work runs on the worker; the dialog never blocks.
+dated change — history is never deleted. Each station has its own stack: an editor's 撤销 reverts only
+its own station's changes (a new station's form has nothing to undo), and after a save the keyboard
+focus goes back where the clerk was typing, never to 撤销 (where Enter would undo the save).
+Database work runs on the worker; the dialog never blocks.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QBrush, QCloseEvent, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,6 +48,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from villagepost.core import clock
+from villagepost.core.divisions import Level
 from villagepost.core.errors import Cancelled, KnownError
 from villagepost.core.history import EventKind
 from villagepost.core.messages import DEFAULT_LANG
@@ -54,7 +58,7 @@ from villagepost.gui.station_commands import EditCommand, EventCommand, StationU
 from villagepost.gui.station_dialogs import DATE_HINT, EventDialog, MergeDialog, error_text, event_texts
 from villagepost.gui.stations_tab import status_text
 from villagepost.gui.window_sizing import settle_layout
-from villagepost.services import station_ops
+from villagepost.services import divisions, station_ops
 from villagepost.services.registry import Registry
 from villagepost.services.station_checks import StationInvalid
 from villagepost.services.station_messages import FIELD_LABELS
@@ -129,7 +133,11 @@ class CheckList(QListWidget):
 
 
 class ServedList(QWidget):
-    """The further villages a station serves: a list of codes (with names when known), add by code, remove."""
+    """The further villages a station serves: picked by name or pinyin among the station's county's villages
+    (a clerk does not know 12-digit codes by heart), or added by code; removed from the list."""
+
+    #: the clerk typed a name, pinyin or code to look for (the editor searches on the worker)
+    search_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -137,7 +145,18 @@ class ServedList(QWidget):
         self.list.setObjectName("servedList")
         self.code_edit = QLineEdit(self)
         self.code_edit.setObjectName("servedCode")
-        self.code_edit.setPlaceholderText(self.tr("12位村级区划代码"))
+        self.code_edit.setPlaceholderText(self.tr("村名、拼音首字母（如 hpc）或12位代码"))
+        self.hits = QListWidget(self)
+        self.hits.setObjectName("servedHits")
+        self.hits.setMaximumHeight(self.fontMetrics().height() * 6)
+        self.hits.hide()
+        self.hits.itemActivated.connect(self._hit_chosen)
+        self.hits.itemDoubleClicked.connect(self._hit_chosen)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(250)
+        self._timer.timeout.connect(lambda: self.search_requested.emit(self.code_edit.text().strip()))
+        self.code_edit.textEdited.connect(lambda _t: self._timer.start())
         self.add_button = QPushButton(self.tr("添加"), self)
         self.remove_button = QPushButton(self.tr("移除所选"), self)
         self.add_button.clicked.connect(self.add_typed)
@@ -151,6 +170,29 @@ class ServedList(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.list, 1)
         layout.addLayout(row)
+        layout.addWidget(self.hits)
+
+    def show_hits(self, text: str, hits: Sequence[tuple[str, str, str]]) -> None:
+        """Villages found for `text` (code, name, path), if the clerk has not typed on since."""
+        if text != self.code_edit.text().strip():
+            return
+        self.hits.clear()
+        for code, name, path in hits:
+            item = QListWidgetItem(f"{name}  {code}")
+            item.setToolTip(path)
+            item.setData(Qt.ItemDataRole.UserRole, (code, name))
+            self.hits.addItem(item)
+        self.hits.setVisible(bool(hits))
+        if hits:
+            self.hits.setCurrentRow(0)
+
+    def _hit_chosen(self, item: QListWidgetItem) -> None:
+        code, name = item.data(Qt.ItemDataRole.UserRole)
+        if code not in self.codes():
+            self._add(code, name)
+        self.code_edit.clear()
+        self.hits.clear()
+        self.hits.hide()
 
     def set_villages(self, villages: Sequence[tuple[str, str]]) -> None:
         self.list.clear()
@@ -163,10 +205,15 @@ class ServedList(QWidget):
         self.list.addItem(item)
 
     def add_typed(self) -> None:
+        """Enter or 添加: the first village found for a name, else the code as typed."""
         code = "".join(self.code_edit.text().split())
+        if not code.isdigit() and self.hits.count():
+            self._hit_chosen(self.hits.currentItem() or self.hits.item(0))
+            return
         if code and code not in self.codes():
             self._add(code)  # the service checks it on save (exists, is a village, in scope)
         self.code_edit.clear()
+        self.hits.hide()
 
     def remove_selected(self) -> None:
         for item in self.list.selectedItems():
@@ -286,6 +333,7 @@ class StationEditor(QDialog):
         self.brands.setObjectName("field_brands")
         self.served = ServedList(self)
         self.served.setObjectName("field_served")
+        self.served.search_requested.connect(self._find_served)
         lists = QWidget(self)
         grid = QGridLayout(lists)
         for col, (name, widget) in enumerate((("services", self.services), ("brands", self.brands))):
@@ -333,23 +381,27 @@ class StationEditor(QDialog):
         self.reopen_button = QPushButton(event_texts("reopen")[0] + "…", self)
         self.reopen_button.clicked.connect(lambda: self.open_event("reopen"))
         self.undo_button = QPushButton(self.tr("撤销"), self)
-        self.undo_button.clicked.connect(self.undo_runner.undo)
+        self.undo_button.setObjectName("undoButton")
+        self.undo_button.clicked.connect(self.undo)
         self.redo_button = QPushButton(self.tr("重做"), self)
-        self.redo_button.clicked.connect(self.undo_runner.redo)
+        self.redo_button.setObjectName("redoButton")
+        self.redo_button.clicked.connect(self.redo)
         self.done_button = QPushButton(self.tr("关闭窗口"), self)
         self.done_button.clicked.connect(self.close)
-        stack = self.undo_runner.stack
-        stack.indexChanged.connect(self._update_buttons)
+        for button in (self.merge_button, self.suspend_button, self.close_station_button, self.reopen_button,
+                       self.undo_button, self.redo_button, self.done_button):
+            button.setAutoDefault(False)  # Enter saves (the default button); it never undoes or closes
+        self.undo_runner.changed.connect(self._update_buttons)
 
         self.save_action = QAction(self)
         self.save_action.setShortcut(QKeySequence.StandardKey.Save)
         self.save_action.triggered.connect(self.save)
         self.undo_action = QAction(self)
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.undo_action.triggered.connect(self.undo_runner.undo)
+        self.undo_action.triggered.connect(self.undo)
         self.redo_action = QAction(self)
         self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
-        self.redo_action.triggered.connect(self.undo_runner.redo)
+        self.redo_action.triggered.connect(self.redo)
         self.addActions([self.save_action, self.undo_action, self.redo_action])
 
         buttons = QHBoxLayout()
@@ -368,6 +420,16 @@ class StationEditor(QDialog):
         layout.addLayout(buttons)
         self.resize(min(900, max(720, self.sizeHint().width())), 600)
         self._update_buttons()
+        for name, edit in self.edits.items():
+            edit.textEdited.connect(lambda _t, n=name: self._field_fixed(n))
+        self.type_date.textEdited.connect(lambda _t: self._field_fixed("on"))
+        self.type_combo.activated.connect(lambda _i: self._field_fixed("station_type"))
+        self.coop_combo.activated.connect(lambda _i: self._field_fixed("coop"))
+        self.notes.textChanged.connect(lambda: self._field_fixed("notes"))
+        for name, checks in (("services", self.services), ("brands", self.brands)):
+            checks.itemChanged.connect(lambda _i, n=name: self._field_fixed(n))
+        self.served.list.model().rowsRemoved.connect(lambda *_a: self._field_fixed("served"))
+        self.served.list.model().rowsInserted.connect(lambda *_a: self._field_fixed("served"))
 
     def field_widget(self, name: str) -> QWidget | None:
         """The widget that edits field `name` (as the service names fields), for marking errors."""
@@ -383,6 +445,22 @@ class StationEditor(QDialog):
         registry, code = self.registry, self.code
         (BackgroundOp(self, self.taskman, lambda _ctx: station_ops.station_details(registry, code), lang=self.lang)
          .success(self.show_details)
+         .run_in_background())
+
+    def _find_served(self, text: str) -> None:
+        """Villages of the station's county matching a name, pinyin or code (the search box's rules)."""
+        if not text or self.taskman.closing:
+            self.served.show_hits(text, [])
+            return
+        registry, county = self.registry, self.village_code[:6]
+
+        def job(_ctx: OpContext) -> list[tuple[str, str, str]]:
+            hits = divisions.find(registry, text, limit=12, level=Level.VILLAGE, within=county)
+            return [(h.code, h.name, h.path_text) for h in hits if not h.retired]
+
+        (BackgroundOp(self, self.taskman, job, lang=self.lang)
+         .success(lambda hits: self.served.show_hits(text, hits))
+         .failure(lambda _exc: self.served.show_hits(text, []))
          .run_in_background())
 
     def _station_changed(self, code: str) -> None:
@@ -411,6 +489,10 @@ class StationEditor(QDialog):
         self.title.setText(f"{details.name}  {details.code}")
         path = " / ".join(name for _c, name in details.village_path)
         status = status_text(details.status)
+        absorbed = [h for h in details.history if h.kind == EventKind.MERGED.value and h.station != details.code
+                    and h.reverted_by is None]
+        if details.status == StationStatus.CLOSED.value and absorbed:
+            status = self.tr("已合并（并入 {code}）").format(code=absorbed[-1].station)
         if details.status_since:
             status = self.tr("{status}（自 {date}）").format(status=status, date=details.status_since)
         missing = self.tr("　建成日期缺失，覆盖从登记之日 {date} 算起").format(date=details.recorded_on) \
@@ -437,6 +519,7 @@ class StationEditor(QDialog):
         self.close_station_button.setEnabled(not closed)
         self.reopen_button.setEnabled(details.status in (StationStatus.SUSPENDED.value, StationStatus.CLOSED.value))
         self.merge_button.setEnabled(not closed)
+        self._update_buttons()
         self.details_shown.emit(details)
 
     @staticmethod
@@ -588,12 +671,19 @@ class StationEditor(QDialog):
 
     def _run(self, job: Any, on_success: Any) -> None:
         self.busy = True
+        # Disabling the focused save button moves the focus on (to 撤销, where Enter would undo): put it
+        # back where the clerk was, or on the first field.
+        focus = self.focusWidget()
+        if focus is None or isinstance(focus, QPushButton):
+            focus = self.edits["name"]
         self.save_button.setEnabled(False)
 
         def done(result: Any) -> None:
             self.busy = False
             self.save_button.setEnabled(True)
             on_success(result)
+            if isValid(focus) and focus.isVisible():
+                focus.setFocus()
 
         (BackgroundOp(self, self.taskman, job, lang=self.lang)
          .success(done)
@@ -603,6 +693,8 @@ class StationEditor(QDialog):
     def _refused(self, exc: BaseException) -> None:
         self.busy = False
         self.save_button.setEnabled(True)
+        if isValid(self.edits["name"]) and isinstance(self.focusWidget(), QPushButton | type(None)):
+            self.edits["name"].setFocus()
         if isinstance(exc, StationInvalid):
             for problem in exc.problems:
                 widget = self.field_widget(problem.field)
@@ -617,6 +709,22 @@ class StationEditor(QDialog):
             self.error.show()
             return
         default_failure(self, exc, self.lang)
+
+    def _field_fixed(self, name: str) -> None:
+        """The clerk changed a field the last refusal marked: unmark it; the red banner goes with the last mark."""
+        widget = self.field_widget(name)
+        if widget is None or not widget.property("invalid"):
+            return
+        self._unmark(widget)
+        if not self.marked_fields():
+            self.error.hide()
+
+    @staticmethod
+    def _unmark(widget: QWidget) -> None:
+        widget.setProperty("invalid", False)
+        widget.setToolTip("")
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
 
     def _info(self, text: str) -> None:
         self.error.setStyleSheet("color: #1b7a2e;")
@@ -638,10 +746,7 @@ class StationEditor(QDialog):
         for name in [*TEXT_FIELDS, "station_type", "on", "coop", "notes", "services", "brands", "served"]:
             widget = self.field_widget(name)
             if widget is not None and widget.property("invalid"):
-                widget.setProperty("invalid", False)
-                widget.setToolTip("")
-                widget.style().unpolish(widget)
-                widget.style().polish(widget)
+                self._unmark(widget)
 
     # --- history actions ------------------------------------------------------------------------
     def open_event(self, kind: str) -> EventDialog | None:
@@ -668,8 +773,13 @@ class StationEditor(QDialog):
     def _event_recorded(self, code: str, title: str, event_id: int | None) -> None:
         if event_id is None:
             return
-        text = self.tr("{action} {code}").format(action=title, code=code)
+        self._clear_marks()
+        text = self.tr("{action} {name}").format(action=title, name=self._station_name(code))
+        self._info(self.tr("已记录：{what}。").format(what=text))
         self.undo_runner.push(EventCommand(self.undo_runner, code, text, event_id))
+
+    def _station_name(self, code: str) -> str:
+        return self.details.name if self.details is not None and self.details.code == code else code
 
     def selected_event(self) -> int | None:
         item = self.history.currentItem()
@@ -681,25 +791,49 @@ class StationEditor(QDialog):
             self._info(self.tr("请先在历史记录中选择一条。"))
             return
         registry, code = self.registry, self.code
+        item = self.history.currentItem()
+        kind = item.text(2) if item is not None else ""
+        what = self.tr("{kind} {name}").format(kind=kind, name=self._station_name(code))
 
         def job(_ctx: OpContext) -> int:
             return station_ops.undo_event(registry, event_id)
 
         def undone(undo_id: int) -> None:
-            text = self.tr("撤销历史记录 #{id}").format(id=event_id)
+            # Named by what it voided: the 编辑 menu then reads "撤销：作废记录 #89（暂停 …站）".
+            text = self.tr("作废记录 #{id}（{what}）").format(id=event_id, what=what)
+            self._info(self.tr("已作废记录 #{id}（{what}），它保留在历史中。").format(id=event_id, what=what))
             self.undo_runner.push(EventCommand(self.undo_runner, code, text, undo_id))  # reloads us
 
         self._run(job, undone)
 
     # --- buttons and closing --------------------------------------------------------------------
+    def undo(self) -> None:
+        """Undo this station's last change (never another station's)."""
+        if self.code is not None:
+            self.undo_runner.undo(self.code)
+
+    def redo(self) -> None:
+        if self.code is not None:
+            self.undo_runner.redo(self.code)
+
     def _update_buttons(self, *_args: object) -> None:
-        stack = self.undo_runner.stack
-        if not isValid(stack):  # the stack emits while it is destroyed with the window
+        runner = self.undo_runner
+        if not isValid(runner) or not isValid(self.undo_button):  # emitted while the window is destroyed
             return
-        self.undo_button.setEnabled(stack.canUndo())
-        self.redo_button.setEnabled(stack.canRedo())
-        self.undo_button.setToolTip(stack.undoText())
-        self.redo_button.setToolTip(stack.redoText())
+        code = self.code
+        self.undo_button.setEnabled(code is not None and runner.can_undo(code))
+        self.redo_button.setEnabled(code is not None and runner.can_redo(code))
+        undo_text, redo_text = (runner.undo_text(code), runner.redo_text(code)) if code else ("", "")
+        self.undo_button.setToolTip(self.tr("撤销：{what}").format(what=undo_text) if undo_text
+                                    else self.tr("本站点没有可撤销的修改"))
+        self.redo_button.setToolTip(self.tr("重做：{what}").format(what=redo_text) if redo_text
+                                    else self.tr("本站点没有可重做的修改"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        # The main window's 撤销/重做 act on the station whose editor the clerk used last.
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.undo_runner.activate(self.code)
+        super().changeEvent(event)
 
     def confirm_leave(self) -> bool:
         """Unsaved changes: ask whether to save them (saving happens in the background), drop them, or stay."""

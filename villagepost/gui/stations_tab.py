@@ -51,7 +51,7 @@ def station_columns() -> tuple[Column, ...]:
         Column("coop", translate("StationsTab", "合作模式"), 5),
         Column("village", translate("StationsTab", "所在村"), 8),
         Column("opened", translate("StationsTab", "建成日期"), 5),
-        Column("operator", translate("StationsTab", "经营者"), 6),
+        Column("operator", translate("StationsTab", "运营主体"), 6),
         Column("phone", translate("StationsTab", "联系电话"), 6),
     )
 
@@ -77,7 +77,8 @@ class StationSource(TableSource[StationFilter, StationTableRow]):
             CODE: row.code,
             NAME: row.name,
             TYPE: row.station_type or "",
-            STATUS: status_text(row.status),
+            STATUS: (translate("StationsTab", "已合并（并入 {code}）").format(code=row.merged_into)
+                     if row.merged_into else status_text(row.status)),
             COOP: row.coop or "",
             VILLAGE: row.village,
             OPENED: row.opened or translate("StationsTab", "日期缺失"),

@@ -22,12 +22,11 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QDate, Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -54,6 +53,7 @@ from villagepost.core.messages import DEFAULT_LANG
 from villagepost.core.messages import tr as catalogue_text  # not `tr`: lupdate would take its keys for texts
 from villagepost.core.pacing import Measure
 from villagepost.core.stations import StationType
+from villagepost.gui.day_edit import DayEdit
 from villagepost.gui.ops import BackgroundOp, TaskManager, default_failure
 from villagepost.gui.window_sizing import settle_layout
 from villagepost.services import targets as tgt
@@ -109,10 +109,6 @@ class TargetForm:
     deadline: dt.date
     station_type: str | None
     note: str
-
-
-def _pydate(day: QDate) -> dt.date:
-    return dt.date(day.year(), day.month(), day.day())
 
 
 def measure_text(row: TargetRow) -> str:
@@ -193,10 +189,9 @@ class TargetsDialog(QDialog):
         self.value = QDoubleSpinBox(form_box)
         self.value.setObjectName("targetValue")
         self.value_error = self._error_label(form_box, "valueError")
-        self.deadline = QDateEdit(form_box)
+        self.deadline = DayEdit(form_box, lang=self.lang)
         self.deadline.setObjectName("targetDeadline")
-        self.deadline.setCalendarPopup(True)
-        self.deadline.setDisplayFormat("yyyy-MM-dd")
+        self.deadline.set_warn_before(self.today())  # a past deadline is flagged, and may still be recorded
         self.note = QLineEdit(form_box)
         self.note.setObjectName("targetNote")
         self.note.setPlaceholderText(self.tr("例如文件依据：××县农村寄递物流体系建设实施方案"))
@@ -368,7 +363,7 @@ class TargetsDialog(QDialog):
         else:
             self.value.setValue(row.value)
             self.station_type.setCurrentIndex(max(0, self.station_type.findData(row.station_type)))
-        self.deadline.setDate(QDate(row.deadline.year, row.deadline.month, row.deadline.day))
+        self.deadline.setDate(row.deadline)
         self.note.setText(row.note or "")
         self._clear_errors()
 
@@ -380,7 +375,7 @@ class TargetsDialog(QDialog):
         self.value.setValue(100)
         self.station_type.setCurrentIndex(0)
         year = self.today().year
-        self.deadline.setDate(QDate(year, 12, 31))
+        self.deadline.setDate(dt.date(year, 12, 31))
         self.note.clear()
         self._clear_errors()
 
@@ -404,7 +399,18 @@ class TargetsDialog(QDialog):
         measure = self.current_measure()
         value = self.value.value()
         return TargetForm(measure, value / 100 if measure is Measure.COVERAGE_RATE else float(value),
-                          _pydate(self.deadline.date()), self.station_type.currentData(), self.note.text())
+                          self.deadline.day(), self.station_type.currentData(), self.note.text())
+
+    def _form_refused(self) -> bool:
+        """A typed deadline that is not a day: said above the form, nothing is sent."""
+        problem = self.deadline.problem()
+        if problem is None:
+            return False
+        self._clear_errors()
+        self.form_error.setText(self.tr("截止日期：{problem}").format(problem=problem))
+        self.form_error.show()
+        self.deadline.setFocus()
+        return True
 
     def _clear_errors(self) -> None:
         for label in (self.form_error, self.type_error, self.value_error):
@@ -450,6 +456,8 @@ class TargetsDialog(QDialog):
     def add_target(self) -> None:
         """Save the form as a target of the scope (the same scope, measure, type and deadline as an
         existing one updates that one: the service's rule)."""
+        if self._form_refused():
+            return
         form, registry, scope, today = self.form_values(), self.registry, self.scope, self.today()
         self._write(lambda: tgt.set_target(registry, scope, form.measure, form.value, form.deadline,
                                            station_type=form.station_type, note=form.note, today=today),
@@ -458,7 +466,7 @@ class TargetsDialog(QDialog):
     def save_target(self) -> None:
         """Save the form over the selected own target (see the module docstring for a changed key)."""
         chosen = self.selected()
-        if chosen is None or not chosen[1]:
+        if chosen is None or not chosen[1] or self._form_refused():
             return
         old = chosen[0]
         form, registry, scope = self.form_values(), self.registry, self.scope

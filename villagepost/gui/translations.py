@@ -48,6 +48,39 @@ def install_qt_translations(app: QCoreApplication, lang: str) -> QTranslator | N
     return translator
 
 
+#: Qt texts the shipped qtbase_zh_CN catalogue misses (Qt renamed them with shortcut keys, e.g. the
+#: file dialog's "&Look in:"); without these the file dialog shows English labels in a Chinese window
+QT_GAPS_ZH: dict[tuple[str, str], str] = {
+    ("QFileDialog", "&Look in:"): "查找范围(&L)：",
+    ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+    ("QFileDialog", "File &name:"): "文件名称(&N)：",
+}
+
+
+class GapsTranslator(QTranslator):
+    """Chinese for the few Qt texts the shipped catalogue lacks (see QT_GAPS_ZH)."""
+
+    def __init__(self, parent: QCoreApplication, texts: dict[tuple[str, str], str]) -> None:
+        super().__init__(parent)
+        self.texts = texts
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None,
+                  n: int = -1) -> str | None:
+        # None is Qt's null string, "not translated here": an empty string would blank every other text
+        return self.texts.get((context, source))
+
+    def isEmpty(self) -> bool:  # noqa: N802 (Qt override)
+        return False
+
+
+def install_qt_gaps(app: QCoreApplication, lang: str) -> QTranslator | None:
+    if lang != "zh":
+        return None
+    translator = GapsTranslator(app, QT_GAPS_ZH)
+    app.installTranslator(translator)
+    return translator
+
+
 def install_window_translations(app: QCoreApplication, lang: str) -> QTranslator | None:
     """Load our window texts in `lang` (nothing for Chinese: the source language)."""
     if lang == "zh":
@@ -62,5 +95,11 @@ def install_window_translations(app: QCoreApplication, lang: str) -> QTranslator
 
 
 def install_translations(app: QCoreApplication, lang: str) -> list[QTranslator]:
-    """Both catalogues for `lang`; the translators installed (keep them: Qt does not own them)."""
-    return [t for t in (install_qt_translations(app, lang), install_window_translations(app, lang)) if t]
+    """Both catalogues for `lang`; the translators installed (keep them: Qt does not own them).
+
+    The default locale follows the window's language as well, so Qt's calendar and its dialogs' other
+    locale-dependent texts (month and day names) speak it, not the operating system's language.
+    """
+    QLocale.setDefault(QLocale(QT_LOCALES.get(lang, lang)))
+    return [t for t in (install_qt_translations(app, lang), install_qt_gaps(app, lang),
+                        install_window_translations(app, lang)) if t]

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from villagepost.core.divisions import Level, VillageClass, township_kind
 from villagepost.services.divisions import UnitInfo
+from villagepost.services.unit_figures import UnitFigures
 
 #: lupdate finds `translate("context", "text")` calls; a wrapper function would hide them.
 translate = QCoreApplication.translate
@@ -35,7 +36,7 @@ def level_label(level: Level) -> str:
         Level.CITY: translate("UnitDetailsPanel", "市（地区、自治州、盟）"),
         Level.COUNTY: translate("UnitDetailsPanel", "县（市辖区、县级市、旗）"),
         Level.TOWNSHIP: translate("UnitDetailsPanel", "乡镇（街道）"),
-        Level.VILLAGE: translate("UnitDetailsPanel", "村级单位（村委会、居委会）"),
+        Level.VILLAGE: translate("UnitDetailsPanel", "村级单位（各类合计，分类见下）"),
     }[level]
 
 
@@ -137,6 +138,25 @@ class UnitDetailsPanel(QScrollArea):
             self.level_counts[level] = value
         card.addWidget(self.counts_box)
 
+        # -- stations and coverage today (read after the unit, on the worker) ----------------------
+        self.figures_box = QGroupBox(self.tr("站点与覆盖"), self.card)
+        figures = QGridLayout(self.figures_box)
+        figures.setColumnStretch(0, 1)
+        self.figure_labels: dict[str, QLabel] = {}
+        for row, (key, text) in enumerate((
+                ("stations", self.tr("站点（全部状态）")), ("operating", self.tr("运营中的站点")),
+                ("villages", self.tr("建制村")), ("covered", self.tr("已覆盖的建制村")), ("rate", self.tr("覆盖率")))):
+            figures.addWidget(QLabel(text, self.figures_box), row, 0)
+            value = _count_label(self.figures_box, f"figure_{key}")
+            figures.addWidget(value, row, 1)
+            self.figure_labels[key] = value
+        self.figures_note = QLabel(self.figures_box)
+        self.figures_note.setObjectName("figuresNote")
+        self.figures_note.setWordWrap(True)
+        figures.addWidget(self.figures_note, 5, 0, 1, 2)
+        self.figures_box.hide()
+        card.addWidget(self.figures_box)
+
         self.classes_box = QGroupBox(self.tr("村级单位分类"), self.card)
         classes = QGridLayout(self.classes_box)
         classes.setColumnStretch(0, 1)
@@ -165,6 +185,20 @@ class UnitDetailsPanel(QScrollArea):
         self.message.setText(text)
         self.message.show()
         self.load_button.setVisible(offer_load)
+
+    def show_figures(self, figures: UnitFigures) -> None:
+        """The unit's stations and coverage (only for the unit shown: an older answer is dropped)."""
+        if self.info is None or figures.code != self.info.code:
+            return
+        values = {"stations": f"{figures.stations:,}", "operating": f"{figures.operating:,}",
+                  "villages": f"{figures.villages_total:,}", "covered": f"{figures.villages_covered:,}",
+                  "rate": f"{figures.rate * 100:.1f}%" if figures.villages_total else "—"}
+        for key, text in values.items():
+            self.figure_labels[key].setText(text)
+        self.figures_note.setText(self.tr("截至 {day}；建制村{extra}").format(
+            day=figures.on.isoformat(),
+            extra=self.tr("含类似村委会") if figures.include_village_like else self.tr("不含类似村委会")))
+        self.figures_box.show()
 
     def show_hint(self) -> None:
         """Nothing selected yet."""
@@ -208,6 +242,7 @@ class UnitDetailsPanel(QScrollArea):
             label.setText(f"{info.counts.get(lv.name.lower(), 0):,}")
         self.counts_box.setVisible(not is_village)
         self.classes_box.setVisible(not is_village)
+        self.figures_box.hide()  # until its figures arrive
         for vc, label in self.class_counts.items():
             label.setText(f"{info.village_classes.get(vc.value, 0):,}")
         self.card.show()

@@ -44,6 +44,10 @@ def village_columns() -> tuple[Column, ...]:
     )
 
 
+#: village-level classes that never count towards coverage (类似村委会 counts when the registry says so)
+NEVER_COUNTED = (VillageClass.RESIDENTS.value, VillageClass.RESIDENTS_LIKE.value)
+
+
 class VillageSource(TableSource[VillageFilter, VillageRow]):
     """Village-level units through services.tables; covered status on the query's date (today)."""
 
@@ -75,6 +79,8 @@ class VillageSource(TableSource[VillageFilter, VillageRow]):
         if column == COUNTY:
             return row.county
         if column == COVERED:
+            if row.village_class in NEVER_COUNTED:
+                return translate("VillagesTab", "不计入")  # not a 建制村: coverage never counts it
             if row.covered_since is None:
                 return translate("VillagesTab", "未覆盖")
             if row.cover_date_missing:
@@ -94,6 +100,8 @@ class VillageSource(TableSource[VillageFilter, VillageRow]):
         return None
 
     def tooltip(self, row: VillageRow, column: int) -> str | None:
+        if column == COVERED and row.village_class in NEVER_COUNTED:
+            return translate("VillagesTab", "居委会不是建制村，不计入覆盖率（可以有站点）")
         if column == STATIONS and row.stations:
             return "\n".join(row.stations)
         if column == COVERED and row.cover_date_missing:

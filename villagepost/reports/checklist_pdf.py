@@ -197,14 +197,14 @@ def _block_rows(st: StationFacts | None, prep: _Prep) -> list[tuple[str, str, st
     """(label, value, label2, value2) rows; label2 None = the value spans the row."""
     if st is None:
         return [("站点名称", "", None, None), ("站点编码", "", "站点类型", ""), ("所在村", "", None, None),
-                ("经营者", "", "负责人", ""), ("联系电话", "", "建成日期", ""), ("合作模式", "", "经纬度", ""),
+                ("运营主体", "", "负责人", ""), ("联系电话", "", "建成日期", ""), ("合作模式", "", "经纬度", ""),
                 ("服务项目", "", None, None), ("快递品牌", "", None, None)]
     kind = (st.station_type or "") + STATUS_NOTE.get(st.status, "")
     return [
         ("站点名称", st.name, None, None),
         ("站点编码", st.code, "站点类型", kind),
         ("所在村", " / ".join(st.village_path), None, None),
-        ("经营者", st.operator or "", "负责人", st.contact or ""),
+        ("运营主体", st.operator or "", "负责人", st.contact or ""),
         ("联系电话", st.phone or "", "建成日期", st.opened or "日期缺失"),
         ("合作模式", st.coop or "", "经纬度", _coords(st.lon, st.lat)),
         ("服务项目", "、".join(st.services), None, None),

@@ -17,7 +17,7 @@ from typing import Any
 
 from villagepost.core.checklists import Checklist, ChecklistError, default_checklist
 from villagepost.rosters.safety import inspect_file
-from villagepost.rosters.xlsx_write import (
+from villagepost.workbooks.xlsx_write import (
     CellValue,
     Column,
     Look,

@@ -21,7 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from villagepost.core.checklists import RESULT_ZH, Checklist, Result
 from villagepost.rosters.safety import inspect_file
-from villagepost.rosters.xlsx_write import (
+from villagepost.workbooks.xlsx_write import (
     LOCKED_FILL,
     TEXT_FORMAT,
     Column,

@@ -27,7 +27,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from villagepost.core.coverage import CurvePoint
-from villagepost.core.pacing import Measure, line_value
+from villagepost.core.pacing import Measure, count_text, line_value, rate_text
 from villagepost.reports.fonts import FONT_NAME, printable, register_font
 
 if TYPE_CHECKING:
@@ -106,15 +106,15 @@ def _pace_rows(s: Summary) -> list[list[str]]:
             gap = f"{p.gap} 个村"
             full = p.projected_full.isoformat() if p.projected_full else "按当前进度无法实现"
         else:
-            current = f"{p.achieved:g} 个"
+            current = f"{count_text(p.achieved)} 个"
             gap = f"{p.gap} 个站"
             full = p.projected_goal.isoformat() if p.projected_goal else "按当前进度无法实现"
-        need = "已过期" if p.needed_per_month is None else f"{p.needed_per_month:.1f}"
+        need = "已过期" if p.needed_per_month is None else rate_text(p.needed_per_month)
         what = pct(target.value) if target.measure is Measure.COVERAGE_RATE else \
             f"{target.station_type} {target.value:g} 个"
         if p.deadline_passed:
             need = "已达成" if p.met_on_deadline else "到期未达成"
-        rows.append([what, target.deadline.isoformat(), current, gap, need, f"{p.trailing_per_month:.1f}", full])
+        rows.append([what, target.deadline.isoformat(), current, gap, need, rate_text(p.trailing_per_month), full])
     return rows
 
 
@@ -175,7 +175,9 @@ def pacing_chart(curve: Sequence[CurvePoint], summary: Summary, width: float = W
     d.add(Line(on_x, y0, on_x, y0 + h, strokeColor=GREY, strokeWidth=0.6, strokeDashArray=[2, 2]))
     d.add(String(on_x - 2, y0 + 3, f"统计日期 {summary.on.isoformat()}", fontName=FONT_NAME, fontSize=6.5,
                  textAnchor="end", fillColor=GREY))
-    if summary.lag_target is not None and curve:
+    # A target whose deadline has passed is a grey mark only: a line to it would run back from its
+    # deadline, and a plan that has ended has no line to follow.
+    if summary.lag_target is not None and curve and summary.lag_target.deadline >= summary.on:
         t = summary.lag_target.core(summary.scope)
         start = max(t.created_on or first, first)
         start_rate = _rate_at(curve, start)
@@ -193,10 +195,12 @@ def pacing_chart(curve: Sequence[CurvePoint], summary: Summary, width: float = W
                          textAnchor="end", fillColor=BLUE))
     for i, (target, _) in enumerate(targets):
         tx, ty = x(target.deadline), y(target.value)
-        d.add(Polygon([tx, ty + 3, tx + 3, ty, tx, ty - 3, tx - 3, ty], fillColor=RED, strokeColor=RED))
+        colour = GREY if target.deadline < summary.on else RED
+        d.add(Polygon([tx, ty + 3, tx + 3, ty, tx, ty - 3, tx - 3, ty], fillColor=colour, strokeColor=colour))
         # labels stacked from the top of the plot, each left of its mark, so close targets never overlap
+        # (the date line's label sits at the foot of the plot)
         d.add(String(tx - 5, y0 + h - 9 - 9 * i, f"目标 {pct(target.value)}（{target.deadline.isoformat()}）",
-                     fontName=FONT_NAME, fontSize=7, textAnchor="end", fillColor=RED))
+                     fontName=FONT_NAME, fontSize=7, textAnchor="end", fillColor=colour))
     d.add(Line(x0 + 2 * mm, height - 3 * mm, x0 + 8 * mm, height - 3 * mm, strokeColor=BLUE, strokeWidth=1.6))
     d.add(String(x0 + 9 * mm, height - 4.2 * mm, "覆盖率（月末）", fontName=FONT_NAME, fontSize=7))
     d.add(Line(x0 + 32 * mm, height - 3 * mm, x0 + 38 * mm, height - 3 * mm, strokeColor=RED, strokeWidth=0.8,
@@ -303,7 +307,11 @@ def write_summary_pdf(s: Summary, out: Path, *, unit: str, printed_on: dt.date) 
     else:
         story.append(Paragraph("（无下级单位）", st["body"]))
     lag_title = "四、进度落后的单位"
-    if s.lag_target is not None:
+    fresh = s.lag_target is not None and bool(s.lagging) and s.lagging[0].lag.against_deadline
+    if fresh and s.lag_target is not None:
+        deadline, value = s.lag_target.deadline.isoformat(), pct(s.lag_target.value)
+        lag_title += f"（目标今天设定，与截止日期 {deadline} 的 {value} 比较）"
+    elif s.lag_target is not None:
         lag_title += f"（对照 {s.lag_target.deadline.isoformat()} 前 {pct(s.lag_target.value)} 的目标进度线）"
     story.append(Paragraph(_p(lag_title), st["h2"]))
     if s.lagging:

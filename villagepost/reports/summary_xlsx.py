@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from villagepost.core.pacing import Measure
-from villagepost.rosters.xlsx_write import (
+from villagepost.workbooks.xlsx_write import (
     TEXT_FORMAT,
     CellValue,
     Column,

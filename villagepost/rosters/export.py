@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from villagepost.rosters.xlsx_write import (
+from villagepost.workbooks.xlsx_write import (
     COORD_FORMAT,
     DATE_FORMAT,
     TEXT_FORMAT,

@@ -38,9 +38,13 @@ BATCH = 2000
 _HEADER = struct.Struct("<Q")
 
 
+#: Engines whose reading survives a fork (openpyxl's lazy zip reader is not shared safely).
+FORKABLE = frozenset({"calamine", "text"})
+
+
 def can_fork(book: RosterWorkbook) -> bool:
-    """True when `book` is read by calamine, is big, and this process may fork safely."""
-    return (hasattr(os, "fork") and book.layout.engine == "calamine" and book._max_row >= PARALLEL_ROWS
+    """True when `book` is read by calamine (or is text), is big, and this process may fork safely."""
+    return (hasattr(os, "fork") and book.layout.engine in FORKABLE and book._max_row >= PARALLEL_ROWS
             and threading.active_count() == 1)
 
 

@@ -12,12 +12,20 @@ from villagepost.core.messages import CATALOGUE, register
 MESSAGES: dict[str, tuple[str, str]] = {
     # --- whole-file refusals (reason = the part after 'roster.file.') ---------------------------
     "roster.file.not_xlsx": (
-        "“{file}”不是有效的Excel工作簿（.xlsx）{detail}。请用Excel或WPS打开后“另存为”Excel工作簿（.xlsx），再导入。",
-        "'{file}' is not an Excel .xlsx workbook{detail}: open it in Excel/WPS and save as .xlsx, then import that file.",
+        "“{file}”不是表格文件{detail}，无法读取。能导入的有：Excel工作簿（.xlsx/.xlsm/.xls/.xlsb）、WPS表格、OpenDocument表格（.ods）和CSV文本（.csv/.txt）。如果这是从网页系统导出的表格，请用Excel或WPS打开后“另存为”Excel工作簿（.xlsx），再导入。",
+        "'{file}' is not a spreadsheet{detail}. Readable: Excel workbooks (.xlsx/.xlsm/.xls/.xlsb), WPS spreadsheets, OpenDocument (.ods) and CSV text (.csv/.txt); if a web system exported it, open it in Excel/WPS and save as .xlsx, then import that file.",
     ),
     "roster.file.legacy_xls": (
-        "“{file}”是旧版Excel 97-2003（.xls）格式。请在Excel或WPS中打开，另存为 .xlsx 后再导入。",
-        "'{file}' is in the old .xls format (Excel 97-2003): open it in Excel/WPS and save as .xlsx (另存为 .xlsx), then import that file.",
+        "“{file}”是{detail}格式的工作簿，格式太旧，本程序无法读取。请在Excel或WPS中打开，另存为 .xlsx 后再导入。",
+        "'{file}' is a workbook in the {detail} format, too old to read here: open it in Excel/WPS and save as .xlsx (另存为 .xlsx), then import that file.",
+    ),
+    "roster.file.wps_et": (
+        "“{file}”是WPS表格专有格式（.et/.ett），本程序无法直接读取。请在WPS中打开，点“文件→另存为”，选择“Excel 工作簿（*.xlsx）”，再导入另存的文件。",
+        "'{file}' is in WPS's own spreadsheet format (.et/.ett), which cannot be read here: open it in WPS, File > Save As > Excel workbook (*.xlsx), then import that file.",
+    ),
+    "roster.file.too_large": (
+        "“{file}”的表格范围过大（{detail}），为安全起见拒绝读取。请删除多余的行和列（或只保留名单工作表）后再导入。",
+        "'{file}' spans too large a range ({detail}); refused for safety. Delete the surplus rows and columns (or keep only the roster sheet), then import again.",
     ),
     "roster.file.not_a_workbook": (
         "“{file}”是Office文档，但不是Excel工作簿（{detail}）。请选择Excel表格文件。",
@@ -36,12 +44,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{file}' is damaged or unsafe: {part} declares a DTD/entities (DOCTYPE/ENTITY), which Excel never writes; refused for safety.",
     ),
     "roster.file.encrypted": (
-        "“{file}”文件已加密（设置了打开密码）。请在Excel/WPS中用密码打开，取消密码（文件→信息→保护工作簿→用密码进行加密，清空密码）并保存后再导入。",
+        "“{file}”文件已加密（设置了打开密码）。请在Excel/WPS中用密码打开，取消密码（文件→信息→保护工作簿→用密码进行加密，清空密码）并保存后再导入；不知道密码请向报送单位索取。",
         "'{file}' is password-protected (encrypted): open it in Excel/WPS with the password, remove the password, save, and import again.",
     ),
     "roster.file.empty": (
-        "“{file}”中没有数据（工作簿中没有数据，所有工作表都是空的）。",
-        "no data found in '{file}': every sheet is empty.",
+        "“{file}”中没有数据（工作簿中没有数据，所有工作表都是空的或文件大小为0）。请检查是否选错了文件，或让报送单位重新发送。",
+        "no data found in '{file}': every sheet is empty (or the file has 0 bytes); check the file or ask the sender to send it again.",
     ),
     "roster.file.no_rows": (
         "“{file}”的工作表“{sheet}”只有表头（第 {header_rows} 行），没有数据行。",

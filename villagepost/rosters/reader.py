@@ -31,6 +31,8 @@ from villagepost.core.errors import Cancelled
 from villagepost.core.values import cell_text, is_blank, squeeze
 from villagepost.rosters.layout import DIVISION_FIELDS, FIELDS, HEADER_SEARCH_ROWS, KEY_FIELDS, detect_layout
 from villagepost.rosters.safety import (
+    OOXML_KINDS,
+    FileKind,
     PackageScan,
     RosterFileError,
     SheetInfo,
@@ -167,6 +169,17 @@ class _CalamineSheet:
             number += 1
 
 
+class _TextSheet:
+    def __init__(self, scan: PackageScan) -> None:
+        assert scan.text is not None
+        self.table = scan.text
+
+    def rows(self, start_row: int, width: int) -> Iterator[tuple[int, Sequence[object]]]:
+        for number, values in enumerate(self.table.iter_rows(), start=1):
+            if number >= start_row:
+                yield number, values if len(values) <= width else values[:width]
+
+
 class _OpenpyxlSheet:
     def __init__(self, sheet: Any) -> None:
         self.sheet = sheet
@@ -192,12 +205,26 @@ class _Engine(ABC):
         """Release the file."""
 
 
+#: File name endings calamine recognises for each kind (it picks its parser by the name).
+_SUFFIXES: dict[FileKind, tuple[str, ...]] = {
+    FileKind.XLSX: (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlam"),
+    FileKind.XLSM: (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlam"),
+    FileKind.XLSB: (".xlsb",),
+    FileKind.XLS: (".xls", ".xla"),
+    FileKind.ODS: (".ods",),
+}
+
+
 class _Calamine(_Engine):
     name = "calamine"
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.book = python_calamine.CalamineWorkbook.from_path(str(path))
+    def __init__(self, scan: PackageScan) -> None:
+        self.path = scan.source
+        if self.path.suffix.lower() in _SUFFIXES.get(scan.kind, ()):
+            self.book = python_calamine.CalamineWorkbook.from_path(str(self.path))
+        else:  # a renamed file: calamine tells the format from the bytes
+            with self.path.open("rb") as fh:
+                self.book = python_calamine.CalamineWorkbook.from_filelike(fh)
 
     def sheet(self, info: SheetInfo) -> _Sheet:
         return _CalamineSheet(self.book.get_sheet_by_name(info.name))
@@ -206,14 +233,27 @@ class _Calamine(_Engine):
         self.book.close()
 
 
+class _Text(_Engine):
+    name = "text"
+
+    def __init__(self, scan: PackageScan) -> None:
+        self.scan = scan
+
+    def sheet(self, info: SheetInfo) -> _Sheet:
+        return _TextSheet(self.scan)
+
+    def close(self) -> None:
+        pass
+
+
 class _Openpyxl(_Engine):
     name = "openpyxl"
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, scan: PackageScan) -> None:
         import openpyxl
 
-        self.path = path
-        self.book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        self.path = scan.source
+        self.book = openpyxl.load_workbook(self.path, read_only=True, data_only=True, keep_links=False)
 
     def sheet(self, info: SheetInfo) -> _Sheet:
         return _OpenpyxlSheet(self.book[info.name])
@@ -222,7 +262,12 @@ class _Openpyxl(_Engine):
         self.book.close()
 
 
-def _damaged(path: Path, exc: Exception) -> RosterFileError:
+def _is_panic(exc: BaseException) -> bool:
+    """A Rust panic inside calamine, which pyo3 raises as a BaseException (not an Exception)."""
+    return type(exc).__name__ == "PanicException"
+
+
+def _damaged(path: Path, exc: BaseException) -> RosterFileError:
     return RosterFileError("damaged", path, detail=f"读取失败：{type(exc).__name__}",
                            detail_en=f"{type(exc).__name__}: {exc}")
 
@@ -260,6 +305,7 @@ class RosterWorkbook:
         for engine in self._engines:
             engine.close()
         self._engines = []
+        self.scan.discard()
 
     # mapping override
     def with_columns(self, mapping: Mapping[str, int] | ColumnMap) -> RosterWorkbook:
@@ -327,6 +373,8 @@ class RosterWorkbook:
         key_idx = code_idx if code_idx is not None else columns.index("village")
         key_header = squeeze(cell_text(headers["code" if code_idx is not None else "village"]))
         fill = _FillDown(self._merges, [(n, i) for n, i in mapped if n in DIVISION_FIELDS])
+        # Text has no merged cells: a merged 县/乡镇 block saved as CSV keeps its name in the first row only.
+        blank_fill = _BlankFill([n for n, _ in mapped if n in DIVISION_FIELDS]) if self.scan.text else None
         first = self.layout.first_data_row
         total = max(self._max_row - first + 1, 0)
         empty_run = 0
@@ -372,6 +420,8 @@ class RosterWorkbook:
             raw: dict[str, object] = {
                 name: (None if value == "" else value) for name, value in zip(names, picked, strict=True)}
             fill.apply(number, raw)
+            if blank_fill is not None:
+                blank_fill.apply(raw)
             yield RosterRow(number, raw, headers)
         if progress is not None:
             progress(total, total)
@@ -455,6 +505,23 @@ class _FillDown:
                 raw[name] = self.values.get((col, top))
 
 
+class _BlankFill:
+    """Fills blank division cells of a text roster from the row above (what a merged block exports as)."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self.names = [n for n in names if n != "village"]
+        self.last: dict[str, object] = {}
+
+    def apply(self, raw: dict[str, object]) -> None:
+        for name in self.names:
+            value = raw.get(name)
+            if value is None or is_blank(value):
+                if name in self.last:
+                    raw[name] = self.last[name]
+            else:
+                self.last[name] = value
+
+
 # --- opening -------------------------------------------------------------------------------------------
 
 
@@ -471,11 +538,11 @@ def open_roster(path: str | Path, *, sheet: str | None = None, engine: Engine = 
     path = Path(path)
     scan = scan_package(path, defer_large=True)
     checker: _Background | _ChildCheck | None = None
-    if scan.deferred:
-        big = deferred_bytes(scan) >= CHILD_CHECK_BYTES
-        checker = _ChildCheck(scan) if big else _Background(lambda: verify_wellformed(scan))
     engines: list[_Engine] = []
     try:
+        if scan.deferred:
+            big = deferred_bytes(scan) >= CHILD_CHECK_BYTES
+            checker = _ChildCheck(scan) if big else _Background(lambda: verify_wellformed(scan))
         hooks = [while_loading] if while_loading is not None else []
         result = _open(path, scan, sheet, engine, engines, hooks=hooks)
         if checker is not None:
@@ -486,6 +553,7 @@ def open_roster(path: str | Path, *, sheet: str | None = None, engine: Engine = 
             checker.join(reraise=False)
         for e in engines:
             e.close()
+        scan.discard()
         raise
 
 
@@ -501,10 +569,11 @@ class _ChildCheck:
         from concurrent.futures import ProcessPoolExecutor
 
         self.path = scan.path
+        source = scan.source
         # spawn, not fork: the parent may hold threads (the window, a connection pool) whose locks a fork
         # would copy in a locked state.
         self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        self.future = self.pool.submit(wellformed_in_child, str(scan.path), list(scan.deferred),
+        self.future = self.pool.submit(wellformed_in_child, str(source), list(scan.deferred),
                                        deferred_sheets(scan))
 
     def join(self, reraise: bool = True) -> None:
@@ -535,20 +604,47 @@ class _Background:
             raise self.error
 
 
-def _engine_for(path: Path, info: SheetInfo, wanted: Engine, engines: list[_Engine]) -> _Engine:
-    name = wanted
-    if name == "auto":
+def _unreadable(scan: PackageScan, exc: BaseException) -> RosterFileError:
+    """Why calamine could not read a workbook that only it reads (no openpyxl fallback)."""
+    if scan.path.suffix.lower() in (".et", ".ett"):
+        return RosterFileError("wps_et", scan.path)
+    if scan.kind == FileKind.XLS and "biff" in str(exc).lower():
+        return RosterFileError("legacy_xls", scan.path, detail="Excel 5.0/95", detail_en="Excel 5.0/95")
+    return _damaged(scan.path, exc)
+
+
+def _engine_for(scan: PackageScan, info: SheetInfo, wanted: Engine, engines: list[_Engine]) -> _Engine:
+    path = scan.path
+    ooxml = scan.kind in OOXML_KINDS
+    name: str = wanted
+    if scan.kind == FileKind.CSV:
+        name = "text"
+    elif not ooxml:
+        name = "calamine"  # openpyxl reads OOXML only
+    elif name == "auto":
         name = "calamine" if info.scan.fits_calamine else "openpyxl"
     for e in engines:
         if e.name == name:
             return e
     try:
-        created: _Engine = _Calamine(path) if name == "calamine" else _Openpyxl(path)
+        created: _Engine
+        if name == "text":
+            created = _Text(scan)
+        elif name == "calamine":
+            created = _Calamine(scan)
+        else:
+            created = _Openpyxl(scan)
     except python_calamine.CalamineError as exc:
+        if not ooxml:
+            raise _unreadable(scan, exc) from None
         if wanted != "auto":
             raise _damaged(path, exc) from None
-        return _engine_for(path, info, "openpyxl", engines)
-    except Exception as exc:  # openpyxl raises many types for files the byte checks let through
+        return _engine_for(scan, info, "openpyxl", engines)
+    except BaseException as exc:  # openpyxl raises many types for files the byte checks let through
+        if not (isinstance(exc, Exception) or _is_panic(exc)):
+            raise
+        if not ooxml:
+            raise _unreadable(scan, exc) from None
         raise _damaged(path, exc) from None
     engines.append(created)
     return created
@@ -584,9 +680,10 @@ def _load_beside(engine: _Engine, info: SheetInfo, hook: Callable[[SheetInfo], N
     return outcome
 
 
-def _load(path: Path, info: SheetInfo, wanted: Engine, engines: list[_Engine],
+def _load(scan: PackageScan, info: SheetInfo, wanted: Engine, engines: list[_Engine],
           hooks: list[Callable[[SheetInfo], None]] | None = None) -> tuple[_Sheet, str]:
-    engine = _engine_for(path, info, wanted, engines)
+    path = scan.path
+    engine = _engine_for(scan, info, wanted, engines)
 
     def load() -> _Sheet:
         return engine.sheet(info)
@@ -597,13 +694,17 @@ def _load(path: Path, info: SheetInfo, wanted: Engine, engines: list[_Engine],
         return load(), engine.name
     except (python_calamine.ZipError, python_calamine.XmlError) as exc:
         raise _damaged(path, exc) from None
-    except python_calamine.CalamineError:
+    except python_calamine.CalamineError as exc:
+        if scan.kind not in OOXML_KINDS:
+            raise _unreadable(scan, exc) from None
         if wanted != "auto":
             raise
-        return _load(path, info, "openpyxl", engines, hooks)
+        return _load(scan, info, "openpyxl", engines, hooks)
     except RosterFileError:
         raise
-    except Exception as exc:
+    except BaseException as exc:
+        if not (isinstance(exc, Exception) or _is_panic(exc)):
+            raise
         raise _damaged(path, exc) from None
 
 
@@ -631,7 +732,7 @@ def _open(path: Path, scan: PackageScan, wanted_sheet: str | None, engine: Engin
             raise RosterFileError("empty", path)
     best: tuple[tuple[int, float], SheetInfo, _Sheet, str, Any] | None = None
     for info in candidates:
-        sheet, engine_name = _load(path, info, engine, engines, hooks)
+        sheet, engine_name = _load(scan, info, engine, engines, hooks)
         head = _head(sheet, info)
         detected = detect_layout(head, info.scan.merges)
         if detected is None:

@@ -29,7 +29,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from villagepost.rosters.xlsx_write import (
+from villagepost.workbooks.xlsx_write import (
     ERROR_FILL,
     HEADER_LOOK,
     TEXT_FORMAT,

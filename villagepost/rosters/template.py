@@ -23,7 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from villagepost.core.stations import ROSTER_TYPES, CoopMode
 from villagepost.rosters.export import STANDARD_COLUMNS, RosterCounts, RosterRow
-from villagepost.rosters.xlsx_write import (
+from villagepost.workbooks.xlsx_write import (
     LOCKED_FILL,
     TEXT_FORMAT,
     CellValue,

@@ -113,11 +113,13 @@ class UnitHit:
     retired: bool = False
 
 
-def find(reg: Registry, text: str, *, limit: int = 20, level: Level | None = None) -> list[UnitHit]:
+def find(reg: Registry, text: str, *, limit: int = 20, level: Level | None = None,
+         within: str | None = None) -> list[UnitHit]:
+    """Units by name, pinyin (full or initials) or code prefix; `within` a unit's code prefix (a county)."""
     if not text.strip():
         raise KnownError("div.query_empty")
     with reg.read() as s:
-        hits = q.find(s, text, limit=limit, level=level)
+        hits = q.find(s, text, limit=limit, level=level, within=within)
         out = []
         for unit, rank in hits:
             chain = q.path(s, unit.code)

@@ -45,6 +45,12 @@ NO_DATA = frozenset({"empty", "no_rows", "formulas_without_values"})
 EXIT_BY_STATUS = {"ok": 0, "partial": 3, "rejected": 2, "no_data": 2}
 
 
+#: Labels of changed fields that no roster column names (a rename changes the stored name).
+_FIELD_LABELS = {"name": "站点名称"}
+#: The roster field a stored field comes from, where their names differ.
+_ROSTER_FIELD = {"name": "station_name"}
+
+
 class _Discard(Exception):
     """Raised inside the transaction to roll it back on purpose (dry run, strict with errors)."""
 
@@ -79,6 +85,10 @@ class ImportReport:
     pre_import_backup: str | None = None
     #: codes of the accepted rows, in file order (for the window's summary and tests; not in the JSON)
     accepted: list[str] = field(default_factory=list)
+    #: every stored station this import changes (or, in a dry run, would change), with old -> new values
+    updates: list[StationUpdate] = field(default_factory=list)
+    #: Excel row -> the village as the row names it (its name, else its code), for the rows with errors
+    row_villages: dict[int, str] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
@@ -103,10 +113,58 @@ class ImportReport:
             "file": self.file, "status": self.status, "reason": self.reason, "message": self.message(lang),
             "sheet": self.sheet, "header_rows": self.header_rows, "columns": self.columns,
             **self.counts(),
-            "errors": [e.to_json(lang) for e in self.errors],
+            "errors": [{**e.to_json(lang), "village": self.row_villages.get(e.row, "")} for e in self.errors],
             "warnings": [w.to_json(lang) for w in self.warnings],
+            "updates": [u.to_json() for u in self.updates],
             "dry_run": self.dry_run, "strict": self.strict, "seconds": round(self.seconds, 3),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One stored field an import changes: the roster column it comes from, the stored and the new value."""
+
+    field: str
+    column: str
+    old: Any
+    new: Any
+
+    def to_json(self) -> dict[str, Any]:
+        return {"field": self.field, "column": self.column, "old": _plain(self.old), "new": _plain(self.new)}
+
+
+@dataclass(frozen=True, slots=True)
+class StationUpdate:
+    """A stored station an import changes: where (row, village) and what (its fields, old -> new)."""
+
+    row: int
+    station: str
+    name: str
+    village_code: str
+    village: str
+    changes: tuple[FieldChange, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"row": self.row, "station": self.station, "name": self.name, "village_code": self.village_code,
+                "village": self.village, "changes": [c.to_json() for c in self.changes]}
+
+    def describe(self, lang: str = "zh") -> str:
+        """One line for the CLI: 'row 5 和平村 和平村村邮站 (640221100201-01): 联系电话 A → B; ...'."""
+        parts = "；".join(f"{c.column}：{_shown(c.old)} → {_shown(c.new)}" for c in self.changes)
+        if lang == "en":
+            parts = "; ".join(f"{c.column}: {_shown(c.old)} -> {_shown(c.new)}" for c in self.changes)
+            return f"row {self.row}, {self.village}, {self.name} ({self.station}): {parts}"
+        return f"第{self.row}行 {self.village} {self.name}（{self.station}）：{parts}"
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def _shown(value: Any) -> str:
+    return "（空）" if value is None or value == "" else str(value)
 
 
 def _issue_from_cell(problem: Any, columns: ColumnMap) -> RowIssue:
@@ -159,6 +217,7 @@ def _process(book: RosterWorkbook, reg: Registry, conn: Connection, index: Divis
         if errors or unit is None:
             report.rows_rejected += 1
             report.errors.extend(errors)
+            report.row_villages[row] = village or (str(code) if code is not None else "")
             continue
         report.villages_imported += 1
         report.accepted.append(unit.code)
@@ -180,6 +239,9 @@ def _process(book: RosterWorkbook, reg: Registry, conn: Connection, index: Divis
             report.stations_created += 1
         elif outcome.action == "updated":
             report.stations_updated += 1
+            report.updates.append(StationUpdate(row, outcome.code, data.name, unit.code, unit.name, tuple(
+                FieldChange(f, headers.get(_ROSTER_FIELD.get(f, f), (_FIELD_LABELS.get(f, f), None))[0], old, new)
+                for f, old, new in outcome.changes)))
         else:
             report.stations_unchanged += 1
         for key, params in outcome.warnings:
@@ -315,6 +377,8 @@ def _refused(report: ImportReport, exc: RosterFileError) -> None:
     report.refusal = exc
     report.villages_imported = report.stations_imported = 0
     report.stations_created = report.stations_updated = report.stations_unchanged = 0
+    report.updates = []
+    report.row_villages = {}
     report.errors = []
     report.warnings = []
     report.accepted = []
@@ -327,6 +391,7 @@ def _conclude(report: ImportReport) -> None:
         report.villages_imported = report.stations_imported = 0
         report.stations_created = report.stations_updated = report.stations_unchanged = 0
         report.accepted = []
+        report.updates = []
     elif report.errors:
         report.status = "partial"
         report.message_key = "import.summary.partial"

@@ -73,6 +73,8 @@ class WriteOutcome:
     code: str
     #: (message key, params) for the row's warnings, e.g. a rename
     warnings: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    #: for "updated": (field, stored value, new value) of every field the row changes ("name" on a rename)
+    changes: list[tuple[str, Any, Any]] = field(default_factory=list)
 
 
 class StationWriter:
@@ -215,13 +217,15 @@ class StationWriter:
             changes["name_key"] = key
         if not changes:
             return WriteOutcome("unchanged", match.code, warnings)
+        diff = [(f, match.name if f == "name" else match.values.get(f), changes[f])
+                for f in ("name", *STATION_FIELDS) if f in changes]
         match.values.update({k: v for k, v in changes.items() if k in STATION_FIELDS})
         if renamed:
             match.name, match.key = data.name, key
         self._updates.append({"b_code": match.code, **changes})
         if len(self._updates) >= BATCH:
             self.flush()
-        return WriteOutcome("updated", match.code, warnings)
+        return WriteOutcome("updated", match.code, warnings, diff)
 
     def _superseded_type(self, code: str, roster_type: str) -> dt.date | None:
         """The day the station stopped being `roster_type` (a merger or type change recorded since), when its

@@ -69,8 +69,10 @@ def _upper(prefix: str) -> str:
     return prefix + "\U0010ffff"
 
 
-def find(session: Session, text: str, limit: int = 20, level: Level | None = None) -> list[tuple[Division, int]]:
-    """Units matching `text`, best first, as (unit, rank); rank 0 is an exact match.
+def find(session: Session, text: str, limit: int = 20, level: Level | None = None,
+         within: str | None = None) -> list[tuple[Division, int]]:
+    """Units matching `text`, best first, as (unit, rank); rank 0 is an exact match; `within`: only units
+    whose code starts with it (a county's villages).
 
     Digits search codes by prefix; Latin letters search pinyin initials (`yjx`) and full pinyin
     (`yongji`); anything else searches names (exact, then prefix, then substring).
@@ -99,5 +101,7 @@ def find(session: Session, text: str, limit: int = 20, level: Level | None = Non
     stmt = select(col, rank.label("rank")).where(cond)
     if level is not None:
         stmt = stmt.where(col.level == int(level))
+    if within:
+        stmt = stmt.where(prefix_filter(col.code, within))
     stmt = stmt.order_by(rank, col.retired, col.level, col.code).limit(limit)
     return [(unit, int(rank)) for unit, rank in session.execute(stmt)]

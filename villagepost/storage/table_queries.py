@@ -54,7 +54,7 @@ from sqlalchemy.orm import aliased
 from villagepost.core import clock
 from villagepost.core.divisions import Level
 from villagepost.core.stations import StationStatus
-from villagepost.storage.models import Division, Station, VillageCover
+from villagepost.storage.models import Division, Station, StationEvent, StationEventPartner, VillageCover
 from villagepost.storage.queries import prefix_filter
 
 #: ids per IN list when reading rows (a page is 200; this bounds a caller asking for more)
@@ -357,6 +357,8 @@ class StationTableRow:
     opened: str | None
     operator: str | None
     phone: str | None
+    #: a closed station absorbed by a merger: the station it was merged into (the table says 已合并)
+    merged_into: str | None = None
 
     @property
     def date_missing(self) -> bool:
@@ -368,13 +370,45 @@ def station_rows(conn: Connection, ids: Sequence[int]) -> dict[int, StationTable
     out: dict[int, StationTableRow] = {}
     for start in range(0, len(ids), ROW_CHUNK):
         part = [int(i) for i in ids[start:start + ROW_CHUNK]]
-        for row in conn.execute(
+        rows = conn.execute(
             select(Station.id, Station.code, Station.name, Station.station_type, Station.status, Station.coop,
                    Station.village_code, Division.name, Station.opened, Station.operator, Station.phone)
             .join(Division, Division.code == Station.village_code)
             .where(Station.id.in_(part))
-        ):
-            out[row[0]] = StationTableRow(*row)
+        ).all()
+        closed = [row[1] for row in rows if row[4] == StationStatus.CLOSED.value]
+        merged = merged_into(conn, closed) if closed else {}
+        for row in rows:
+            out[row[0]] = StationTableRow(*row, merged_into=merged.get(row[1]))
+    return out
+
+
+def merged_into(conn: Connection, codes: Sequence[str]) -> dict[str, str]:
+    """Station code -> the station a merger (not undone) absorbed it into, for those of `codes` absorbed."""
+    merges = conn.execute(
+        select(StationEventPartner.station_code, StationEvent.station_code, StationEvent.id)
+        .join(StationEvent, StationEvent.id == StationEventPartner.event_id)
+        .where(StationEvent.kind == "merged", StationEventPartner.station_code.in_(list(codes)))
+        .order_by(StationEvent.id)
+    ).all()
+    if not merges:
+        return {}
+    undos: dict[int, list[int]] = defaultdict(list)  # event id -> the undone events naming it
+    pending = [m[2] for m in merges]
+    while pending:  # undos can themselves be undone: follow the chain
+        found = conn.execute(select(StationEvent.reverts, StationEvent.id)
+                             .where(StationEvent.kind == "undone", StationEvent.reverts.in_(pending))).all()
+        for target, undo in found:
+            undos[int(target or 0)].append(int(undo))
+        pending = [int(undo) for _t, undo in found]
+
+    def reverted(event: int) -> bool:
+        return any(not reverted(u) for u in undos.get(event, []))
+
+    out: dict[str, str] = {}
+    for absorbed, successor, event in merges:  # the last effective merger wins
+        if not reverted(int(event)):
+            out[absorbed] = successor
     return out
 
 
