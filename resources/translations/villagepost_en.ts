@@ -1452,11 +1452,6 @@ Checklist: {title} ({count} items)</translation>
         <translation>&amp;Back up the database…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="214"/>
-        <source>备份与恢复(&amp;R)…</source>
-        <translation>Backups and &amp;restore…</translation>
-    </message>
-    <message>
         <location filename="../../villagepost/gui/main_window.py" line="218"/>
         <source>选项(&amp;P)…</source>
         <translation>&amp;Preferences…</translation>
@@ -1683,6 +1678,11 @@ Checklist: {title} ({count} items)</translation>
         <location filename="../../villagepost/gui/main_window.py" line="607"/>
         <source>请先在左侧目录中选择一个单位。</source>
         <translation>Select a unit in the tree on the left first.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="214"/>
+        <source>备份与恢复(&amp;R)…</source>
+        <translation>Backups and &amp;restore…</translation>
     </message>
 </context>
 <context>
@@ -3488,7 +3488,7 @@ You can:
     <message>
         <location filename="../../villagepost/gui/backup_dialog.py" line="57"/>
         <source>将恢复到备份“{id}”（{created}）时的状态，此后录入的全部修改都会丢失。</source>
-        <translation>The registry returns to the backup '{id}' ({created}); every change entered since then is lost.</translation>
+        <translation>The registry returns to the backup &apos;{id}&apos; ({created}); every change entered since then is lost.</translation>
     </message>
     <message>
         <location filename="../../villagepost/gui/backup_dialog.py" line="58"/>

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 from villagepost.core.messages import DEFAULT_LANG
 from villagepost.gui.ops import BackgroundOp, TaskManager
 from villagepost.services import backups
+from villagepost.services.backups import BackupEntry
 from villagepost.services.registry import Registry
-from villagepost.storage.backup_store import BackupEntry
 
 translate = QCoreApplication.translate
 

@@ -51,7 +51,7 @@ from villagepost.gui.file_prompts import (
 )
 from villagepost.gui.form_parts import ErrorLabel, SettledDialog, alive
 from villagepost.gui.ops import BackgroundOp, OpContext, TaskManager, default_failure
-from villagepost.services import printing
+from villagepost.services import as_recorded, printing
 from villagepost.services.divisions import parse_scope, require_unit
 from villagepost.services.printing import PrintResult
 from villagepost.services.registry import Registry
@@ -464,6 +464,12 @@ class PrintSummaryDialog(_PrintDialog):
         self.level.addItem(self.tr("下一级单位"), None)
         self.unit = QLineEdit(self)
         self.unit.setObjectName("summaryUnit")
+        self.as_recorded = QLineEdit(self)
+        self.as_recorded.setObjectName("summaryAsRecorded")
+        self.as_recorded.setPlaceholderText(self.tr("留空：按现在的记录；例如 2026-10-31 18:00:00 重现当时打印的表"))
+        self.as_recorded.setToolTip(self.tr(
+            "按该时刻登记册中已记录的内容重算（之后的更正、补录不计）。只写日期表示当天结束时；"
+            "统计日期未改动时取该时刻当天。汇总表上印有“数据登记截至”的时刻，照抄即可重现。"))
         self.pdf = QRadioButton(self.tr("PDF（打印、开会用）"), self)
         self.pdf.setObjectName("summaryPdf")
         self.xlsx = QRadioButton(self.tr("Excel 工作簿（.xlsx，转报数据用）"), self)
@@ -482,6 +488,7 @@ class PrintSummaryDialog(_PrintDialog):
         form.addRow(self.tr("统计日期："), self.date_edit)
         form.addRow(self.tr("列出："), self.level)
         form.addRow(self.tr("制表单位："), self.unit)
+        form.addRow(self.tr("按登记时刻："), self.as_recorded)
         form.addRow(self.tr("格式："), kind_row)
         form.addRow(self.tr("保存为："), self.path_row)
         self.finish_layout(form)
@@ -534,10 +541,14 @@ class PrintSummaryDialog(_PrintDialog):
         level_value = self.level.currentData()
         level = Level(int(level_value)) if level_value is not None else None
         unit = self.unit.text()
+        recorded_text = self.as_recorded.text().strip()
+        date_untouched = on == today
 
         def run(ctx: OpContext) -> PrintResult:
-            return printing.print_summary(registry, scope, out, on=on, level=level, unit=unit, today=today,
-                                          progress=ctx.progress, cancelled=ctx.cancelled)
+            instant = as_recorded.parse_instant(recorded_text) if recorded_text else None
+            day = as_recorded.local_day(instant) if instant is not None and date_untouched else on
+            return printing.print_summary(registry, scope, out, on=day, level=level, unit=unit, today=today,
+                                          progress=ctx.progress, cancelled=ctx.cancelled, as_recorded_on=instant)
 
         return run
 

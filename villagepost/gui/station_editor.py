@@ -53,7 +53,7 @@ from villagepost.core.errors import Cancelled, KnownError
 from villagepost.core.history import EventKind
 from villagepost.core.messages import DEFAULT_LANG
 from villagepost.core.stations import BRANDS, SERVICES, CoopMode, StationStatus, StationType
-from villagepost.gui.ops import BackgroundOp, OpContext, TaskManager, default_failure
+from villagepost.gui.ops import BackgroundOp, OpContext, TaskManager, default_failure, waiting_for_writers
 from villagepost.gui.station_commands import EditCommand, EventCommand, StationUndo
 from villagepost.gui.station_dialogs import DATE_HINT, EventDialog, MergeDialog, error_text, event_texts
 from villagepost.gui.stations_tab import status_text
@@ -604,10 +604,13 @@ class StationEditor(QDialog):
         registry, code = self.registry, self.code
         on = self.type_date.text().strip() if "station_type" in changes else None
         send = dict(changes)
+        # the version the shown values came from: if someone else saved the station since, the service
+        # refuses this save and names the fields that differ (yours / stored)
+        started_from = self.details.version if self.details is not None else None
 
         def job(_ctx: OpContext) -> tuple[bool, StationDetails, int | None]:
             known = {h.id for h in station_ops.station_details(registry, code).history}
-            changed = station_ops.edit_station(registry, code, send, on=on)
+            changed = station_ops.edit_station(registry, code, send, on=on, expect_version=started_from)
             details = station_ops.station_details(registry, code)
             new_type_events = [h.id for h in details.history
                                if h.kind == EventKind.TYPE_CHANGED.value and h.id not in known]
@@ -685,7 +688,8 @@ class StationEditor(QDialog):
             if isValid(focus) and focus.isVisible():
                 focus.setFocus()
 
-        (BackgroundOp(self, self.taskman, job, lang=self.lang)
+        (BackgroundOp(self, self.taskman, waiting_for_writers(job, self.lang), lang=self.lang)
+         .with_progress(self.tr("正在保存…"), describe=lambda text: text)
          .success(done)
          .failure(self._refused)
          .run_in_background())

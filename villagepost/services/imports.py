@@ -32,7 +32,7 @@ from villagepost.rosters.parse import CompactRow, RowParser, compact
 from villagepost.rosters.reader import ColumnMap, RosterLayout, RosterWorkbook, open_roster
 from villagepost.rosters.safety import RosterFileError, SheetInfo
 from villagepost.rosters.validate import RegistryChecks, RowIssue
-from villagepost.services.registry import Registry
+from villagepost.services.registry import Registry, retrying
 from villagepost.services.station_writer import STATION_FIELDS, StationInput, StationWriter
 from villagepost.storage.division_index import DivisionIndex
 
@@ -297,6 +297,7 @@ def _no_full_collections() -> Iterator[None]:
                 _gc_saved = None
 
 
+@retrying
 def import_roster(
     reg: Registry,
     path: str | Path,

@@ -7,6 +7,11 @@ from villagepost.core.messages import register
 register({
     "station.invalid": ("站点信息有误：{details}", "the station cannot be saved: {details}"),
     "station.field": ("{field}：{detail}", "{field}: {detail}"),
+    "station.stale": ("站点“{code}”已被 {by} 于 {at} 修改（现为第 {version} 版，您的修改基于第 {expected} 版），"
+                      "本次修改未保存。不同之处（您的 / 已保存的）：{details}。请重新打开后再改",
+                      "station '{code}' was changed by {by} at {at} (now version {version}; your edit started from "
+                      "version {expected}) and your change was not saved. Differences (yours / stored): {details}. "
+                      "Reopen it and edit again"),
     "station.not_found": ("找不到站点“{code}”", "no station with the code '{code}'"),
     "station.name_required": ("站点名称不能为空", "the station name is empty"),
     "station.name_taken": ("村“{village}”已有名为“{name}”的站点（{code}）",

@@ -56,6 +56,8 @@ class Summary:
     #: the coverage target the lagging list is measured against, and the units below its line
     lag_target: TargetRow | None
     lagging: list[LagRow]
+    #: the recording instant the figures reflect (naive UTC): now, or the `--as-recorded-on` instant
+    recorded_at: dt.datetime | None = None
 
     @property
     def coverage_paces(self) -> list[tuple[TargetRow, Pace]]:
@@ -81,9 +83,15 @@ def gap_of(target: float | None, total: int, covered: int) -> int | None:
     return max(0, math.ceil(target * total - covered - _EPS))
 
 
-def summary(reg: Registry, scope: str, *, on: dt.date | None = None, level: Level | None = None) -> Summary:
-    """Gather the summary of `scope` on `on` (default today), its units one level below (or at `level`)."""
+def summary(reg: Registry, scope: str, *, on: dt.date | None = None, level: Level | None = None,
+            recorded_at: dt.datetime | None = None) -> Summary:
+    """Gather the summary of `scope` on `on` (default today), its units one level below (or at `level`).
+
+    recorded_at: the recording instant the figures reflect (naive UTC), printed on the summary; default now.
+    The caller replays the registry to that instant (`as_recorded.replaying`) when it lies in the past.
+    """
     day = on or clock.today()
+    recorded = recorded_at or clock.utc_stamp()
     report = coverage(reg, scope, on=day, level=level)
     _, path = require_unit(reg, report.scope)
     pace_report = pacing(reg, report.scope, today=day)
@@ -100,4 +108,4 @@ def summary(reg: Registry, scope: str, *, on: dt.date | None = None, level: Leve
                               gap_of(value, child.villages_total, child.villages_covered)))
     lagging = pace_report.lagging.get(scope_target.id, []) if scope_target is not None else []
     return Summary(report.scope, report.name, path, report.level, day, report, pace_report, units,
-                   report.children_level, scope_target, lagging)
+                   report.children_level, scope_target, lagging, recorded)

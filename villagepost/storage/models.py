@@ -115,6 +115,8 @@ class Station(Base):
     created_by: Mapped[str] = mapped_column(String(50), default="", server_default="")
     updated_by: Mapped[str] = mapped_column(String(50), default="", server_default="")
     notes: Mapped[str | None] = mapped_column(Text)
+    #: bumped by every write to the row: an edit that started from an older version is refused (optimistic lock)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     __table_args__ = (
         UniqueConstraint("village_code", "name_key"),
