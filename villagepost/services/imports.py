@@ -247,6 +247,12 @@ def _process(book: RosterWorkbook, reg: Registry, conn: Connection, index: Divis
         else:
             report.stations_unchanged += 1
         for key, params in outcome.warnings:
+            if key == "station.roster_older":  # the history wins over an older roster's type
+                header, idx = headers.get("station_type", ("", None))
+                report.warnings.append(RowIssue(row, "station_type", header, "roster_older_than_history",
+                                                params["roster_type"], key, {"value": params["roster_type"], **params},
+                                                idx))
+                continue
             header, idx = headers.get("station_name", ("", None))
             report.warnings.append(RowIssue(row, "station_name", header, "station_renamed",
                                             data.name, key, {"value": data.name, **params}, idx))

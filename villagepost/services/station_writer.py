@@ -235,6 +235,14 @@ class StationWriter:
         match.touched = True
         changes = {f: new_values[f] for f in present
                    if new_values[f] is not None and new_values[f] != match.values.get(f)}
+        if "station_type" in changes and match.id != -1:
+            older = self._superseded_type(match.code, changes["station_type"])
+            if older is not None:
+                # The roster predates the history: the type it gives was replaced by a dated event since.
+                warnings.append(("station.roster_older", {"code": match.code, "roster_type": changes["station_type"],
+                                                          "current": str(match.values.get("station_type") or ""),
+                                                          "since": older.isoformat()}))
+                del changes["station_type"]
         if renamed:
             changes["name"] = data.name
             changes["name_key"] = key
@@ -249,6 +257,19 @@ class StationWriter:
         if len(self._updates) >= BATCH:
             self.flush()
         return WriteOutcome("updated", match.code, warnings, diff)
+
+    def _superseded_type(self, code: str, roster_type: str) -> dt.date | None:
+        """The day the station stopped being `roster_type` (a merger or type change recorded since), when its
+        history shows it was that type before; None when the roster's type is new to the station."""
+        ended = self.conn.execute(select(StationSpan.end_on).where(
+            StationSpan.station_code == code, StationSpan.station_type == roster_type,
+            StationSpan.end_on.is_not(None)).order_by(StationSpan.end_on.desc())).first()
+        if ended is None:
+            return None
+        current = self.conn.execute(select(StationSpan.station_type).where(
+            StationSpan.station_code == code, StationSpan.start_on <= self.today,
+            (StationSpan.end_on.is_(None)) | (StationSpan.end_on > self.today))).scalar()
+        return None if current == roster_type else ended[0]
 
     def flush(self) -> None:
         if self._inserts:
