@@ -28,7 +28,8 @@ from villagepost.core.actor import Actor
 from villagepost.core.checklists import Result, default_checklist
 from villagepost.gui import fonts
 from villagepost.gui.checklist_editor import TEXT_COLUMN, ChecklistEditorDialog
-from villagepost.gui.inspection_form import DUE, FAILED, InspectionDialog, InspectionsPanel
+from villagepost.gui.inspection_form import InspectionDialog
+from villagepost.gui.inspections_panel import DUE, FAILED, InspectionsPanel
 from villagepost.gui.ops import TaskManager
 from villagepost.gui.print_dialogs import PrintChecklistsDialog, PrintSummaryDialog
 from villagepost.services import checklists, divisions
