@@ -4,4 +4,4 @@ The version below is the project's single version source: pyproject.toml reads i
 the window's About box and the packaging spec.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

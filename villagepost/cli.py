@@ -38,6 +38,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "print": ("printing", "打印检查表、检查记录和覆盖率汇总表 / print checklists and summaries"),
     "checklist": ("checklists", "站点检查表模板 / checklist templates"),
     "inspection": ("checklists", "站点检查记录 / station inspections"),
+    "guide": ("guide", "用户手册（--pdf 生成 PDF）/ the user guide (--pdf: as a PDF)"),
+    "demo": ("demo", "示例数据（演示用的平罗县登记册）/ the example data (a demo registry)"),
 }
 
 

@@ -9,6 +9,26 @@
         <translation>Check</translation>
     </message>
     <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="454"/>
+        <source>有任何问题时整个文件都不导入</source>
+        <translation>Import nothing if any row has a problem</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="456"/>
+        <source>保存错误报告…</source>
+        <translation>Save error report…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="500"/>
+        <source>正在检查…</source>
+        <translation>Checking…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="535"/>
+        <source>正在读取第 {row} 行…</source>
+        <translation>Reading row {row}…</translation>
+    </message>
+    <message>
         <location filename="../../villagepost/gui/import_wizard.py" line="428"/>
         <source>逐行检查花名册，尚未写入登记册。双击一条问题可查看该行。有问题的行不会导入，其他行照常导入。点“导入”才写入登记册。</source>
         <translation>The roster is checked row by row; nothing is written to the registry yet. Double-click a problem to see its row. Rows with problems are not imported; the others are. Nothing is written until you click Import.</translation>
@@ -34,16 +54,6 @@
         <translation>New value</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="454"/>
-        <source>有任何问题时整个文件都不导入</source>
-        <translation>Import nothing if any row has a problem</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="456"/>
-        <source>保存错误报告…</source>
-        <translation>Save error report…</translation>
-    </message>
-    <message>
         <location filename="../../villagepost/gui/import_wizard.py" line="484"/>
         <source>导入不会修改已登记的站点。</source>
         <translation>The import changes no registered station.</translation>
@@ -62,16 +72,6 @@
         <location filename="../../villagepost/gui/import_wizard.py" line="491"/>
         <source>{n} 项</source>
         <translation>{n} fields</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="500"/>
-        <source>正在检查…</source>
-        <translation>Checking…</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="535"/>
-        <source>正在读取第 {row} 行…</source>
-        <translation>Reading row {row}…</translation>
     </message>
 </context>
 <context>
@@ -566,6 +566,29 @@ Please send this file to support. You can go on working, or quit and open Villag
     </message>
 </context>
 <context>
+    <name>DemoOffer</name>
+    <message>
+        <location filename="../../villagepost/gui/demo_window.py" line="95"/>
+        <source>正在准备示例数据…</source>
+        <translation>Preparing the example data…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/demo_window.py" line="109"/>
+        <source>演示数据：示例县，可随意修改；文件 → 删除演示数据</source>
+        <translation>Demo data: an example county, change anything; File → Remove demo data</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/demo_window.py" line="113"/>
+        <source>删除演示数据(&amp;D)</source>
+        <translation>Remove &amp;demo data</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/demo_window.py" line="143"/>
+        <source>演示数据已删除。</source>
+        <translation>Demo data removed.</translation>
+    </message>
+</context>
+<context>
     <name>DivisionTreeModel</name>
     <message>
         <location filename="../../villagepost/gui/division_tree.py" line="210"/>
@@ -617,14 +640,14 @@ Please send this file to support. You can go on working, or quit and open Villag
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="148"/>
-        <source>村</source>
-        <translation>Village</translation>
-    </message>
-    <message>
         <location filename="../../villagepost/gui/import_wizard.py" line="164"/>
         <source>提醒：</source>
         <translation>Note: </translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="148"/>
+        <source>村</source>
+        <translation>Village</translation>
     </message>
 </context>
 <context>
@@ -686,133 +709,143 @@ Please send this file to support. You can go on working, or quit and open Villag
 <context>
     <name>FirstStartDialog</name>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="45"/>
+        <location filename="../../villagepost/gui/first_start.py" line="47"/>
         <source>正在读取随程序附带的区划代码…</source>
         <extracomment>lupdate finds `translate(&quot;context&quot;, &quot;text&quot;)` calls; a wrapper function would hide them.</extracomment>
         <translation>Reading the bundled division codes…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="46"/>
+        <location filename="../../villagepost/gui/first_start.py" line="48"/>
         <source>正在写入登记册</source>
         <translation>Writing the registry</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="47"/>
+        <location filename="../../villagepost/gui/first_start.py" line="49"/>
         <source>正在完成…</source>
         <translation>Finishing…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="64"/>
+        <location filename="../../villagepost/gui/first_start.py" line="66"/>
         <source>村邮通 — 载入区划代码</source>
         <translation>VillagePost — load division codes</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="69"/>
+        <location filename="../../villagepost/gui/first_start.py" line="71"/>
         <source>欢迎使用村邮通！</source>
         <translation>Welcome to VillagePost!</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="69"/>
+        <location filename="../../villagepost/gui/first_start.py" line="71"/>
         <source>载入区划代码</source>
         <translation>Load division codes</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="72"/>
+        <location filename="../../villagepost/gui/first_start.py" line="74"/>
         <source>&lt;p&gt;登记站点之前，需要先载入国家统计局 {year} 年统计用区划代码（已随程序附带，无需联网）。一般只需载入本县；市、省主管部门可载入整个市、省或全国。&lt;/p&gt;&lt;p&gt;请选择要载入的范围：&lt;/p&gt;</source>
         <translation>&lt;p&gt;Before stations can be recorded, the National Bureau of Statistics&apos; {year} division codes must be loaded (they come with the program; no network needed). A county usually loads only itself; city and provincial bureaus may load a whole city, province or the country.&lt;/p&gt;&lt;p&gt;Choose what to load:&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="80"/>
+        <location filename="../../villagepost/gui/first_start.py" line="82"/>
         <source>一个县（区、县级市）— 推荐，约 1 秒</source>
         <translation>One county (district, county-level city) — recommended, about 1 s</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="81"/>
+        <location filename="../../villagepost/gui/first_start.py" line="83"/>
         <source>一个市（州、盟）</source>
         <translation>One city (prefecture, league)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="82"/>
+        <location filename="../../villagepost/gui/first_start.py" line="84"/>
         <source>一个省（自治区、直辖市）— 需要几秒钟</source>
         <translation>One province (autonomous region, municipality) — a few seconds</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="83"/>
+        <location filename="../../villagepost/gui/first_start.py" line="85"/>
         <source>全国 — 约 66 万个单位，需要半分钟左右</source>
         <translation>The whole country — about 660,000 units, about half a minute</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="95"/>
+        <location filename="../../villagepost/gui/first_start.py" line="97"/>
         <source>请选择省份</source>
         <translation>Choose a province</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="95"/>
+        <location filename="../../villagepost/gui/first_start.py" line="97"/>
         <source>请选择市</source>
         <translation>Choose a city</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="96"/>
+        <location filename="../../villagepost/gui/first_start.py" line="98"/>
         <source>请选择县</source>
         <translation>Choose a county</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="103"/>
+        <location filename="../../villagepost/gui/first_start.py" line="107"/>
+        <source>输入拼音首字母、名称或代码查找，如 plx → 平罗县</source>
+        <translation>Find by pinyin initials, name or code, e.g. plx → 平罗县</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/first_start.py" line="121"/>
+        <source>查找：</source>
+        <translation>Find:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/first_start.py" line="122"/>
         <source>省：</source>
         <translation>Province:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="104"/>
+        <location filename="../../villagepost/gui/first_start.py" line="123"/>
         <source>市：</source>
         <translation>City:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="105"/>
+        <location filename="../../villagepost/gui/first_start.py" line="124"/>
         <source>县：</source>
         <translation>County:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="119"/>
+        <location filename="../../villagepost/gui/first_start.py" line="138"/>
         <source>载入</source>
         <translation>Load</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="122"/>
+        <location filename="../../villagepost/gui/first_start.py" line="141"/>
         <source>以后再说</source>
         <translation>Later</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="209"/>
+        <location filename="../../villagepost/gui/first_start.py" line="254"/>
         <source>请在上面选择要载入的地区。</source>
         <translation>Choose above what to load.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="211"/>
+        <location filename="../../villagepost/gui/first_start.py" line="256"/>
         <source>将载入：全国所有省、市、县、乡镇和村级单位。</source>
         <translation>Will load: every province, city, county, township and village-level unit of the country.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="215"/>
+        <location filename="../../villagepost/gui/first_start.py" line="260"/>
         <source>将载入：{path}（{code}）及其下辖的全部乡镇和村级单位。</source>
         <translation>Will load: {path} ({code}) with all its townships and village-level units.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="238"/>
+        <location filename="../../villagepost/gui/first_start.py" line="284"/>
         <source>正在载入…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="240"/>
+        <location filename="../../villagepost/gui/first_start.py" line="286"/>
         <source>正在载入区划代码…</source>
         <translation>Loading division codes…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="257"/>
+        <location filename="../../villagepost/gui/first_start.py" line="303"/>
         <source>已取消，登记册保持原样。可以重新选择后再载入。</source>
         <translation>Cancelled; the registry is unchanged. You can choose again and load.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/first_start.py" line="259"/>
+        <location filename="../../villagepost/gui/first_start.py" line="305"/>
         <source>载入失败。</source>
         <translation>Loading failed.</translation>
     </message>
@@ -868,6 +901,49 @@ Please send this file to support. You can go on working, or quit and open Villag
         <location filename="../../villagepost/gui/dashboard_panels.py" line="114"/>
         <source>该单位不是建制村（居委会等），不计入覆盖率。</source>
         <translation>This unit is not a 建制村 (a residents’ committee or similar) and does not count for coverage.</translation>
+    </message>
+</context>
+<context>
+    <name>HelpViewer</name>
+    <message>
+        <location filename="../../villagepost/gui/help_viewer.py" line="74"/>
+        <source>村邮通 — 用户手册</source>
+        <translation>VillagePost — User guide</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/help_viewer.py" line="83"/>
+        <source>保存为 PDF(&amp;S)…</source>
+        <translation>&amp;Save as PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/help_viewer.py" line="95"/>
+        <source>保存用户手册</source>
+        <translation>Save the user guide</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/help_viewer.py" line="95"/>
+        <source>村邮通用户手册.pdf</source>
+        <translation>VillagePost user guide.pdf</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/help_viewer.py" line="96"/>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/help_viewer.py" line="111"/>
+        <source>正在生成 PDF…</source>
+        <translation>Writing the PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/help_viewer.py" line="119"/>
+        <source>已保存：{path}</source>
+        <translation>Saved: {path}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/help_viewer.py" line="126"/>
+        <source>生成 PDF 失败。</source>
+        <translation>The PDF could not be written.</translation>
     </message>
 </context>
 <context>
@@ -1270,24 +1346,9 @@ Checklist: {title} ({count} items)</translation>
         <translation>{n} operating or suspended stations due for inspection</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspections_panel.py" line="299"/>
-        <source>先在站点表中选择一个站点</source>
-        <translation>Select a station in the list first</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/inspections_panel.py" line="351"/>
-        <source>保存检查记录</source>
-        <translation>Save the inspection record</translation>
-    </message>
-    <message>
         <location filename="../../villagepost/gui/inspections_panel.py" line="362"/>
         <source>正在生成检查记录…</source>
         <translation>Writing the inspection record…</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/inspections_panel.py" line="369"/>
-        <source>检查记录已保存：{path}</source>
-        <translation>Inspection record saved: {path}</translation>
     </message>
     <message>
         <location filename="../../villagepost/gui/inspections_panel.py" line="379"/>
@@ -1299,302 +1360,324 @@ Checklist: {title} ({count} items)</translation>
         <source>删除 {date} 对“{name}”的检查记录（记录号 {id}）？删除后不能恢复。</source>
         <translation>Delete the inspection of “{name}” on {date} (record {id})? This cannot be undone.</translation>
     </message>
+    <message>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="299"/>
+        <source>先在站点表中选择一个站点</source>
+        <translation>Select a station in the list first</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="351"/>
+        <source>保存检查记录</source>
+        <translation>Save the inspection record</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="369"/>
+        <source>检查记录已保存：{path}</source>
+        <translation>Inspection record saved: {path}</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="101"/>
+        <location filename="../../villagepost/gui/demo_window.py" line="108"/>
+        <location filename="../../villagepost/gui/demo_window.py" line="137"/>
+        <location filename="../../villagepost/gui/main_window.py" line="102"/>
         <source>村邮通 VillagePost</source>
         <extracomment>Size on first start when no geometry is saved; fits a 1366×768 laptop with its taskbar. An explicit minimum, above what the content ever needs: the search list appearing must not change the window&apos;s size constraints (no jump, no size renegotiation with the window manager). the division tree&apos;s width at least, in characters: a village&apos;s name five levels deep beside its code emitted once, right after the window&apos;s first paint has been flushed emitted when the tree shows the registry (after start(), a load, or opening another database) emitted with a UnitInfo when the details panel shows a unit</extracomment>
         <translation>VillagePost 村邮通</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="150"/>
+        <location filename="../../villagepost/gui/main_window.py" line="151"/>
         <source>概况</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="151"/>
+        <location filename="../../villagepost/gui/main_window.py" line="152"/>
         <source>村庄</source>
         <translation>Villages</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="152"/>
+        <location filename="../../villagepost/gui/main_window.py" line="153"/>
         <source>站点</source>
         <translation>Stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="155"/>
+        <location filename="../../villagepost/gui/main_window.py" line="156"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="158"/>
+        <location filename="../../villagepost/gui/main_window.py" line="159"/>
         <source>检查</source>
         <translation>Inspections</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="186"/>
+        <location filename="../../villagepost/gui/main_window.py" line="187"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="187"/>
+        <location filename="../../villagepost/gui/main_window.py" line="188"/>
         <source>打开数据库(&amp;O)…</source>
         <translation>&amp;Open database…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="191"/>
+        <location filename="../../villagepost/gui/main_window.py" line="192"/>
         <source>载入区划代码(&amp;L)…</source>
         <translation>&amp;Load division codes…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="194"/>
+        <location filename="../../villagepost/gui/main_window.py" line="195"/>
         <source>导入花名册(&amp;I)…</source>
         <translation>&amp;Import roster…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="198"/>
+        <location filename="../../villagepost/gui/main_window.py" line="199"/>
         <source>导出(&amp;E)</source>
         <translation>&amp;Export</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="199"/>
+        <location filename="../../villagepost/gui/main_window.py" line="200"/>
         <source>登记表（所选范围）(&amp;R)…</source>
         <translation>&amp;Registry (selected scope)…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="204"/>
+        <location filename="../../villagepost/gui/main_window.py" line="205"/>
         <source>乡镇填报模板（所选乡镇）(&amp;T)…</source>
         <translation>Township fill-in &amp;template (selected township)…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="209"/>
+        <location filename="../../villagepost/gui/main_window.py" line="210"/>
         <source>备份数据库(&amp;B)…</source>
         <translation>&amp;Back up the database…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="214"/>
+        <location filename="../../villagepost/gui/main_window.py" line="215"/>
         <source>选项(&amp;P)…</source>
         <translation>&amp;Preferences…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="223"/>
+        <location filename="../../villagepost/gui/main_window.py" line="224"/>
         <source>退出(&amp;X)</source>
         <translation>E&amp;xit</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="229"/>
+        <location filename="../../villagepost/gui/main_window.py" line="230"/>
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="230"/>
-        <location filename="../../villagepost/gui/main_window.py" line="508"/>
+        <location filename="../../villagepost/gui/main_window.py" line="231"/>
+        <location filename="../../villagepost/gui/main_window.py" line="513"/>
         <source>撤销(&amp;U)</source>
         <translation>&amp;Undo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="233"/>
-        <location filename="../../villagepost/gui/main_window.py" line="510"/>
+        <location filename="../../villagepost/gui/main_window.py" line="234"/>
+        <location filename="../../villagepost/gui/main_window.py" line="515"/>
         <source>重做(&amp;R)</source>
         <translation>&amp;Redo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="242"/>
+        <location filename="../../villagepost/gui/main_window.py" line="243"/>
         <source>站点(&amp;S)</source>
         <translation>&amp;Stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="243"/>
+        <location filename="../../villagepost/gui/main_window.py" line="244"/>
         <source>新增站点(&amp;N)…</source>
         <translation>&amp;New station…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="246"/>
+        <location filename="../../villagepost/gui/main_window.py" line="247"/>
         <source>打开所选站点(&amp;E)…</source>
         <translation>&amp;Edit selected station…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="252"/>
+        <location filename="../../villagepost/gui/main_window.py" line="253"/>
         <source>检查所选站点(&amp;I)…</source>
         <translation>&amp;Inspect the selected station…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="255"/>
+        <location filename="../../villagepost/gui/main_window.py" line="256"/>
         <source>检查表模板(&amp;T)…</source>
         <translation>Checklist &amp;template…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="258"/>
+        <location filename="../../villagepost/gui/main_window.py" line="259"/>
         <source>目标(&amp;G)…</source>
         <translation>Tar&amp;gets…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="262"/>
+        <location filename="../../villagepost/gui/main_window.py" line="263"/>
         <source>打印(&amp;P)</source>
         <translation>&amp;Print</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="263"/>
+        <location filename="../../villagepost/gui/main_window.py" line="264"/>
         <source>所选站点的检查表(&amp;S)…</source>
         <translation>Checklists of the &amp;selected stations…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="267"/>
+        <location filename="../../villagepost/gui/main_window.py" line="268"/>
         <source>范围内全部站点的检查表(&amp;A)…</source>
         <translation>Checklists of &amp;all stations in the scope…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="272"/>
+        <location filename="../../villagepost/gui/main_window.py" line="273"/>
         <source>覆盖率汇总表(&amp;C)…</source>
         <translation>&amp;Coverage summary…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="278"/>
+        <location filename="../../villagepost/gui/main_window.py" line="279"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="279"/>
+        <location filename="../../villagepost/gui/main_window.py" line="280"/>
+        <source>用户手册(&amp;U)</source>
+        <translation>&amp;User guide</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="284"/>
         <source>关于村邮通(&amp;A)</source>
         <translation>&amp;About VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="371"/>
-        <location filename="../../villagepost/gui/main_window.py" line="564"/>
+        <location filename="../../villagepost/gui/main_window.py" line="376"/>
+        <location filename="../../villagepost/gui/main_window.py" line="569"/>
         <source>村邮通</source>
         <translation>VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="388"/>
+        <location filename="../../villagepost/gui/main_window.py" line="393"/>
         <source>尚未载入区划代码</source>
         <translation>no division codes loaded</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="388"/>
+        <location filename="../../villagepost/gui/main_window.py" line="393"/>
         <source>正在打开…</source>
         <translation>opening…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="390"/>
+        <location filename="../../villagepost/gui/main_window.py" line="395"/>
         <source>全国</source>
         <translation>the whole country</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="391"/>
+        <location filename="../../villagepost/gui/main_window.py" line="396"/>
         <source>{count} 个省级单位</source>
         <translation>{count} provinces</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="394"/>
+        <location filename="../../villagepost/gui/main_window.py" line="399"/>
         <source>数据库：{db}</source>
         <translation>Database: {db}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="396"/>
+        <location filename="../../villagepost/gui/main_window.py" line="401"/>
         <source>范围：{scope}</source>
         <translation>Scope: {scope}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="397"/>
+        <location filename="../../villagepost/gui/main_window.py" line="402"/>
         <source>用户：{name}</source>
         <translation>User: {name}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="404"/>
+        <location filename="../../villagepost/gui/main_window.py" line="409"/>
         <source>目录中没有代码为 {code} 的单位</source>
         <translation>No unit with the code {code} in the tree</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="508"/>
-        <source>撤销：{what}(&amp;U)</source>
-        <translation>&amp;Undo: {what}</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/main_window.py" line="510"/>
-        <source>重做：{what}(&amp;R)</source>
-        <translation>&amp;Redo: {what}</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/main_window.py" line="531"/>
+        <location filename="../../villagepost/gui/main_window.py" line="536"/>
         <source>请先在“站点”页中选择一个站点。</source>
         <translation>Select a station on the Stations page first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="551"/>
+        <location filename="../../villagepost/gui/main_window.py" line="556"/>
         <source>新增站点</source>
         <translation>New station</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="552"/>
+        <location filename="../../villagepost/gui/main_window.py" line="557"/>
         <source>请先在左侧目录（或“村庄”页）中选择站点所在的村。</source>
         <translation>Select the station&apos;s village in the tree on the left (or on the Villages page) first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="564"/>
+        <location filename="../../villagepost/gui/main_window.py" line="569"/>
         <source>请先在“站点”页选中一个站点。</source>
         <translation>Select a station on the Stations tab first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="599"/>
-        <source>目标</source>
-        <translation>Targets</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/main_window.py" line="599"/>
-        <source>请先在左侧目录中选择一个单位。</source>
-        <translation>Select a unit in the tree on the left first.</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/main_window.py" line="629"/>
+        <location filename="../../villagepost/gui/main_window.py" line="634"/>
         <source>已修改登记册设置：建制村总数{what}类似村委会。</source>
         <translation>Registry setting changed: village-committee-like units are {what} the administrative village total.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="630"/>
+        <location filename="../../villagepost/gui/main_window.py" line="635"/>
         <source>计入</source>
         <translation>counted in</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="630"/>
+        <location filename="../../villagepost/gui/main_window.py" line="635"/>
         <source>不计入</source>
         <translation>not counted in</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="637"/>
+        <location filename="../../villagepost/gui/main_window.py" line="642"/>
         <source>选项</source>
         <translation>Preferences</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="637"/>
+        <location filename="../../villagepost/gui/main_window.py" line="642"/>
         <source>界面语言将在下次启动村邮通时改变。</source>
         <translation>The language changes the next time VillagePost starts.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="729"/>
+        <location filename="../../villagepost/gui/main_window.py" line="738"/>
         <source>区划代码已载入。</source>
         <translation>Division codes loaded.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="736"/>
+        <location filename="../../villagepost/gui/main_window.py" line="745"/>
         <source>打开数据库</source>
         <translation>Open database</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="737"/>
+        <location filename="../../villagepost/gui/main_window.py" line="746"/>
         <source>村邮通数据库 (*.sqlite *.sqlite3 *.db);;所有文件 (*)</source>
         <translation>VillagePost databases (*.sqlite *.sqlite3 *.db);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="771"/>
+        <location filename="../../villagepost/gui/main_window.py" line="780"/>
         <source>&lt;h3&gt;村邮通 VillagePost {version}&lt;/h3&gt;&lt;p&gt;县级交通运输部门的农村寄递物流站点登记、合并进度与覆盖率管理工具。&lt;/p&gt;&lt;p&gt;区划代码：国家统计局 2023 年统计用区划代码和城乡划分代码。&lt;br&gt;界面字体：文泉驿微米黑（Apache-2.0 许可）。&lt;/p&gt;</source>
         <translation>&lt;h3&gt;VillagePost 村邮通 {version}&lt;/h3&gt;&lt;p&gt;Registry of rural delivery stations, their merger pace and village coverage for county transport bureaus.&lt;/p&gt;&lt;p&gt;Division codes: National Bureau of Statistics, 2023 statistical division and urban-rural codes.&lt;br&gt;Interface font: WenQuanYi Micro Hei (Apache-2.0 licence).&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="778"/>
+        <location filename="../../villagepost/gui/main_window.py" line="797"/>
         <source>关于村邮通</source>
         <translation>About VillagePost</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="513"/>
+        <source>撤销：{what}(&amp;U)</source>
+        <translation>&amp;Undo: {what}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="515"/>
+        <source>重做：{what}(&amp;R)</source>
+        <translation>&amp;Redo: {what}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="604"/>
+        <source>目标</source>
+        <translation>Targets</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="604"/>
+        <source>请先在左侧目录中选择一个单位。</source>
+        <translation>Select a unit in the tree on the left first.</translation>
     </message>
 </context>
 <context>
@@ -1671,6 +1754,34 @@ Checklist: {title} ({count} items)</translation>
         <location filename="../../villagepost/gui/station_dialogs.py" line="208"/>
         <source>本乡镇没有其他可并入的站点</source>
         <translation>No other station of this township can join</translation>
+    </message>
+</context>
+<context>
+    <name>NextStepDialog</name>
+    <message>
+        <location filename="../../villagepost/gui/demo_window.py" line="37"/>
+        <source>村邮通 — 下一步</source>
+        <translation>VillagePost — Next step</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/demo_window.py" line="38"/>
+        <source>&lt;p&gt;&lt;b&gt;区划代码已载入。下一步做什么？&lt;/b&gt;&lt;/p&gt;&lt;p&gt;· 导入第一份花名册：选择乡镇报来的 Excel 花名册；&lt;/p&gt;&lt;p&gt;· 先看看示例数据：打开一个标明“演示”的示例县（平罗县，88 个站点），可以随意查看和修改，不影响您自己的登记册，看完可在“文件 → 删除演示数据”里删除。&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;The division codes are loaded. What next?&lt;/b&gt;&lt;/p&gt;&lt;p&gt;· Import the first roster: choose the Excel roster a township sent;&lt;/p&gt;&lt;p&gt;· Look at the example data first: opens an example county marked “demo” (平罗县, 88 stations) to look around and change freely, without touching your own registry; remove it afterwards with File → Remove demo data.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/demo_window.py" line="44"/>
+        <source>导入第一份花名册…</source>
+        <translation>Import the first roster…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/demo_window.py" line="45"/>
+        <source>先看看示例数据</source>
+        <translation>Look at the example data first</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/demo_window.py" line="46"/>
+        <source>以后再说</source>
+        <translation>Later</translation>
     </message>
 </context>
 <context>
@@ -1757,19 +1868,9 @@ Checklist: {title} ({count} items)</translation>
         <translation> (of {owner})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="221"/>
-        <source>目标今天设定：下级单位都已达到目标值</source>
-        <translation>Set today: every unit below has reached it</translation>
-    </message>
-    <message>
         <location filename="../../villagepost/gui/dashboard_panels.py" line="222"/>
         <source>没有落后于进度线的下级单位</source>
         <translation>no unit below lags its line</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/dashboard_panels.py" line="224"/>
-        <source>目标今天设定，下级单位与截止日期比较（双击查看）：</source>
-        <translation>Set today: the units below against the deadline&apos;s value (double-click to open):</translation>
     </message>
     <message>
         <location filename="../../villagepost/gui/dashboard_panels.py" line="225"/>
@@ -1780,6 +1881,16 @@ Checklist: {title} ({count} items)</translation>
         <location filename="../../villagepost/gui/dashboard_panels.py" line="233"/>
         <source>覆盖率 {rate}，按进度线今天应达 {line}，还差 {n} 个建制村</source>
         <translation>coverage {rate}; its line is at {line} today: {n} 建制村 short</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="221"/>
+        <source>目标今天设定：下级单位都已达到目标值</source>
+        <translation>Set today: every unit below has reached it</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/dashboard_panels.py" line="224"/>
+        <source>目标今天设定，下级单位与截止日期比较（双击查看）：</source>
+        <translation>Set today: the units below against the deadline&apos;s value (double-click to open):</translation>
     </message>
 </context>
 <context>
@@ -1985,11 +2096,6 @@ Checklist: {title} ({count} items)</translation>
         <translation>Save the coverage summary</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="528"/>
-        <source>统计日期：{problem}</source>
-        <translation>Date: {problem}</translation>
-    </message>
-    <message>
         <location filename="../../villagepost/gui/print_dialogs.py" line="546"/>
         <source>已生成覆盖率汇总表（{pages} 页）：{where}</source>
         <translation>Coverage summary written ({pages} pages): {where}</translation>
@@ -1998,6 +2104,11 @@ Checklist: {title} ({count} items)</translation>
         <location filename="../../villagepost/gui/print_dialogs.py" line="548"/>
         <source>已生成覆盖率汇总表：{where}</source>
         <translation>Coverage summary written: {where}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="528"/>
+        <source>统计日期：{problem}</source>
+        <translation>Date: {problem}</translation>
     </message>
 </context>
 <context>
@@ -2070,12 +2181,6 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>ServedList</name>
     <message>
-        <location filename="../../villagepost/gui/station_fields.py" line="106"/>
-        <source>村名、拼音首字母（如 hpc）或12位代码</source>
-        <extracomment>the clerk typed a name, pinyin or code to look for (the editor searches on the worker)</extracomment>
-        <translation>Village name, pinyin initials (e.g. hpc) or 12-digit code</translation>
-    </message>
-    <message>
         <location filename="../../villagepost/gui/station_fields.py" line="118"/>
         <source>添加</source>
         <translation>Add</translation>
@@ -2084,6 +2189,12 @@ Checklist: {title} ({count} items)</translation>
         <location filename="../../villagepost/gui/station_fields.py" line="119"/>
         <source>移除所选</source>
         <translation>Remove selected</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_fields.py" line="106"/>
+        <source>村名、拼音首字母（如 hpc）或12位代码</source>
+        <extracomment>the clerk typed a name, pinyin or code to look for (the editor searches on the worker)</extracomment>
+        <translation>Village name, pinyin initials (e.g. hpc) or 12-digit code</translation>
     </message>
 </context>
 <context>
@@ -2406,11 +2517,6 @@ Checklist: {title} ({count} items)</translation>
         <translation>Station {name} ({code})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="347"/>
-        <source>已合并（并入 {code}）</source>
-        <translation>merged (into {code})</translation>
-    </message>
-    <message>
         <location filename="../../villagepost/gui/station_editor.py" line="349"/>
         <source>{status}（自 {date}）</source>
         <translation>{status} (since {date})</translation>
@@ -2477,6 +2583,26 @@ Checklist: {title} ({count} items)</translation>
         <translation>Merge stations</translation>
     </message>
     <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="643"/>
+        <source>请先在历史记录中选择一条。</source>
+        <translation>Select an entry of the history first.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="697"/>
+        <source>村邮通</source>
+        <translation>VillagePost</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="697"/>
+        <source>站点的修改还没有保存。要保存吗？</source>
+        <translation>The station&apos;s changes are not saved. Save them?</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="347"/>
+        <source>已合并（并入 {code}）</source>
+        <translation>merged (into {code})</translation>
+    </message>
+    <message>
         <location filename="../../villagepost/gui/station_editor.py" line="629"/>
         <source>{action} {name}</source>
         <translation>{action} {name}</translation>
@@ -2520,21 +2646,6 @@ Checklist: {title} ({count} items)</translation>
         <location filename="../../villagepost/gui/station_editor.py" line="682"/>
         <source>本站点没有可重做的修改</source>
         <translation>Nothing of this station&apos;s to redo</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="643"/>
-        <source>请先在历史记录中选择一条。</source>
-        <translation>Select an entry of the history first.</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="697"/>
-        <source>村邮通</source>
-        <translation>VillagePost</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="697"/>
-        <source>站点的修改还没有保存。要保存吗？</source>
-        <translation>The station&apos;s changes are not saved. Save them?</translation>
     </message>
 </context>
 <context>
@@ -2583,17 +2694,6 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>StationUndo</name>
     <message>
-        <location filename="../../villagepost/gui/station_commands.py" line="118"/>
-        <source>已撤销：{what}</source>
-        <extracomment>a station&apos;s data changed (argument: its code); tables and an open editor reload a replayed step failed and its station&apos;s stack was cleared (argument: the message shown) a step was replayed (argument: what was done, e.g. &quot;已撤销：暂停运营 新利村快递综合服务站&quot;) any stack&apos;s state changed (index, clean state, active stack): undo/redo buttons update</extracomment>
-        <translation>Undone: {what}</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/station_commands.py" line="125"/>
-        <source>已重做：{what}</source>
-        <translation>Redone: {what}</translation>
-    </message>
-    <message>
         <location filename="../../villagepost/gui/station_commands.py" line="214"/>
         <location filename="../../villagepost/gui/station_commands.py" line="235"/>
         <source>在窗口中撤销</source>
@@ -2604,6 +2704,17 @@ Checklist: {title} ({count} items)</translation>
         <location filename="../../villagepost/gui/station_commands.py" line="243"/>
         <source>在窗口中重做</source>
         <translation>redone in the window</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_commands.py" line="118"/>
+        <source>已撤销：{what}</source>
+        <extracomment>a station&apos;s data changed (argument: its code); tables and an open editor reload a replayed step failed and its station&apos;s stack was cleared (argument: the message shown) a step was replayed (argument: what was done, e.g. &quot;已撤销：暂停运营 新利村快递综合服务站&quot;) any stack&apos;s state changed (index, clean state, active stack): undo/redo buttons update</extracomment>
+        <translation>Undone: {what}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_commands.py" line="125"/>
+        <source>已重做：{what}</source>
+        <translation>Redone: {what}</translation>
     </message>
 </context>
 <context>
@@ -2664,19 +2775,9 @@ Checklist: {title} ({count} items)</translation>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/stations_tab.py" line="54"/>
-        <source>运营主体</source>
-        <translation>Operator</translation>
-    </message>
-    <message>
         <location filename="../../villagepost/gui/stations_tab.py" line="55"/>
         <source>联系电话</source>
         <translation>Phone</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/stations_tab.py" line="80"/>
-        <source>已合并（并入 {code}）</source>
-        <translation>merged (into {code})</translation>
     </message>
     <message>
         <location filename="../../villagepost/gui/stations_tab.py" line="84"/>
@@ -2708,6 +2809,16 @@ Checklist: {title} ({count} items)</translation>
         <location filename="../../villagepost/gui/stations_tab.py" line="143"/>
         <source>共 {n} 个站点</source>
         <translation>{n} stations</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/stations_tab.py" line="54"/>
+        <source>运营主体</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/stations_tab.py" line="80"/>
+        <source>已合并（并入 {code}）</source>
+        <translation>merged (into {code})</translation>
     </message>
 </context>
 <context>
@@ -2900,16 +3011,16 @@ Checklist: {title} ({count} items)</translation>
         <translation> stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="410"/>
-        <source>截止日期：{problem}</source>
-        <translation>Deadline: {problem}</translation>
-    </message>
-    <message>
         <location filename="../../villagepost/gui/targets_editor.py" line="489"/>
         <source>删除目标 #{id}（{text}）？
 目标是计划，删除后不留记录；进度将不再对照它。</source>
         <translation>Remove target #{id} ({text})?
 A target is a plan: nothing of it is kept, and the pace is no longer measured against it.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/targets_editor.py" line="410"/>
+        <source>截止日期：{problem}</source>
+        <translation>Deadline: {problem}</translation>
     </message>
 </context>
 <context>
@@ -2934,11 +3045,6 @@ A target is a plan: nothing of it is kept, and the pace is no longer measured ag
         <location filename="../../villagepost/gui/unit_details.py" line="38"/>
         <source>乡镇（街道）</source>
         <translation>Township</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="39"/>
-        <source>村级单位（各类合计，分类见下）</source>
-        <translation>Village-level units (all classes, see below)</translation>
     </message>
     <message>
         <location filename="../../villagepost/gui/unit_details.py" line="45"/>
@@ -3002,36 +3108,6 @@ A target is a plan: nothing of it is kept, and the pace is no longer measured ag
         <translation>Units below</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="142"/>
-        <source>站点与覆盖</source>
-        <translation>Stations and coverage</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="147"/>
-        <source>站点（全部状态）</source>
-        <translation>Stations (any status)</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="147"/>
-        <source>运营中的站点</source>
-        <translation>Operating stations</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="148"/>
-        <source>建制村</source>
-        <translation>Administrative villages</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="148"/>
-        <source>已覆盖的建制村</source>
-        <translation>Villages covered</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="148"/>
-        <source>覆盖率</source>
-        <translation>Coverage</translation>
-    </message>
-    <message>
         <location filename="../../villagepost/gui/unit_details.py" line="160"/>
         <source>村级单位分类</source>
         <translation>Village-level units by class</translation>
@@ -3040,21 +3116,6 @@ A target is a plan: nothing of it is kept, and the pace is no longer measured ag
         <location filename="../../villagepost/gui/unit_details.py" line="169"/>
         <source>村级寄递物流覆盖率按村委会（建制村）计算；是否计入类似村委会由各县决定。</source>
         <translation>Village delivery coverage counts village committees (administrative villages); each county decides whether units like village committees count too.</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="198"/>
-        <source>截至 {day}；建制村{extra}</source>
-        <translation>On {day}; villages {extra}</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="200"/>
-        <source>含类似村委会</source>
-        <translation>including village-like units</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/unit_details.py" line="200"/>
-        <source>不含类似村委会</source>
-        <translation>excluding village-like units</translation>
     </message>
     <message>
         <location filename="../../villagepost/gui/unit_details.py" line="205"/>
@@ -3093,6 +3154,56 @@ Load your county&apos;s (or province&apos;s, or the country&apos;s) statistical 
         <location filename="../../villagepost/gui/unit_details.py" line="237"/>
         <source>{year} 年版统计用区划代码</source>
         <translation>{year} statistical division codes</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="39"/>
+        <source>村级单位（各类合计，分类见下）</source>
+        <translation>Village-level units (all classes, see below)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="142"/>
+        <source>站点与覆盖</source>
+        <translation>Stations and coverage</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="147"/>
+        <source>站点（全部状态）</source>
+        <translation>Stations (any status)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="147"/>
+        <source>运营中的站点</source>
+        <translation>Operating stations</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="148"/>
+        <source>建制村</source>
+        <translation>Administrative villages</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="148"/>
+        <source>已覆盖的建制村</source>
+        <translation>Villages covered</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="148"/>
+        <source>覆盖率</source>
+        <translation>Coverage</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="198"/>
+        <source>截至 {day}；建制村{extra}</source>
+        <translation>On {day}; villages {extra}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="200"/>
+        <source>含类似村委会</source>
+        <translation>including village-like units</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/unit_details.py" line="200"/>
+        <source>不含类似村委会</source>
+        <translation>excluding village-like units</translation>
     </message>
 </context>
 <context>
@@ -3144,11 +3255,6 @@ Load your county&apos;s (or province&apos;s, or the country&apos;s) statistical 
         <translation> (retired)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/villages_tab.py" line="83"/>
-        <source>不计入</source>
-        <translation>not counted</translation>
-    </message>
-    <message>
         <location filename="../../villagepost/gui/villages_tab.py" line="85"/>
         <location filename="../../villagepost/gui/villages_tab.py" line="129"/>
         <source>未覆盖</source>
@@ -3163,11 +3269,6 @@ Load your county&apos;s (or province&apos;s, or the country&apos;s) statistical 
         <location filename="../../villagepost/gui/villages_tab.py" line="88"/>
         <source>已覆盖 {date}</source>
         <translation>Covered since {date}</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/villages_tab.py" line="104"/>
-        <source>居委会不是建制村，不计入覆盖率（可以有站点）</source>
-        <translation>A residents&apos; committee is not an administrative village: coverage does not count it (it may have stations)</translation>
     </message>
     <message>
         <location filename="../../villagepost/gui/villages_tab.py" line="108"/>
@@ -3225,6 +3326,16 @@ Load your county&apos;s (or province&apos;s, or the country&apos;s) statistical 
         <location filename="../../villagepost/gui/villages_tab.py" line="170"/>
         <source>共 {n} 个村级单位</source>
         <translation>{n} village-level units</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/villages_tab.py" line="83"/>
+        <source>不计入</source>
+        <translation>not counted</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/villages_tab.py" line="104"/>
+        <source>居委会不是建制村，不计入覆盖率（可以有站点）</source>
+        <translation>A residents&apos; committee is not an administrative village: coverage does not count it (it may have stations)</translation>
     </message>
 </context>
 <context>
@@ -3297,7 +3408,7 @@ Load your county&apos;s (or province&apos;s, or the country&apos;s) statistical 
 <context>
     <name>app</name>
     <message>
-        <location filename="../../villagepost/gui/app.py" line="71"/>
+        <location filename="../../villagepost/gui/app.py" line="74"/>
         <source>无法打开数据库，村邮通不能启动。
 
 {reason}
@@ -3317,9 +3428,14 @@ You can:
 · or name another database file with --db on the command line, e.g. villagepost --db D:\村邮通\本县.sqlite</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/app.py" line="79"/>
+        <location filename="../../villagepost/gui/app.py" line="82"/>
         <source>村邮通 — 无法打开数据库</source>
         <translation>VillagePost — cannot open the database</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/app.py" line="126"/>
+        <source>村邮通</source>
+        <translation>VillagePost</translation>
     </message>
 </context>
 <context>

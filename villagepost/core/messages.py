@@ -113,6 +113,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the window needs the system library {library}, which is not installed (the commands still work: "
         "villagepost --help).\nDebian/Ubuntu: sudo apt install {packages}",
     ),
+    "app.already_open": (
+        "村邮通已经打开了这个数据库（{db}），已切换到那个窗口。",
+        "VillagePost already has this database open ({db}); switched to that window.",
+    ),
+    "app.open_elsewhere": (
+        "村邮通已经打开了这个数据库（{db}），但那个窗口没有响应。请关闭那个村邮通窗口（必要时注销或重启电脑）后再打开。",
+        "VillagePost already has this database open ({db}), but that window does not answer. Close it "
+        "(log off or restart the PC if need be), then open VillagePost again.",
+    ),
     "app.qt_failed": (
         "无法启动图形界面：{reason}\n可用命令行操作：villagepost --help",
         "cannot start the graphical interface: {reason}\nThe commands still work: villagepost --help",

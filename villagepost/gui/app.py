@@ -15,14 +15,17 @@ import sys
 import time
 
 from PySide6.QtCore import QCoreApplication, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from villagepost import __version__
 from villagepost.core.actor import Actor
 from villagepost.core.errors import KnownError
-from villagepost.gui import crash, fonts
+from villagepost.core.messages import tr as catalogue_text  # not `tr`: lupdate would take its keys for texts
+from villagepost.gui import crash, fonts, single_instance, smoke
 from villagepost.gui import settings as opts
 from villagepost.gui.translations import install_translations
+from villagepost.gui.window_sizing import bring_to_front
+from villagepost.services import locations
 from villagepost.services.registry import Registry
 
 ENV_EXIT_AFTER_PAINT = "VILLAGEPOST_EXIT_AFTER_PAINT"
@@ -93,6 +96,37 @@ def window_choices(settings: opts.Settings, db: str | None, lang: str) -> tuple[
     return db, lang
 
 
+def show_in_front(window: QWidget) -> None:
+    """A second start asked for this window: un-minimise it and put it in front."""
+    if window.isMinimized():
+        window.showNormal()
+    bring_to_front(window)
+
+
+def _claim_registry(db: str | None, lang: str) -> tuple[single_instance.InstanceGuard | None, int | None]:
+    """(guard, None) when this window may open the registry; (None, exit code) when another window has it
+    (it was asked to come forward, or it did not answer and the clerk is told). Server registries and
+    locations that do not resolve are not claimed (opening them reports its own errors)."""
+    try:
+        path = locations.file_database(db)
+    except KnownError:
+        return None, None
+    if path is None:
+        return None, None
+    key = single_instance.registry_key(str(path))
+    guard = single_instance.InstanceGuard(key)
+    if guard.claim():
+        return guard, None
+    if single_instance.ask_to_raise(key):
+        sys.stderr.write(catalogue_text("app.already_open", lang, {"db": str(path)}) + "\n")
+        return None, EXIT_OK
+    message = catalogue_text("app.open_elsewhere", lang, {"db": str(path)})
+    sys.stderr.write(message + "\n")
+    if not os.environ.get(smoke.ENV_SCREENSHOT):  # the release check has nobody to click OK
+        QMessageBox.warning(None, translate("app", "村邮通"), message)
+    return None, EXIT_REFUSED
+
+
 def run(db: str | None = None, lang: str = "zh") -> int:
     """Open the window on the registry `db` (None: $VILLAGEPOST_DB, else the per-user default)."""
     app = _application()
@@ -101,6 +135,9 @@ def run(db: str | None = None, lang: str = "zh") -> int:
     settings = opts.Settings()
     db, lang = window_choices(settings, db, lang)
     install_translations(app, lang)
+    guard, refused = _claim_registry(db, lang)
+    if refused is not None:
+        return refused
     try:
         registry = Registry.open(db, actor=Actor(name=settings.get(opts.USER_NAME)))
     except KnownError as exc:
@@ -117,9 +154,16 @@ def run(db: str | None = None, lang: str = "zh") -> int:
             QTimer.singleShot(0, window.close)
 
         window.first_painted.connect(report_and_quit)
+    if os.environ.get(smoke.ENV_SCREENSHOT):
+        smoke.install(window, window.first_painted, guard)
+    if guard is not None:
+        guard.activate.connect(lambda: show_in_front(window))
+        guard.ready()
     window.show()
     try:
         return app.exec()
     finally:
+        if guard is not None:
+            guard.release()
         window.close()
         window.deleteLater()

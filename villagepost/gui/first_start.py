@@ -9,14 +9,16 @@ runs as one transaction on the background worker: cancelling leaves the registry
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, QStringListModel, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
+    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -99,7 +101,24 @@ class FirstStartDialog(QDialog):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self._fill(self.province, self.choices.provinces)
 
+        # Typing is quicker than three lists: pinyin initials (plx → 平罗县), full pinyin, a name or a code.
+        self.search = QLineEdit(self)
+        self.search.setObjectName("scopeSearch")
+        self.search.setPlaceholderText(self.tr("输入拼音首字母、名称或代码查找，如 plx → 平罗县"))
+        self.search.setClearButtonEnabled(True)
+        self.search_model = QStringListModel(self)
+        self.search_codes: list[str] = []
+        self.completer = QCompleter(self.search_model, self)
+        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.completer.setMaxVisibleItems(12)
+        self.search.setCompleter(self.completer)
+        self.search.textEdited.connect(self._search_edited)
+        self.completer.activated[QModelIndex].connect(  # type: ignore[index]
+            lambda index: self.pick_hit(index.row()))
+        self.search.returnPressed.connect(self._search_entered)
+
         form = QFormLayout()
+        form.addRow(self.tr("查找："), self.search)
         form.addRow(self.tr("省："), self.province)
         form.addRow(self.tr("市："), self.city)
         form.addRow(self.tr("县："), self.county)
@@ -170,6 +189,32 @@ class FirstStartDialog(QDialog):
         self._fill(self.county, city.children if city else [])
         self._update()
 
+    def _search_edited(self, text: str) -> None:
+        hits = self.choices.search(text, limit=20)
+        self.search_codes = [choice.code for choice, _path in hits]
+        self.search_model.setStringList(
+            [f"{choice.name}    {path}    {choice.code}" if path else f"{choice.name}    {choice.code}"
+             for choice, path in hits])
+        if hits:
+            self.completer.complete()
+
+    def _search_entered(self) -> None:
+        """Enter in the search line picks the first hit (the popup's highlighted one picks itself)."""
+        popup = self.completer.popup()
+        if self.search_codes and (popup is None or not popup.isVisible()):
+            self.pick_hit(0)
+
+    def pick_hit(self, row: int) -> None:
+        """Choose search hit `row` as if clicked through the lists; the line then shows its name."""
+        if not 0 <= row < len(self.search_codes):
+            return
+        code = self.search_codes[row]
+        self.select_scope(code)
+        choice = self.choices.find(code)
+        if choice is not None:
+            self.search.setText(choice.name)
+        self.load_button.setFocus()
+
     def kind(self) -> str:
         return next(k for k, r in self.radios.items() if r.isChecked())
 
@@ -217,7 +262,8 @@ class FirstStartDialog(QDialog):
 
     # --- loading -------------------------------------------------------------------------------
     def _set_busy(self, busy: bool) -> None:
-        for widget in (*self.radios.values(), self.province, self.city, self.county, self.later_button):
+        for widget in (*self.radios.values(), self.search, self.province, self.city, self.county,
+                       self.later_button):
             widget.setEnabled(not busy)
         if not busy:
             self._update()

@@ -97,6 +97,7 @@ class MainWindow(QMainWindow):
         self._painted = False
         self._closed = False
         self._first_start_dialog: FirstStartDialog | None = None
+        self._guide: QDialog | None = None
         self._details_code: str | None = None
         self.setWindowTitle(self.tr("村邮通 VillagePost"))
         self.setObjectName("mainWindow")
@@ -276,6 +277,10 @@ class MainWindow(QMainWindow):
         print_menu.addAction(self.print_summary_action)
 
         help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
+        self.guide_action = QAction(self.tr("用户手册(&U)"), self)
+        self.guide_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        self.guide_action.triggered.connect(self.open_guide)
+        help_menu.addAction(self.guide_action)
         self.about_action = QAction(self.tr("关于村邮通(&A)"), self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.show_about)
@@ -717,6 +722,10 @@ class MainWindow(QMainWindow):
         dialog = FirstStartDialog(self.registry, self.taskman, self, lang=self.lang, first_start=first_start)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._loaded(dialog.result_scope))
+        if first_start:
+            from villagepost.gui.demo_window import offer_next_step
+
+            dialog.accepted.connect(lambda: offer_next_step(self))
         dialog.finished.connect(self._load_dialog_closed)
         self._first_start_dialog = dialog
         dialog.open()
@@ -773,6 +782,16 @@ class MainWindow(QMainWindow):
             "<p>区划代码：国家统计局 2023 年统计用区划代码和城乡划分代码。<br>"
             "界面字体：文泉驿微米黑（Apache-2.0 许可）。</p>"
         ).format(version=__version__)
+
+    def open_guide(self) -> QDialog:
+        """帮助 → 用户手册 (F1): the guide beside the window; asking again brings the same viewer forward."""
+        from villagepost.gui.help_viewer import HelpViewer
+
+        if self._guide is None:
+            self._guide = HelpViewer(self, self.taskman, lang=self.lang)
+        self._guide.show()
+        bring_to_front(self._guide)
+        return self._guide
 
     def show_about(self) -> None:
         QMessageBox.about(self, self.tr("关于村邮通"), self.about_text())

@@ -25,3 +25,10 @@ def is_file_database(database: str) -> bool:
     """Whether `database` (a path or a URL) names a SQLite file rather than a server; raises the KnownError
     of an unreadable location."""
     return _location.resolve(database).path is not None
+
+
+def file_database(database: str | None) -> Path | None:
+    """The SQLite file that `database` (a path, a URL, or None for the default) names; None for a server.
+
+    Raises the KnownError of a location that does not resolve."""
+    return _location.resolve(database).path

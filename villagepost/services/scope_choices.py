@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import csv
 import lzma
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from villagepost.core.divisions import Level
+from villagepost.core.pinyin import fast_keys
 from villagepost.storage.division_source import DEFAULT_EDITION, LEVEL_FILES, edition_dir
 
 
@@ -29,6 +31,36 @@ class Choice:
 class ScopeChoices:
     edition: int
     provinces: list[Choice]
+
+    def search(self, text: str, limit: int = 12) -> list[tuple[Choice, str]]:
+        """Units whose name, pinyin initials (plx → 平罗县), full pinyin or code starts with `text` (or
+        whose name contains it), with their path ("宁夏回族自治区 / 石嘴山市"); counties first, then by
+        how well they match and by code."""
+        query = "".join(text.split()).lower()
+        if not query:
+            return []
+        ranked: list[tuple[int, int, str, Choice, str]] = []
+        for choice, path, depth in self._walk():
+            full, initials = fast_keys(choice.name)
+            if initials == query or choice.name == text.strip():
+                score = 0
+            elif initials.startswith(query) or full.startswith(query) or choice.name.startswith(text.strip()):
+                score = 1
+            elif choice.code.startswith(query) or text.strip() in choice.name:
+                score = 2
+            else:
+                continue
+            ranked.append((score, -depth, choice.code, choice, path))
+        ranked.sort(key=lambda r: r[:3])
+        return [(choice, path) for _s, _d, _c, choice, path in ranked[:limit]]
+
+    def _walk(self) -> Iterator[tuple[Choice, str, int]]:
+        for province in self.provinces:
+            yield province, "", 1
+            for city in province.children:
+                yield city, province.name, 2
+                for county in city.children:
+                    yield county, f"{province.name} / {city.name}", 3
 
     def find(self, code: str) -> Choice | None:
         """The choice with `code` (province, city or county), or None."""

@@ -51,15 +51,19 @@ class DbLocation:
         return self.url.render_as_string(hide_password=True)
 
 
+def _sqlite_file(path: Path) -> DbLocation:
+    """An SQLite file as a URL built from its parts: a folder named like `a%20b` or `报表#1` (legal on
+    Windows and Linux) must not be read as URL escapes or a fragment, which would open another file."""
+    return DbLocation(URL.create("sqlite", database=str(path)), path)
+
+
 def resolve(db: str | os.PathLike[str] | None = None) -> DbLocation:
     """Resolve `--db`, else $VILLAGEPOST_DB, else the per-user default file."""
     raw = os.fspath(db) if db is not None else os.environ.get(ENV_DB) or None
     if raw is None:
-        path = default_db_path()
-        return DbLocation(make_url(f"sqlite:///{path}"), path)
+        return _sqlite_file(default_db_path())
     if "://" not in raw:
-        path = Path(raw).expanduser().resolve()
-        return DbLocation(make_url(f"sqlite:///{path}"), path)
+        return _sqlite_file(Path(raw).expanduser().resolve())
     try:
         url = make_url(raw)
     except Exception as exc:  # sqlalchemy raises ArgumentError for malformed URLs
