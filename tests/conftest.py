@@ -31,6 +31,9 @@ TEST_ACTOR = Actor(name="tester")
 #: test module is imported, and inherited by CLI subprocesses — fixes the instant it answers.
 TEST_TODAY = "2026-11-23"
 os.environ[clock.ENV] = TEST_TODAY
+#: Automatic backups (daily on first open, before imports) copy and verify the whole registry; the tests of
+#: backups turn them on (`auto_backups`), every other test would only pay for them.
+os.environ["VILLAGEPOST_AUTO_BACKUP"] = "0"
 
 
 @pytest.fixture

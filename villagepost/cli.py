@@ -29,6 +29,7 @@ ENV_LANG = "VILLAGEPOST_LANG"
 COMMANDS: dict[str, tuple[str, str]] = {
     "divisions": ("divisions", "官方区划代码：载入、查看、查找 / official division codes"),
     "db": ("db", "数据库信息与备份 / database info and backup"),
+    "backup": ("backup", "自动备份：创建、列出、校验、恢复 / backups: create, list, verify, restore"),
     "import": ("imports", "导入乡镇报送的名单表格（Excel/WPS/ODS/CSV）/ import a roster"),
     "export": ("exports", "导出 Excel 名录或填报模板 / export Excel rosters and templates"),
     "station": ("stations", "站点 / stations"),
@@ -149,6 +150,19 @@ def _window_requested(args_list: list[str]) -> tuple[str | None, str] | None:
     return known.db, known.lang
 
 
+def _quiet_finalizers(verbose: bool) -> None:
+    """Errors in finalizers ("Exception ignored in ...": a zip writer's __del__ after a full disk already
+    reported as such) go to the error log, not as tracebacks on the clerk's terminal."""
+    if verbose:
+        return
+
+    def hook(unraisable: sys.UnraisableHookArgs) -> None:
+        if unraisable.exc_value is not None:
+            _log_internal_error(unraisable.exc_value)
+
+    sys.unraisablehook = hook
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     window = _window_requested(args_list)
@@ -166,7 +180,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from villagepost.launcher import launch_gui
 
         return launch_gui(db=args.db, lang=args.lang)
-    ctx = Context(db=args.db, lang=args.lang, as_json=bool(getattr(args, "json", False)))
+    _quiet_finalizers(args.verbose)
+    ctx = Context(db=args.db, lang=args.lang, as_json=bool(getattr(args, "json", False)),
+                  create=bool(getattr(args, "creates_registry", False)))
     try:
         return int(args.handler(args, ctx))
     except KnownError as exc:

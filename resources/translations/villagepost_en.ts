@@ -1452,232 +1452,237 @@ Checklist: {title} ({count} items)</translation>
         <translation>&amp;Back up the database…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="215"/>
+        <location filename="../../villagepost/gui/main_window.py" line="218"/>
         <source>选项(&amp;P)…</source>
         <translation>&amp;Preferences…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="224"/>
+        <location filename="../../villagepost/gui/main_window.py" line="227"/>
         <source>退出(&amp;X)</source>
         <translation>E&amp;xit</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="230"/>
+        <location filename="../../villagepost/gui/main_window.py" line="233"/>
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="231"/>
-        <location filename="../../villagepost/gui/main_window.py" line="513"/>
+        <location filename="../../villagepost/gui/main_window.py" line="234"/>
+        <location filename="../../villagepost/gui/main_window.py" line="516"/>
         <source>撤销(&amp;U)</source>
         <translation>&amp;Undo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="234"/>
-        <location filename="../../villagepost/gui/main_window.py" line="515"/>
+        <location filename="../../villagepost/gui/main_window.py" line="237"/>
+        <location filename="../../villagepost/gui/main_window.py" line="518"/>
         <source>重做(&amp;R)</source>
         <translation>&amp;Redo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="243"/>
+        <location filename="../../villagepost/gui/main_window.py" line="246"/>
         <source>站点(&amp;S)</source>
         <translation>&amp;Stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="244"/>
+        <location filename="../../villagepost/gui/main_window.py" line="247"/>
         <source>新增站点(&amp;N)…</source>
         <translation>&amp;New station…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="247"/>
+        <location filename="../../villagepost/gui/main_window.py" line="250"/>
         <source>打开所选站点(&amp;E)…</source>
         <translation>&amp;Edit selected station…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="253"/>
+        <location filename="../../villagepost/gui/main_window.py" line="256"/>
         <source>检查所选站点(&amp;I)…</source>
         <translation>&amp;Inspect the selected station…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="256"/>
+        <location filename="../../villagepost/gui/main_window.py" line="259"/>
         <source>检查表模板(&amp;T)…</source>
         <translation>Checklist &amp;template…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="259"/>
+        <location filename="../../villagepost/gui/main_window.py" line="262"/>
         <source>目标(&amp;G)…</source>
         <translation>Tar&amp;gets…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="263"/>
+        <location filename="../../villagepost/gui/main_window.py" line="266"/>
         <source>打印(&amp;P)</source>
         <translation>&amp;Print</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="264"/>
+        <location filename="../../villagepost/gui/main_window.py" line="267"/>
         <source>所选站点的检查表(&amp;S)…</source>
         <translation>Checklists of the &amp;selected stations…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="268"/>
+        <location filename="../../villagepost/gui/main_window.py" line="271"/>
         <source>范围内全部站点的检查表(&amp;A)…</source>
         <translation>Checklists of &amp;all stations in the scope…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="273"/>
+        <location filename="../../villagepost/gui/main_window.py" line="276"/>
         <source>覆盖率汇总表(&amp;C)…</source>
         <translation>&amp;Coverage summary…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="279"/>
+        <location filename="../../villagepost/gui/main_window.py" line="282"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="280"/>
+        <location filename="../../villagepost/gui/main_window.py" line="283"/>
         <source>用户手册(&amp;U)</source>
         <translation>&amp;User guide</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="284"/>
+        <location filename="../../villagepost/gui/main_window.py" line="287"/>
         <source>关于村邮通(&amp;A)</source>
         <translation>&amp;About VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="376"/>
-        <location filename="../../villagepost/gui/main_window.py" line="569"/>
+        <location filename="../../villagepost/gui/main_window.py" line="379"/>
+        <location filename="../../villagepost/gui/main_window.py" line="572"/>
         <source>村邮通</source>
         <translation>VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="393"/>
+        <location filename="../../villagepost/gui/main_window.py" line="396"/>
         <source>尚未载入区划代码</source>
         <translation>no division codes loaded</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="393"/>
+        <location filename="../../villagepost/gui/main_window.py" line="396"/>
         <source>正在打开…</source>
         <translation>opening…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="395"/>
+        <location filename="../../villagepost/gui/main_window.py" line="398"/>
         <source>全国</source>
         <translation>the whole country</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="396"/>
+        <location filename="../../villagepost/gui/main_window.py" line="399"/>
         <source>{count} 个省级单位</source>
         <translation>{count} provinces</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="399"/>
+        <location filename="../../villagepost/gui/main_window.py" line="402"/>
         <source>数据库：{db}</source>
         <translation>Database: {db}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="401"/>
+        <location filename="../../villagepost/gui/main_window.py" line="404"/>
         <source>范围：{scope}</source>
         <translation>Scope: {scope}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="402"/>
+        <location filename="../../villagepost/gui/main_window.py" line="405"/>
         <source>用户：{name}</source>
         <translation>User: {name}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="409"/>
+        <location filename="../../villagepost/gui/main_window.py" line="412"/>
         <source>目录中没有代码为 {code} 的单位</source>
         <translation>No unit with the code {code} in the tree</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="536"/>
+        <location filename="../../villagepost/gui/main_window.py" line="539"/>
         <source>请先在“站点”页中选择一个站点。</source>
         <translation>Select a station on the Stations page first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="556"/>
+        <location filename="../../villagepost/gui/main_window.py" line="559"/>
         <source>新增站点</source>
         <translation>New station</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="557"/>
+        <location filename="../../villagepost/gui/main_window.py" line="560"/>
         <source>请先在左侧目录（或“村庄”页）中选择站点所在的村。</source>
         <translation>Select the station&apos;s village in the tree on the left (or on the Villages page) first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="569"/>
+        <location filename="../../villagepost/gui/main_window.py" line="572"/>
         <source>请先在“站点”页选中一个站点。</source>
         <translation>Select a station on the Stations tab first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="634"/>
+        <location filename="../../villagepost/gui/main_window.py" line="637"/>
         <source>已修改登记册设置：建制村总数{what}类似村委会。</source>
         <translation>Registry setting changed: village-committee-like units are {what} the administrative village total.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="635"/>
+        <location filename="../../villagepost/gui/main_window.py" line="638"/>
         <source>计入</source>
         <translation>counted in</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="635"/>
+        <location filename="../../villagepost/gui/main_window.py" line="638"/>
         <source>不计入</source>
         <translation>not counted in</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="642"/>
+        <location filename="../../villagepost/gui/main_window.py" line="645"/>
         <source>选项</source>
         <translation>Preferences</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="642"/>
+        <location filename="../../villagepost/gui/main_window.py" line="645"/>
         <source>界面语言将在下次启动村邮通时改变。</source>
         <translation>The language changes the next time VillagePost starts.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="738"/>
+        <location filename="../../villagepost/gui/main_window.py" line="741"/>
         <source>区划代码已载入。</source>
         <translation>Division codes loaded.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="745"/>
+        <location filename="../../villagepost/gui/main_window.py" line="748"/>
         <source>打开数据库</source>
         <translation>Open database</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="746"/>
+        <location filename="../../villagepost/gui/main_window.py" line="749"/>
         <source>村邮通数据库 (*.sqlite *.sqlite3 *.db);;所有文件 (*)</source>
         <translation>VillagePost databases (*.sqlite *.sqlite3 *.db);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="780"/>
+        <location filename="../../villagepost/gui/main_window.py" line="792"/>
         <source>&lt;h3&gt;村邮通 VillagePost {version}&lt;/h3&gt;&lt;p&gt;县级交通运输部门的农村寄递物流站点登记、合并进度与覆盖率管理工具。&lt;/p&gt;&lt;p&gt;区划代码：国家统计局 2023 年统计用区划代码和城乡划分代码。&lt;br&gt;界面字体：文泉驿微米黑（Apache-2.0 许可）。&lt;/p&gt;</source>
         <translation>&lt;h3&gt;VillagePost 村邮通 {version}&lt;/h3&gt;&lt;p&gt;Registry of rural delivery stations, their merger pace and village coverage for county transport bureaus.&lt;/p&gt;&lt;p&gt;Division codes: National Bureau of Statistics, 2023 statistical division and urban-rural codes.&lt;br&gt;Interface font: WenQuanYi Micro Hei (Apache-2.0 licence).&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="797"/>
+        <location filename="../../villagepost/gui/main_window.py" line="809"/>
         <source>关于村邮通</source>
         <translation>About VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="513"/>
+        <location filename="../../villagepost/gui/main_window.py" line="516"/>
         <source>撤销：{what}(&amp;U)</source>
         <translation>&amp;Undo: {what}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="515"/>
+        <location filename="../../villagepost/gui/main_window.py" line="518"/>
         <source>重做：{what}(&amp;R)</source>
         <translation>&amp;Redo: {what}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="604"/>
+        <location filename="../../villagepost/gui/main_window.py" line="607"/>
         <source>目标</source>
         <translation>Targets</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="604"/>
+        <location filename="../../villagepost/gui/main_window.py" line="607"/>
         <source>请先在左侧目录中选择一个单位。</source>
         <translation>Select a unit in the tree on the left first.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="214"/>
+        <source>备份与恢复(&amp;R)…</source>
+        <translation>Backups and &amp;restore…</translation>
     </message>
 </context>
 <context>
@@ -3436,6 +3441,129 @@ You can:
         <location filename="../../villagepost/gui/app.py" line="126"/>
         <source>村邮通</source>
         <translation>VillagePost</translation>
+    </message>
+</context>
+<context>
+    <name>backup_dialog</name>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="37"/>
+        <source>每日自动</source>
+        <translation>daily (automatic)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="37"/>
+        <source>手动</source>
+        <translation>manual</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="38"/>
+        <source>导入前</source>
+        <translation>before an import</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="38"/>
+        <source>升级前</source>
+        <translation>before an upgrade</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="39"/>
+        <source>恢复前</source>
+        <translation>before a restore</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="40"/>
+        <source>损坏的原文件</source>
+        <translation>the damaged file</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="52"/>
+        <source>当前登记册已无法读取（已损坏或不存在），将被移到备份文件夹中保存。</source>
+        <translation>The current registry cannot be read (damaged or missing); it will be kept in the backups folder.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="54"/>
+        <source>现在：{s} 个站点、{e} 条站点事件；备份中：{s0} 个站点、{e0} 条。</source>
+        <translation>Now: {s} stations, {e} station events; in the backup: {s0} stations, {e0} events.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="57"/>
+        <source>将恢复到备份“{id}”（{created}）时的状态，此后录入的全部修改都会丢失。</source>
+        <translation>The registry returns to the backup &apos;{id}&apos; ({created}); every change entered since then is lost.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="58"/>
+        <source>恢复前的当前状态会先另存为一个备份，需要时可以再恢复回来。确定要恢复吗？</source>
+        <translation>The current state is first kept as a backup, so it can be restored again. Restore now?</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="74"/>
+        <source>备份与恢复</source>
+        <translation>Backups and restore</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="81"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="81"/>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="82"/>
+        <source>大小</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="82"/>
+        <source>校验</source>
+        <translation>Verified</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="90"/>
+        <source>立即备份</source>
+        <translation>Back up now</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="91"/>
+        <source>校验所选</source>
+        <translation>Verify selected</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="92"/>
+        <source>恢复所选…</source>
+        <translation>Restore selected…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="113"/>
+        <source>服务器数据库请由管理员用 pg_dump 备份。</source>
+        <translation>Back up a server database with pg_dump.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="116"/>
+        <source>备份文件夹：{folder}</source>
+        <translation>Backups folder: {folder}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="144"/>
+        <source>正在备份并校验…</source>
+        <translation>Backing up and verifying…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="156"/>
+        <source>备份已损坏</source>
+        <translation>The backup is damaged</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="173"/>
+        <source>正在恢复…</source>
+        <translation>Restoring…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/backup_dialog.py" line="179"/>
+        <source>恢复备份</source>
+        <translation>Restore a backup</translation>
     </message>
 </context>
 <context>

@@ -89,6 +89,9 @@ def test_version(run: Run) -> None:
 
 def test_env_variable_selects_the_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: Run) -> None:
     monkeypatch.setenv("VILLAGEPOST_DB", str(tmp_path / "env.sqlite"))
+    code, _, err = run("db", "info", "--json")
+    assert code == 2 and "没有找到数据库" in err  # a mistyped location never becomes a new registry
+    assert run("db", "init")[0] == 0
     code, out, _ = run("db", "info", "--json")
     assert code == 0
     assert json.loads(out)["database"] == str(tmp_path / "env.sqlite")
@@ -130,6 +133,7 @@ def test_window_without_display_explains_instead_of_crashing(tmp_path: Path) -> 
 def test_commands_need_no_display_and_no_qt(tmp_path: Path) -> None:
     code = (
         "import sys; from villagepost.cli import main; "
+        f"assert main(['--db', {str(tmp_path / 'c.sqlite')!r}, 'db', 'init']) == 0; "
         f"rc = main(['--db', {str(tmp_path / 'c.sqlite')!r}, 'db', 'info', '--json']); "
         "assert 'PySide6' not in sys.modules, 'the CLI imported Qt'; sys.exit(rc)"
     )
@@ -151,6 +155,7 @@ def test_db_backup_makes_a_consistent_copy(run: Run, tmp_path: Path,
     db = str(reg.location.path)
     reg.close()
     out = tmp_path / "copy" / "backup.sqlite"
+    out.parent.mkdir()
     code, stdout, _ = run("--db", db, "--json", "db", "backup", str(out))
     assert code == 0 and json.loads(stdout)["path"] == str(out)
     code, stdout, _ = run("--db", str(out), "--json", "divisions", "show", "640221")

@@ -57,7 +57,8 @@ def test_a_file_that_is_not_a_database_gives_a_message_box_and_exit_2(
     _, title, text = boxes[0]
     assert title == "村邮通 — 无法打开数据库"
     assert text.startswith("无法打开数据库，村邮通不能启动。")
-    assert str(bad) in text and "已损坏" in text  # the catalogue's db.corrupt, naming the file
+    assert str(bad) in text and "不是村邮通数据库" in text  # the catalogue's db.not_sqlite, naming the file
+    assert "已损坏" not in text
     assert "--db" in text
     assert QApplication.topLevelWidgets() == [] or all(not w.isVisible() for w in QApplication.topLevelWidgets())
 

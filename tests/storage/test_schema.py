@@ -72,7 +72,8 @@ def test_not_a_database_file_is_a_known_error(tmp_path: Path) -> None:
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(DatabaseError) as err:
         Registry.open(path)
-    assert err.value.key == "db.corrupt"
+    assert err.value.key == "db.not_sqlite"  # not SQLite at all: the wrong file, not a damaged registry
+    assert "不是村邮通数据库" in err.value.message("zh")
 
 
 HEAD = schema.SCHEMA_HEAD
@@ -113,7 +114,7 @@ def test_older_schema_is_backed_up_then_upgraded(
         assert reg.schema.action == "upgraded"
         assert (reg.schema.from_revision, reg.schema.to_revision) == (HEAD, "0099")
         backup = reg.schema.backup
-        assert backup is not None and backup.parent == tmp_path and f"schema{HEAD}" in backup.name
+        assert backup is not None and backup.parent == tmp_path / "old-backups" and "pre-upgrade" in backup.name
         assert reg.notices[0][0] == "db.backup_made"
         with reg.engine.connect() as conn:
             cols = [r[1] for r in conn.exec_driver_sql("PRAGMA table_info(station)")]

@@ -17,6 +17,8 @@ class Context:
     db: str | None
     lang: str
     as_json: bool
+    #: True for the commands that set up a registry (`db init`, `divisions load`): only they may create one
+    create: bool = False
     stdout: TextIO = field(default_factory=lambda: sys.stdout)
     stderr: TextIO = field(default_factory=lambda: sys.stderr)
     _registry: Registry | None = None
@@ -24,7 +26,7 @@ class Context:
     def registry(self) -> Registry:
         """Open the database once per command; notices (backup made, risky location) go to stderr."""
         if self._registry is None:
-            self._registry = Registry.open(self.db)
+            self._registry = Registry.open(self.db, create=self.create)
             for key, params in self._registry.notices:
                 self.note(tr(key, self.lang, params))
         return self._registry

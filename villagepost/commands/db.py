@@ -1,4 +1,5 @@
-"""`villagepost db info|backup`: where the registry is, which schema, how big; a consistent copy."""
+"""`villagepost db init|info|check|backup`: set up a registry; where it is, which schema, how big; whether
+it is whole; a verified copy."""
 
 from __future__ import annotations
 
@@ -14,9 +15,15 @@ from villagepost.storage.schema import SCHEMA_HEAD
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("db", help="数据库信息与备份 / database info and backup")
     dsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    init = dsub.add_parser("init", parents=[common], help="在 --db 指定的位置新建登记册 / set up a new registry")
+    init.set_defaults(handler=cmd_init, creates_registry=True)
+    check = dsub.add_parser("check", parents=[common],
+                            help="完整检查：完整性、外键、站点历史 / full check: integrity, keys, histories")
+    check.set_defaults(handler=cmd_check)
     info = dsub.add_parser("info", parents=[common], help="数据库位置、版本、规模 / location, schema, size")
     info.set_defaults(handler=cmd_info)
-    bk = dsub.add_parser("backup", parents=[common], help="把 SQLite 数据库完整复制一份 / copy the database")
+    bk = dsub.add_parser("backup", parents=[common],
+                         help="把 SQLite 数据库复制到一个新文件并校验 / a verified copy in a new file")
     bk.add_argument("out", type=Path)
     bk.set_defaults(handler=cmd_backup)
     from villagepost.commands.coverage import cmd_setting
@@ -26,6 +33,35 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: a
                     help="include-village-like：建制村总数是否计入类似村委会（500–599）/ count 500–599 as 建制村")
     st.add_argument("value", nargs="?", metavar="on|off", help="不写则显示当前值 / omit to show the current value")
     st.set_defaults(handler=cmd_setting)
+
+
+def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
+    from villagepost.storage import location as loc
+
+    where = loc.resolve(ctx.db)
+    existed = where.path is None or (where.path.exists() and where.path.stat().st_size > 0)
+    reg = ctx.registry()
+    key = "db.init_exists" if existed and reg.schema.action != "created" else "db.init_done"
+    if ctx.as_json:
+        ctx.emit_json({"status": "ok", "database": reg.label, "created": key == "db.init_done",
+                       "schema": SCHEMA_HEAD})
+    else:
+        ctx.out(ctx.t(key, db=reg.label))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
+    problems = maintenance.check(ctx.db)
+    doc = {"status": "ok" if not problems else "damaged", "problems": [p.to_json() for p in problems]}
+    if ctx.as_json:
+        ctx.emit_json(doc)
+    elif not problems:
+        ctx.out(ctx.t("db.check_ok"))
+    else:
+        ctx.out(ctx.t("db.check_failed", n=len(problems)))
+        for p in problems:
+            ctx.out(f"  [{p.kind}] {p.detail}")
+    return 0 if not problems else 2
 
 
 def cmd_info(args: argparse.Namespace, ctx: Context) -> int:

@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: a
     ld.add_argument("--scope", action="append", default=[], metavar="CODE",
                     help="省/市/县/乡镇代码，可重复；不写则载入全国 / code prefix, repeatable; default: whole country")
     ld.add_argument("--edition", type=int, default=DEFAULT_EDITION, help="区划代码年版 / edition (default 2023)")
-    ld.set_defaults(handler=cmd_load)
+    ld.set_defaults(handler=cmd_load, creates_registry=True)
 
     sh = dsub.add_parser("show", parents=[common], help="查看一个区划单位 / show one unit")
     sh.add_argument("code")

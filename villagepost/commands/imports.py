@@ -28,6 +28,8 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     report = import_roster(reg, args.file, sheet=args.sheet, dry_run=args.dry_run, strict=args.strict,
                            progress=printer)
     printer.finish()
+    if report.pre_import_backup:
+        ctx.note(ctx.t("backup.pre_import_made", path=report.pre_import_backup))
     report_path = None
     if args.report is not None and report.errors:
         report_path = write_report(report, args.file, args.report)

@@ -43,3 +43,16 @@ class DatabaseError(KnownError):
 
 class SchemaTooNew(DatabaseError):
     """The database was written by a newer VillagePost; we must not touch it."""
+
+
+class DamagedDatabase(DatabaseError):
+    """A registry SQLite reports damaged, or whose checks fail: never written to; the message names the
+    newest good backup to restore (or says there is none)."""
+
+    def __init__(self, db: str, reason: str, backup: str = "", backup_created: str = "") -> None:
+        super().__init__("db.corrupt", db=db, reason=reason, backup=backup, backup_created=backup_created)
+        self.args = (self.message("en"),)
+
+    def message(self, lang: str = DEFAULT_LANG) -> str:
+        key = "db.corrupt" if self.params.get("backup") else "db.corrupt_no_backup"
+        return tr(key, lang, self.params)

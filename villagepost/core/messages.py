@@ -53,8 +53,45 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "db.full": ("磁盘已满，无法写入数据库“{db}”。请清理磁盘空间后重试，已保存的数据没有丢失。",
                 "the disk is full, cannot write to '{db}'; free some space and retry; nothing saved was lost"),
-    "db.corrupt": ("数据库“{db}”已损坏：{reason}。请从备份恢复。",
-                   "the database '{db}' is damaged: {reason}; restore it from a backup"),
+    "db.corrupt": (
+        "数据库“{db}”已损坏（{reason}），村邮通不会再写入它。请用 villagepost backup restore {backup} 恢复"
+        "（最新的完好备份，{backup_created}）。",
+        "the database '{db}' is damaged ({reason}); VillagePost will not write to it. Restore it with "
+        "villagepost backup restore {backup} (the newest good backup, made {backup_created}).",
+    ),
+    "db.corrupt_no_backup": (
+        "数据库“{db}”已损坏（{reason}），村邮通不会再写入它。没有找到完好的备份，无法用 villagepost backup restore "
+        "恢复；请找回此前复制的数据库副本。",
+        "the database '{db}' is damaged ({reason}); VillagePost will not write to it. No good backup was found "
+        "for villagepost backup restore; recover an earlier copy of the database.",
+    ),
+    "db.missing": (
+        "没有找到数据库“{db}”。请检查路径是否写错；要在这里新建登记册，请运行：villagepost --db \"{db}\" db init",
+        "no database found at '{db}'. Check the path; to set up a new registry there run: "
+        "villagepost --db \"{db}\" db init",
+    ),
+    "db.is_folder": ("“{db}”是一个文件夹，不是数据库文件。请指定其中的数据库文件（.sqlite）。",
+                     "'{db}' is a folder, not a database file; name the database file (.sqlite) in it"),
+    "db.empty_file": (
+        "数据库文件“{db}”是空的（0 字节），其中没有任何登记数据。如果它原本有数据，请用 villagepost backup restore "
+        "从备份恢复；要在这里新建登记册，请运行：villagepost --db \"{db}\" db init",
+        "the database file '{db}' is empty (0 bytes) and holds no registry. If it held data, restore it with "
+        "villagepost backup restore; to set up a new registry there run: villagepost --db \"{db}\" db init",
+    ),
+    "db.not_sqlite": (
+        "“{db}”不是村邮通数据库（它不是 SQLite 数据库文件）。请选择正确的文件；该文件未作任何改动。",
+        "'{db}' is not a VillagePost database (it is not an SQLite database file); choose the right file. "
+        "The file was not changed.",
+    ),
+    "db.readonly_folder": (
+        "数据库“{db}”所在的文件夹“{folder}”是只读的：可以查看，但不能保存修改。请把数据库复制到可写的文件夹，"
+        "或请管理员开放写权限。",
+        "the folder '{folder}' holding the database '{db}' is read-only: you can look, but changes cannot be "
+        "saved. Copy the database to a writable folder or ask for write permission.",
+    ),
+    "db.init_exists": ("“{db}”已经是村邮通登记册，未作改动。", "'{db}' is already a VillagePost registry; nothing changed"),
+    "db.init_done": ("已新建登记册：{db}。下一步：villagepost --db \"{db}\" divisions load --scope 省或县代码",
+                     "set up a new registry: {db}. Next: villagepost --db \"{db}\" divisions load --scope CODE"),
     "db.bad_url": ("无法识别的数据库位置：{db}", "unrecognised database location: {db}"),
     "db.backup_made": ("升级数据库前已备份到：{path}", "backed up the database before upgrading it: {path}"),
     "db.migrated": ("数据库已升级到版本 {rev}", "database upgraded to schema {rev}"),

@@ -77,6 +77,9 @@ _BRAND_ALIASES = {"邮政": "中国邮政", "中邮": "中国邮政", "邮政快
 LIST_SEPARATORS = "、，,;；\n| "
 #: Longest item kept (a whole sentence in a services cell is a mistake, not a service)
 MAX_ITEM = 20
+#: At most this many services, brands or served villages per station: what a checklist page can hold
+#: without dropping one, and far more than any real station offers.
+MAX_ITEMS = 30
 
 
 def split_items(text: str) -> list[str]:

@@ -102,6 +102,7 @@ class ValueKind(StrEnum):
     UNKNOWN_COOP = "unknown_coop"
     COORD_FORMAT = "coord_format"
     NUMBER_FORMAT = "number_format"
+    BAD_CHARACTER = "bad_character"
 
 
 class ValueProblem(Exception):
@@ -294,6 +295,10 @@ def _from_text(text: str, shown: str) -> PartialDate:
     raise ValueProblem(ValueKind.INVALID_DATE, "roster.value.date.unreadable", value=shown)
 
 
+#: No station of this registry opened before the People's Republic (0001-01-01 is a spreadsheet's blank date).
+EARLIEST_DATE = dt.date(1949, 10, 1)
+
+
 def parse_date(value: object, today: dt.date) -> PartialDate:
     """A (partial) date from an Excel date, datetime, serial number, 20240315, or text in the usual shapes.
 
@@ -318,6 +323,9 @@ def parse_date(value: object, today: dt.date) -> PartialDate:
     if result.first_day > today:
         raise ValueProblem(ValueKind.FUTURE_DATE, "roster.value.date.future", value=shown, date=result.iso,
                            today=today.isoformat())
+    if result.last_day < EARLIEST_DATE:
+        raise ValueProblem(ValueKind.INVALID_DATE, "roster.value.date.too_early", value=shown, date=result.iso,
+                           earliest=EARLIEST_DATE.isoformat())
     return result
 
 
@@ -455,6 +463,29 @@ def parse_phone(value: object) -> str:
 
 
 # --- free text and names ----------------------------------------------------------------------
+
+
+#: Refused inside names and free text: C0/C1 control characters (NUL, ESC: they reach a terminal raw),
+#: bidi embeddings/overrides/isolates (U+202A–U+202E, U+2066–U+2069: text that displays in another order
+#: than it is stored) and zero-width characters (U+200B–U+200D, U+2060, U+FEFF: two names that look the
+#: same but differ). Trimming already removed the harmless ones around a value.
+_BAD_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
+#: Multi-line notes keep their line breaks and tabs.
+_BAD_IN_NOTES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff"
+                           "\u202a-\u202e\u2066-\u2069]")
+_VISIBLE = re.compile(f"[^{re.escape(TRIM_CHARS)}\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def check_characters(text: str, *, multiline: bool = False, name: bool = False) -> str:
+    """`text` unchanged, or `bad_character` naming the first refused character (see `_BAD_CHARACTER`);
+    a name must also hold at least one visible character."""
+    found = (_BAD_IN_NOTES if multiline else _BAD_CHARACTER).search(text)
+    if found is not None:
+        raise ValueProblem(ValueKind.BAD_CHARACTER, "roster.value.bad_character", char=f"U+{ord(found.group()):04X}",
+                           position=found.start() + 1)
+    if name and text and _VISIBLE.search(text) is None:
+        raise ValueProblem(ValueKind.BAD_CHARACTER, "roster.value.invisible_name")
+    return text
 
 
 def check_length(field_name: str, text: str) -> str:

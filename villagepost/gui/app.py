@@ -139,7 +139,10 @@ def run(db: str | None = None, lang: str = "zh") -> int:
     if refused is not None:
         return refused
     try:
-        registry = Registry.open(db, actor=Actor(name=settings.get(opts.USER_NAME)))
+        # Only the per-user default location is set up on first start (the first-start dialog then loads
+        # the codes); a --db, VILLAGEPOST_DB or stored location that is missing is refused by name.
+        first_start = db is None and not os.environ.get(ENV_DB)
+        registry = Registry.open(db, actor=Actor(name=settings.get(opts.USER_NAME)), create=first_start)
     except KnownError as exc:
         show_open_error(exc, lang)
         return EXIT_REFUSED

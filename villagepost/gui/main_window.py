@@ -211,6 +211,9 @@ class MainWindow(QMainWindow):
         self.backup_action.triggered.connect(
             lambda: file_actions.backup(self, self.taskman, self.registry, lang=self.lang))
         file_menu.addAction(self.backup_action)
+        self.backups_action = QAction(self.tr("备份与恢复(&R)…"), self)
+        self.backups_action.triggered.connect(self.show_backups)
+        file_menu.addAction(self.backups_action)
         file_menu.addSeparator()
         self.settings_action = QAction(self.tr("选项(&P)…"), self)
         # Qt binds Preferences only on macOS (⌘,): elsewhere Ctrl+, as most desktop programs do; the menu
@@ -748,10 +751,19 @@ class MainWindow(QMainWindow):
             self.settings.set(opts.LAST_DIRECTORY, str(Path(path).parent))
             self.open_database(path)
 
+    def show_backups(self) -> None:
+        """文件 → 备份与恢复 (gui/backup_dialog.py); after a restore the registry is reopened."""
+        from villagepost.gui.backup_dialog import BackupDialog
+
+        path = self.registry.location.path
+        BackupDialog(self, self.taskman, self.registry, lang=self.lang,
+                     on_restored=(lambda: self.open_database(str(path))) if path else None).exec()
+
     def open_database(self, db: str) -> None:
-        """Open another registry on the worker; the window switches to it when it has opened."""
+        """Open another registry on the worker; the window switches to it when it has opened (a file that
+        does not exist is refused by name, never created)."""
         actor = Actor(name=self.settings.get(opts.USER_NAME))
-        (BackgroundOp(self, self.taskman, lambda _ctx: Registry.open(db, actor=actor), lang=self.lang)
+        (BackgroundOp(self, self.taskman, lambda _ctx: Registry.open(db, actor=actor, create=False), lang=self.lang)
          .success(self._switch_registry)
          .run_in_background())
 

@@ -119,6 +119,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "联系电话“{value}”格式不对：手机为11位（1开头），固话为区号+7-8位号码",
         "the phone '{value}' is malformed: a mobile has 11 digits starting with 1, a landline is an area code plus 7-8 digits",
     ),
+    "roster.value.date.too_early": ("日期“{value}”（{date}）早于 {earliest}，不可能是站点的日期",
+                                    "the date '{value}' ({date}) is before {earliest}; no station dates from then"),
+    "roster.value.bad_character": (
+        "含有不允许的字符 {char}（第 {position} 个字符：控制字符、文字方向控制符或零宽字符）",
+        "holds a character that is not allowed, {char} (character {position}: a control, bidi or zero-width "
+        "character)"),
+    "roster.value.invisible_name": ("名称中没有可见的文字", "the name holds no visible character"),
     "roster.value.too_long": ("内容过长（{length}个字符，最多{limit}个）：{value}", "too long ({length} characters, at most {limit}): {value}"),
     # --- row problem frame ------------------------------------------------------------------------
     "roster.cell": ("第{row}行“{column}”：{detail}", "row {row}, column '{column}': {detail}"),

@@ -25,6 +25,7 @@ from villagepost.core.values import (
     StationType,
     ValueProblem,
     cell_text,
+    check_characters,
     check_length,
     coordinate_problems,
     parse_coop,
@@ -102,11 +103,13 @@ def _problem(row: RosterRow, name: str, exc: ValueProblem, value: str | None = N
 
 def _free_text(name: str) -> Callable[[object], str]:
     limit = MAX_LENGTH[name]
+    is_name = name in ("station_name", "village")
 
     def parse(value: object) -> str:
         # A text cell trimmed directly, and check_length only for a long one: two calls fewer per cell
         # on the 487k village names of a national roster.
         text = trim(value) if type(value) is str else cell_text(value)
+        check_characters(text, name=is_name)
         return text if len(text) <= limit else check_length(name, text)
 
     return parse

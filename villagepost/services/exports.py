@@ -8,6 +8,7 @@ is written without holding it in memory.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from villagepost.core.messages import register
 from villagepost.rosters.export import RosterCounts, RosterRow, write_registry_roster
 from villagepost.rosters.template import write_template
 from villagepost.services.divisions import parse_scope, require_unit
+from villagepost.services.output_files import clean_leftover_parts
 from villagepost.services.registry import Registry
 from villagepost.storage import division_queries as dq
 from villagepost.storage.models import SETTING_EDITION, Division, Station
@@ -114,9 +116,11 @@ class _Guard:
         self.out = out
 
     def __enter__(self) -> None:
-        return None
+        clean_leftover_parts(self.out.parent)
 
     def __exit__(self, et: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            raise KnownError("app.disk_full", path=str(self.out)) from exc
         if isinstance(exc, OSError):
             reason = exc.strerror or type(exc).__name__
             raise KnownError("export.cannot_write", path=str(self.out), reason=reason) from exc

@@ -81,6 +81,8 @@ class ImportReport:
     message_params: dict[str, Any] = field(default_factory=dict)
     #: a file-level refusal, kept to render its message in either language
     refusal: RosterFileError | None = None
+    #: the verified backup made before the import changed the registry (None: dry run, server, turned off)
+    pre_import_backup: str | None = None
     #: codes of the accepted rows, in file order (for the window's summary and tests; not in the JSON)
     accepted: list[str] = field(default_factory=list)
     #: every stored station this import changes (or, in a dry run, would change), with old -> new values
@@ -307,9 +309,25 @@ def import_roster(
     does. Raises Cancelled when `cancelled()` turns true (nothing is written); every other problem is in
     the report.
     """
+    backup = None if dry_run else _backup_before_import(reg, Path(path))
     with _no_full_collections():
-        return _import_roster(reg, Path(path), sheet=sheet, mapping=mapping, dry_run=dry_run, strict=strict,
-                              today=today or clock.today(), progress=progress, cancelled=cancelled)
+        report = _import_roster(reg, Path(path), sheet=sheet, mapping=mapping, dry_run=dry_run, strict=strict,
+                                today=today or clock.today(), progress=progress, cancelled=cancelled)
+    report.pre_import_backup = backup
+    return report
+
+
+def _backup_before_import(reg: Registry, path: Path) -> str | None:
+    """A verified backup of an SQLite registry before a roster changes it (kept 30 days by rotation).
+
+    Only for a roster that exists: a missing file is refused by the import itself, and needs no backup.
+    """
+    from villagepost.services import backups
+    from villagepost.storage import backup_store
+
+    if reg.location.path is None or not backup_store.auto_enabled() or not path.is_file():
+        return None
+    return str(backups.create(reg.location.path, reason="pre-import").file)
 
 
 def _import_roster(reg: Registry, path: Path, *, sheet: str | None, mapping: Mapping[str, int] | None,

@@ -30,7 +30,7 @@ from villagepost.services import printing_messages as _messages  # noqa: F401  (
 from villagepost.services.checklists import checklist_in
 from villagepost.services.divisions import parse_scope, require_unit
 from villagepost.services.inspections import INSPECTED_STATUSES, get_inspection
-from villagepost.services.output_files import checked_output, write_guard
+from villagepost.services.output_files import checked_output, part_name, part_prefix, write_guard
 from villagepost.services.registry import Registry
 from villagepost.storage import print_queries as pq
 
@@ -147,7 +147,7 @@ def _write_pdf(target: Path, sheets: Iterable[Sheet], *, printed_on: dt.date, ti
     that fails or is cancelled half way never leaves a truncated PDF, nor destroys the previous one."""
     with write_guard(target):
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".pdf.part", dir=target.parent)
+        fd, name = tempfile.mkstemp(prefix=part_prefix(target.stem), suffix=".pdf.part", dir=target.parent)
         os.close(fd)
         part = Path(name)
         try:
@@ -257,7 +257,7 @@ def print_summary(reg: Registry, scope: str, out: Path, *, on: dt.date | None = 
     step(1)
     with write_guard(target):
         target.parent.mkdir(parents=True, exist_ok=True)
-        part = target.with_name(f".{target.name}.part")
+        part = part_name(target)
         try:
             if target.suffix.lower() == ".pdf":
                 from villagepost.reports.summary_pdf import write_summary_pdf

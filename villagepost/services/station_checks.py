@@ -20,6 +20,7 @@ from villagepost.core.errors import KnownError
 from villagepost.core.messages import tr
 from villagepost.core.stations import (
     MAX_ITEM,
+    MAX_ITEMS,
     StationType,
     canonical_brands,
     canonical_services,
@@ -29,6 +30,7 @@ from villagepost.core.values import (
     ValueKind,
     ValueProblem,
     cell_text,
+    check_characters,
     check_length,
     coordinate_problems,
     parse_coop,
@@ -129,7 +131,7 @@ def clean_values(values: Mapping[str, object], today: dt.date) -> tuple[dict[str
                 if not text:
                     problems.append(FieldProblem(name, "station.name_required"))
                     continue
-                out[name] = check_length("station_name", text)
+                out[name] = check_length("station_name", check_characters(text, name=True))
             elif _blank(raw):
                 out[name] = [] if name in ("services", "brands", "served") else None
             elif name == "station_type":
@@ -144,6 +146,12 @@ def clean_values(values: Mapping[str, object], today: dt.date) -> tuple[dict[str
                 out[name] = parse_date(raw, today).iso
             elif name in ("services", "brands"):
                 items = _items(raw)
+                for item in items:
+                    check_characters(item)
+                if len(items) > MAX_ITEMS:
+                    problems.append(FieldProblem(name, "station.too_many_items",
+                                                 {"count": len(items), "limit": MAX_ITEMS}))
+                    continue
                 long = next((i for i in items if len(i) > MAX_ITEM), None)
                 if long is not None:
                     problems.append(FieldProblem(name, "station.item_too_long", {"value": long, "limit": MAX_ITEM}))
@@ -156,9 +164,14 @@ def clean_values(values: Mapping[str, object], today: dt.date) -> tuple[dict[str
                     continue
                 out[name] = area
             elif name == "served":
-                out[name] = sorted({parse_village_code(v).code for v in _items(raw)})
+                served = sorted({parse_village_code(v).code for v in _items(raw)})
+                if len(served) > MAX_ITEMS:
+                    problems.append(FieldProblem(name, "station.too_many_items",
+                                                 {"count": len(served), "limit": MAX_ITEMS}))
+                    continue
+                out[name] = served
             else:
-                text = trim(cell_text(raw))
+                text = check_characters(trim(cell_text(raw)), multiline=name == "notes")
                 limit = _LIMITS.get(name)
                 if limit is not None and len(text) > limit:
                     problems.append(FieldProblem(name, "roster.value.too_long",
@@ -184,6 +197,8 @@ def check_village(index: DivisionIndex, actor: Actor, code: str, field_name: str
         return [FieldProblem(field_name, "station.village_retired", {"code": code})]
     if code == own_village:
         return [FieldProblem(field_name, "station.served_self", {"code": code})]
+    if own_village is not None and code[:6] != own_village[:6]:
+        return [FieldProblem(field_name, "station.served_other_county", {"code": code, "county": own_village[:6]})]
     if not actor.may_touch(code):
         return [FieldProblem(field_name, "station.out_of_scope",
                              {"actor": actor.name, "code": code, "scopes": "、".join(actor.scopes)})]

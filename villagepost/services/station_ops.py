@@ -328,6 +328,9 @@ def merge_stations(reg: Registry, successor: str, predecessors: Sequence[str], o
         rows = [_row(conn, c) for c in codes]
         for r in [head, *rows]:
             require_scope(reg.actor, r.village_code)
+        for r in rows:
+            if r.village_code[:6] != head.village_code[:6]:
+                raise KnownError("station.merge_other_county", code=r.code, successor=head.code)
         known = _event_date(on, day, problems)
         stype = StationType.COMBINED
         if new_type is not None and not (isinstance(new_type, str) and not trim(new_type)):

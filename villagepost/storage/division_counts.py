@@ -22,10 +22,19 @@ _PREFIXES = sorted(length for length in CODE_LENGTHS.values() if length < 12)
 
 def recount_villages(conn: Connection, provinces: Iterable[str] | None = None) -> int:
     """Recount the 建制村 of every unit in `provinces` (2-digit codes; None = all). Returns units changed."""
+    updates = count_differences(conn, provinces)
+    if updates:
+        conn.execute(update(Division).where(Division.code == bindparam("b_code"))
+                     .values(villages=bindparam("villages"), villages_like=bindparam("villages_like")), updates)
+    return len(updates)
+
+
+def count_differences(conn: Connection, provinces: Iterable[str] | None = None) -> list[dict[str, object]]:
+    """The units whose stored counts differ from their division rows, with the right counts (`db check`)."""
     where: list[ColumnElement[bool] | None] = [None]
     if provinces is not None:
         where = [prefix_filter(Division.code, p) for p in sorted(set(provinces))]
-    changed = 0
+    out: list[dict[str, object]] = []
     for condition in where:
         stmt = select(Division.code, Division.level, Division.retired, Division.villages, Division.villages_like)
         if condition is not None:
@@ -44,10 +53,6 @@ def recount_villages(conn: Connection, provinces: Iterable[str] | None = None) -
             counter[code] += 1
             for length in _PREFIXES:
                 counter[code[:length]] += 1
-        updates = [{"b_code": code, "villages": villages.get(code, 0), "villages_like": like.get(code, 0)}
-                   for code, old in stored.items() if old != (villages.get(code, 0), like.get(code, 0))]
-        if updates:
-            conn.execute(update(Division).where(Division.code == bindparam("b_code"))
-                         .values(villages=bindparam("villages"), villages_like=bindparam("villages_like")), updates)
-        changed += len(updates)
-    return changed
+        out.extend({"b_code": code, "villages": villages.get(code, 0), "villages_like": like.get(code, 0)}
+                   for code, old in stored.items() if old != (villages.get(code, 0), like.get(code, 0)))
+    return out

@@ -13,9 +13,11 @@ SQLite is set up for a desktop registry that must never be half-written:
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import QueuePool
 
 from villagepost.storage.location import DbLocation
 
@@ -34,12 +36,38 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cur.close()
 
 
+def _sqlite_connect_read_only(dbapi_connection: Any, _record: Any) -> None:
+    """A registry in a folder we may not write: no journal-mode change, nothing that writes."""
+    dbapi_connection.isolation_level = None
+    cur = dbapi_connection.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.execute("PRAGMA temp_store = MEMORY")
+    cur.close()
+
+
 def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN")
 
 
-def make_engine(location: DbLocation, **kwargs: Any) -> Engine:
-    """An engine for `location`, with the SQLite pragmas above where it is SQLite."""
+def make_engine(location: DbLocation, *, read_only: bool = False, **kwargs: Any) -> Engine:
+    """An engine for `location`, with the SQLite pragmas above where it is SQLite.
+
+    read_only: open the file with SQLite's `mode=ro` (its folder or the file is not writable). SQLite needs
+    to create `-shm` beside a WAL database even to read it; where it cannot and no `-wal` is left over,
+    the file is opened `immutable` (nothing can change it there anyway).
+    """
+    if location.is_sqlite and read_only and location.path is not None:
+        path = location.path
+        query = "mode=ro"
+        if not path.with_name(path.name + "-wal").exists():
+            query += "&immutable=1"
+        uri = f"{path.as_uri()}?{query}"
+        engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
+                               poolclass=QueuePool, **kwargs)
+        event.listen(engine, "connect", _sqlite_connect_read_only)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
     if location.is_sqlite:
         if location.path is not None:
             location.path.parent.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import exc as sa_exc
 
@@ -24,21 +25,46 @@ _SQLITE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("unable to open database file", "db.cannot_open"),
     ("file is not a database", "db.corrupt"),
     ("database disk image is malformed", "db.corrupt"),
+    # SQLite keeps no checksums: a flipped bit inside a name is only seen when Python decodes the text
+    ("could not decode to utf-8", "db.corrupt"),
 )
 
 
 def known_error_for(exc: BaseException, db_label: str) -> DatabaseError | None:
-    """The user-facing error for a driver exception, or None when it looks like a bug."""
+    """The user-facing error for a driver exception, or None when it looks like a bug.
+
+    SQLite says "disk I/O error" or "unable to open database file" both for a full disk and for a folder
+    it may not write; the folder is looked at to say which.
+    """
     orig = getattr(exc, "orig", exc)
     text = str(orig).lower()
     if isinstance(orig, sqlite3.Error):
         for pattern, key in _SQLITE_PATTERNS:
             if pattern in text:
-                return DatabaseError(key, db=db_label, reason=str(orig))
+                return _sqlite_error(key, db_label, str(orig))
     if isinstance(exc, sa_exc.OperationalError) and not isinstance(orig, sqlite3.Error):
         # PostgreSQL: server down, wrong password, no such database: all things the user fixes.
         return DatabaseError("db.cannot_open", db=db_label, reason=str(orig).strip().splitlines()[0])
     return None
+
+
+def _sqlite_error(key: str, db_label: str, reason: str) -> DatabaseError:
+    from villagepost.storage import backup_store, file_checks
+
+    path = Path(db_label)
+    if key == "db.corrupt":
+        if path.is_absolute():
+            backup_store.mark_damaged(path, reason)
+        return backup_store.damaged_error(path, reason)
+    if not path.is_absolute():
+        return DatabaseError(key, db=db_label, reason=reason)
+    folder = path.parent
+    if key in ("db.cannot_open", "db.readonly", "db.full") and folder.is_dir():
+        if file_checks.disk_full(folder):
+            return DatabaseError("db.full", db=db_label, reason=reason)
+        if not file_checks.folder_writable(folder):
+            return DatabaseError("db.readonly_folder", db=db_label, folder=str(folder), reason=reason)
+    return DatabaseError(key, db=db_label, reason=reason)
 
 
 @contextmanager

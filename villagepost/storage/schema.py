@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, inspect, text
 
-from villagepost.core import clock
 from villagepost.core.errors import DatabaseError, SchemaTooNew
 from villagepost.storage.location import DbLocation
 
@@ -73,19 +72,31 @@ def current_revision(connection: Connection) -> str | None:
     return connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
 
 
-def backup_sqlite(path: Path, tag: str) -> Path:
-    """Copy a live SQLite database (WAL included) to `<name>.<tag>-<timestamp>.bak.sqlite` beside it."""
-    stamp = clock.local_now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.stem}.{tag}-{stamp}.bak{path.suffix or '.sqlite'}")
-    n = 1
-    while target.exists():
-        n += 1
-        target = path.with_name(f"{path.stem}.{tag}-{stamp}-{n}.bak{path.suffix or '.sqlite'}")
-    return backup_sqlite_to(path, target)
+def backup_before_upgrade(path: Path, found: str) -> Path:
+    """A verified backup (integrity_check: the invariants speak of the new schema) in the backups folder."""
+    from villagepost.storage import backup_store
+
+    return backup_store.make_backup(path, "pre-upgrade", integrity_only, schema=found).file
 
 
-def ensure_schema(engine: Engine, location: DbLocation, head: str | None = None) -> SchemaReport:
-    """Bring the database to the schema head (`SCHEMA_HEAD`), or refuse. See the module docstring."""
+def integrity_only(path: Path) -> list[str]:
+    """SQLite's integrity_check of a file; [] when whole."""
+    con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        rows = [str(r[0]) for r in con.execute("PRAGMA integrity_check")]
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    finally:
+        con.close()
+    return [r for r in rows if r != "ok"]
+
+
+def ensure_schema(engine: Engine, location: DbLocation, head: str | None = None, *,
+                  read_only: bool = False) -> SchemaReport:
+    """Bring the database to the schema head (`SCHEMA_HEAD`), or refuse. See the module docstring.
+
+    read_only: the registry's folder is not writable; one that would need creating or upgrading is refused.
+    """
     head = head or SCHEMA_HEAD
     with engine.connect() as conn:
         found = current_revision(conn)
@@ -97,9 +108,11 @@ def ensure_schema(engine: Engine, location: DbLocation, head: str | None = None)
         raise DatabaseError("db.not_villagepost", db=location.label)
     if found is not None and found not in known_revisions():
         raise SchemaTooNew("db.schema_newer", db=location.label, found=found, supported=head)
+    if read_only and location.path is not None:
+        raise DatabaseError("db.readonly_folder", db=location.label, folder=str(location.path.parent))
     backup = None
     if found is not None and location.path is not None and location.path.exists():
-        backup = backup_sqlite(location.path, f"schema{found}")
+        backup = backup_before_upgrade(location.path, found)
     _upgrade(engine, head)
     return SchemaReport("created" if found is None else "upgraded", found, head, backup)
 

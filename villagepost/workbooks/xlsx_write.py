@@ -409,7 +409,8 @@ def save_atomically(wb: Workbook, out: Path) -> SavedFile:
     """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=".xlsx.part", dir=out.parent)
+    # the process id in the name lets a later run remove what a killed export left (services.output_files)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.stem}-{os.getpid()}-", suffix=".xlsx.part", dir=out.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
