@@ -66,7 +66,7 @@ Installed-Size: ${INSTALLED_KB}
 Section: misc
 Priority: optional
 Depends: libc6 (>= ${GLIBC_MIN})
-Recommends: libegl1, libgl1, libfontconfig1, libxkbcommon0, libxkbcommon-x11-0, libdbus-1-3, libxcb-cursor0,
+Recommends: libpq5, libegl1, libgl1, libfontconfig1, libxkbcommon0, libxkbcommon-x11-0, libdbus-1-3, libxcb-cursor0,
  libxcb-icccm4, libxcb-keysyms1, libxcb-image0, libxcb-render-util0, libxcb-xkb1, libxcb-shape0,
  libxcb-randr0, libxcb-xinerama0
 Description: 村邮通 VillagePost - rural delivery station registry

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import fnmatch
 
+#: (PySide6.QtOpenGL stays: pyqtgraph.Qt.OpenGLHelpers imports it unguarded when a plot is made.)
 #: Python modules never imported by the program (some are pulled in by optional imports of our
 #: dependencies: pyqtgraph's OpenGL, Jupyter and example modules, reportlab's and pyqtgraph's PIL support).
 MODULE_GROUPS: dict[str, list[str]] = {
     "Qt modules the program does not use": [
-        "PySide6.QtNetwork", "PySide6.QtOpenGL", "PySide6.QtOpenGLWidgets", "PySide6.QtQml", "PySide6.QtQuick",
+        "PySide6.QtNetwork", "PySide6.QtOpenGLWidgets", "PySide6.QtQml", "PySide6.QtQuick",
         "PySide6.QtQuickWidgets", "PySide6.QtQuickControls2", "PySide6.QtQuickTest", "PySide6.QtSql",
         "PySide6.QtSvg", "PySide6.QtSvgWidgets", "PySide6.QtTest", "PySide6.QtUiTools", "PySide6.QtXml",
         "PySide6.QtDesigner", "PySide6.QtHelp", "PySide6.QtPrintSupport", "PySide6.QtConcurrent",
@@ -22,7 +23,7 @@ MODULE_GROUPS: dict[str, list[str]] = {
     ],
     "pyqtgraph's optional parts (OpenGL, Jupyter, examples, canvas)": [
         "pyqtgraph.opengl", "pyqtgraph.jupyter", "pyqtgraph.examples", "pyqtgraph.canvas", "OpenGL",
-        "jupyter_rfb", "pyqtgraph.util.cupy_helper", "cupy", "numba", "h5py", "matplotlib", "scipy",
+        "jupyter_rfb", "cupy", "numba", "h5py", "matplotlib", "scipy",
     ],
     "Pillow's optional codecs and engines (AVIF, WebP, colour management, FreeType, Tk, math): reportlab "
     "needs only PIL.Image to read PNG and JPEG": [
@@ -32,6 +33,8 @@ MODULE_GROUPS: dict[str, list[str]] = {
     ],
     "OpenSSL of Python's ssl and hashlib (no network here; hashlib keeps its built-in digests, and the "
     "PostgreSQL driver brings its own OpenSSL)": ["ssl", "_ssl", "_hashlib"],
+    "the PostgreSQL driver's bundled libpq (Linux: psycopg uses the system's libpq5, which the .deb "
+    "recommends; a county's SQLite registry never needs it)": ["psycopg_binary"],
     "developer and test tools present in the build environment": [
         "tkinter", "_tkinter", "pytest", "_pytest", "hypothesis", "mypy", "pandas", "IPython", "pydoc_data",
         "setuptools", "pip", "pypdf", "ruff", "lib2to3",
@@ -65,7 +68,7 @@ FILE_GROUPS: dict[str, list[str]] = {
         "*/libQt6WaylandEglClientHwIntegration.so.6", "*/libwayland-*.so.*",
     ],
     "Qt's OpenGL integrations for X11 (the window paints with the raster engine; no OpenGL widget)": [
-        "*/plugins/xcbglintegrations/*", "*/libQt6OpenGL.so.6", "*/libxcb-glx.so.0",
+        "*/plugins/xcbglintegrations/*", "*/libxcb-glx.so.0",
     ],
     "Qt's translations other than Chinese (English is Qt's own language)": [
         "*/translations/qt*_*.qm",

@@ -8,10 +8,8 @@ commands may add their own (import: 3 = partially imported). `--json` prints exa
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 from types import ModuleType
 
@@ -121,6 +119,8 @@ def _command_named(args_list: list[str]) -> str | None:
 
 
 def _log_internal_error(exc: BaseException) -> str:
+    import traceback
+
     from villagepost.storage.location import log_dir
 
     try:
@@ -178,6 +178,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return launch_gui(db=window[0], lang=window[1], user=window[2])
     parser = build_parser(_command_named(args_list))
     args = parser.parse_args(args_list)
+    # Imported after parsing: --version and --help need neither (logging brings traceback and tokenize).
+    import logging
+
     from villagepost.commands.context import Context
 
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
@@ -213,6 +216,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             ctx.emit_json({"status": "error", "error": "internal", "message": message})
         ctx.note(message)
         if args.verbose:
+            import traceback
+
             traceback.print_exc()
         return EXIT_INTERNAL
     finally:

@@ -3,14 +3,14 @@
     .venv/bin/python tests/bench/import_roster.py --scope 22          # Jilin: 9,321 village committees
     .venv/bin/python tests/bench/import_roster.py                     # the nation: 487,144 rows
     .venv/bin/python tests/bench/import_roster.py --cache /tmp/vp-bench   # keep generated files between runs
+    .venv/bin/python tests/bench/import_roster.py --scope 64 --file tests/rosters/data/E01_ningxia_province_all.xlsx \
+        --repeat 3 --skip pandas                                       # the Ningxia example roster (E01)
 
 Generates the roster with read_roster.generate (every 村委会 of the scope, a station on every third row),
 and a registry with the scope's division codes loaded. Then, each in a fresh process, timed with its
 peak RSS from wait4():
 - ours: `villagepost --db COPY import ROSTER --json` — safety scan, layout, parse, registry checks,
-  station writes, audit rows, one transaction, commit;
-- ours-no-audit: the same command with the audit rows not written (AuditBatch.write made a no-op in the
-  child): the import as it was before the audit trail, for the 1.15x budget the audit must stay within;
+  station writes, one transaction, commit;
 - pandas: `pandas.read_excel(dtype=str)` + `DataFrame.to_sql` into SQLite (reads and stores, checks nothing);
 - openpyxl: bare read-only iteration of the values;
 - calamine: bare python-calamine iteration.
@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -29,12 +30,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from read_roster import generate
-
-NO_AUDIT = ("import sys\n"
-            "from villagepost.storage import audit_store\n"
-            "audit_store.AuditBatch.write = lambda self, target: None\n"
-            "from villagepost.cli import main\n"
-            "raise SystemExit(main(sys.argv[1:]))")
 
 PEER_CODE = {
     "pandas": (
@@ -56,19 +51,14 @@ PEER_CODE = {
 }
 
 
-#: CPU seconds (user + system) of the last child `run` waited for, its own waited-for children included
-LAST_CPU: list[float] = []
-
-
 def run(cmd: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS in MB, and stdout of a child process (its CPU seconds go to LAST_CPU)."""
+    """Wall seconds, peak RSS in MB, and stdout of a child process."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     assert proc.stdout is not None
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
-    LAST_CPU.append(usage.ru_utime + usage.ru_stime)
     return time.perf_counter() - started, usage.ru_maxrss / 1024, out
 
 
@@ -76,15 +66,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scope", default="", help="province/city/county prefix (default: the nation)")
     parser.add_argument("--cache", type=Path, default=Path("/tmp/villagepost-bench"))
-    parser.add_argument("--skip", nargs="*", default=[],
-                        choices=["ours", "ours-no-audit", "pandas", "openpyxl", "calamine"])
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="runs of ours and ours-no-audit, alternating; the median is shown")
+    parser.add_argument("--skip", nargs="*", default=[], choices=["ours", "pandas", "openpyxl", "calamine"])
+    parser.add_argument("--file", type=Path, help="import this roster instead of a generated one")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each peer; the median is shown")
     args = parser.parse_args()
     cache: Path = args.cache
     cache.mkdir(parents=True, exist_ok=True)
     tag = args.scope or "nation"
-    roster = cache / f"roster-{tag}.xlsx"
+    roster = args.file or cache / f"roster-{tag}.xlsx"
     if not roster.exists():
         started = time.perf_counter()
         n = generate(roster, args.scope)
@@ -97,49 +86,49 @@ def main() -> None:
         code = "import sqlite3,sys; sqlite3.connect(sys.argv[1]).execute('PRAGMA wal_checkpoint(TRUNCATE)')"
         subprocess.run([sys.executable, "-c", code, str(template)], check=True)
 
-    print(f"{'peer':<13} {'rows':>9} {'seconds':>8} {'rows/s':>9} {'peak MB':>8}  what it does")
-    ours = [p for p in ("ours", "ours-no-audit") if p not in args.skip]
-    timed: dict[str, list[tuple[float, float, str]]] = {p: [] for p in ours}
-    cpu: dict[str, list[float]] = {p: [] for p in ours}
+    print(f"{'peer':<10} {'rows':>9} {'seconds':>8} {'rows/s':>9} {'peak MB':>8}  what it does"
+          + (f"  (median of {args.repeat}, process start included)" if args.repeat > 1 else ""))
+    floor = None
+    peers = [p for p in ("ours", "pandas", "openpyxl", "calamine") if p not in args.skip]
+    measured: dict[str, list[tuple[float, float, int, str]]] = {p: [] for p in peers}
     for _ in range(args.repeat):
-        for peer in ours:  # alternating, so a noisy minute hurts both alike
-            timed[peer].append(_ours(peer, cache, template, roster))
-            cpu[peer].append(LAST_CPU[-1])
-    for peer in ("ours", "ours-no-audit", "pandas", "openpyxl", "calamine"):
-        if peer in args.skip:
-            continue
-        if peer in timed:
-            runs = sorted(timed[peer])
-            seconds, peak, out = runs[len(runs) // 2]
-            doc = json.loads(out)
-            rows = doc["rows_read"]
-            what = (f"status {doc['status']}, {doc['villages_imported']:,} villages, "
-                    f"{doc['stations_created']:,} stations; wall " + " ".join(f"{r[0]:.1f}" for r in timed[peer])
-                    + "; CPU " + " ".join(f"{c:.1f}" for c in cpu[peer]))
-        else:
-            target = cache / "pandas.sqlite"
-            target.unlink(missing_ok=True)
-            seconds, peak, out = run([sys.executable, "-c", PEER_CODE[peer], str(roster), str(target)])
-            rows = int(out.strip() or 0)
-            what = {"pandas": "read_excel + to_sql, no checks", "openpyxl": "read-only iteration",
-                    "calamine": "bare iteration"}[peer]
-        print(f"{peer:<13} {rows:>9,} {seconds:>8.2f} {rows / seconds:>9,.0f} {peak:>8.0f}  {what}")
-    if len(timed) == 2:
-        with_audit = sorted(r[0] for r in timed["ours"])[len(timed["ours"]) // 2]
-        without = sorted(r[0] for r in timed["ours-no-audit"])[len(timed["ours-no-audit"]) // 2]
-        print(f"audit cost, wall: {with_audit / without:.3f}x (median of {args.repeat}; budget 1.15x)")
-        cpu_with = sorted(cpu["ours"])[len(cpu["ours"]) // 2]
-        cpu_without = sorted(cpu["ours-no-audit"])[len(cpu["ours-no-audit"]) // 2]
-        print(f"audit cost, CPU: {cpu_with / cpu_without:.3f}x (median of {args.repeat}; steadier on a shared machine)")
+        for peer in peers:  # interleaved, so drift of the shared machine hits every peer alike
+            measured[peer].append(_one(peer, cache, template, roster))
+    for peer in peers:
+        runs = measured[peer]
+        seconds = statistics.median(r[0] for r in runs)
+        peak = max(r[1] for r in runs)
+        rows, what = runs[0][2], runs[0][3]
+        print(f"{peer:<10} {rows:>9,} {seconds:>8.2f} {rows / seconds:>9,.0f} {peak:>8.0f}  {what}")
+        if peer == "openpyxl":
+            floor = seconds
+        if peer == "ours":
+            ours = seconds
+    if floor and "ours" not in args.skip:
+        print(f"ours / openpyxl bare read: {ours / floor:.2f}x")
 
 
-def _ours(peer: str, cache: Path, template: Path, roster: Path) -> tuple[float, float, str]:
-    db = cache / "work.sqlite"
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(db) + suffix).unlink(missing_ok=True)
-    shutil.copyfile(template, db)
-    head = [sys.executable, "-m", "villagepost"] if peer == "ours" else [sys.executable, "-c", NO_AUDIT]
-    return run([*head, "--db", str(db), "import", str(roster), "--json"])
+def _one(peer: str, cache: Path, template: Path, roster: Path) -> tuple[float, float, int, str]:
+    """One run of `peer` in a fresh process: seconds, peak MB, rows, what it did."""
+    if peer == "ours":
+        db = cache / "work.sqlite"
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(db) + suffix).unlink(missing_ok=True)
+        shutil.copyfile(template, db)
+        seconds, peak, out = run([sys.executable, "-m", "villagepost", "--db", str(db), "import", str(roster),
+                                  "--json"])
+        doc = json.loads(out)
+        rows = doc["rows_read"]
+        what = (f"status {doc['status']}, {doc['villages_imported']:,} villages, "
+                f"{doc['stations_created']:,} stations")
+    else:
+        target = cache / "pandas.sqlite"
+        target.unlink(missing_ok=True)
+        seconds, peak, out = run([sys.executable, "-c", PEER_CODE[peer], str(roster), str(target)])
+        rows = int(out.strip() or 0)
+        what = {"pandas": "read_excel + to_sql, no checks", "openpyxl": "read-only iteration",
+                "calamine": "bare iteration"}[peer]
+    return seconds, peak, rows, what
 
 
 if __name__ == "__main__":

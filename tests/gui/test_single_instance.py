@@ -67,6 +67,8 @@ def test_second_start_brings_the_first_window_forward(registry: Path, tmp_path: 
         assert second.stderr.strip() == f"村邮通已经打开了这个数据库（{registry.resolve()}），已切换到那个窗口。"
         # a different registry is not affected: it opens and paints
         other = tmp_path / "other.sqlite"
+        with Registry.open(other) as reg:
+            divisions.load(reg, ["640221"])
         third = subprocess.run([sys.executable, "-m", "villagepost", "--db", str(other)],
                                env=_env(tmp_path, VILLAGEPOST_EXIT_AFTER_PAINT="1"), capture_output=True, text=True,
                                encoding="utf-8", check=False, timeout=120)

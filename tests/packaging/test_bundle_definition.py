@@ -94,3 +94,30 @@ def test_the_nsis_script_installs_per_user_and_keeps_the_data() -> None:
     uninstall = script.split('Section "Uninstall"', 1)[1]
     assert "$LOCALAPPDATA\\VillagePost" not in uninstall.replace("$LOCALAPPDATA\\VillagePost for", "")
     assert 'RMDir /r "$INSTDIR"' not in script  # only the files the installer put there
+
+
+def test_nothing_excluded_is_loaded_when_the_program_runs() -> None:
+    """Import what the installed copy's self-check imports (every part of the program, the window included)
+    in a fresh interpreter: no module an exclusion removes may be among the modules then loaded — a
+    dependency importing it at the top (pyqtgraph.functions imports util.cupy_helper) would break the bundle."""
+    code = ("import sys, importlib; sys.path.insert(0, 'packaging'); import entry; "
+            "[importlib.import_module(m) for m in entry.SELF_CHECK_MODULES]; print('\\n'.join(sorted(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True,
+                          env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    loaded = done.stdout.split()
+    assert "pyqtgraph.util.cupy_helper" in loaded and "PySide6.QtWidgets" in loaded  # the check can see them
+    hits = {name for name in loaded if bundle_excludes.module_group(name) and not name.startswith("psycopg_binary.")}
+    assert hits == set(OPTIONAL_IMPORTS)
+
+
+#: Excluded modules that dependencies import inside try/except and do without (the installed copy's
+#: self-check and window smoke test prove it on the real bundle).
+OPTIONAL_IMPORTS = {
+    "PySide6.QtOpenGLWidgets": "pyqtgraph.Qt: QtOpenGLWidgets = FailedImport(err) when missing",
+    "PySide6.QtSvg": "pyqtgraph.Qt: QtSvg = FailedImport(err)",
+    "PySide6.QtTest": "pyqtgraph.Qt: QtTest = FailedImport(err)",
+    "_hashlib": "hashlib falls back to its built-in digests",
+    "ssl": "asyncio (imported by psycopg): ssl = None when missing",
+    "_ssl": "ssl's own extension",
+    "psycopg_binary": "psycopg falls back to its ctypes wrapper of the system's libpq (Linux bundle)",
+}

@@ -43,7 +43,7 @@ from villagepost.gui import settings as opts
 from villagepost.gui.checklist_editor import ChecklistEditorDialog
 from villagepost.gui.dashboard import DashboardTab
 from villagepost.gui.division_tree import CODE_COLUMN, COVER_COLUMN, NAME_COLUMN, DivisionTreeModel
-from villagepost.gui.inspection_form import InspectionsPanel
+from villagepost.gui.inspections_panel import InspectionsPanel
 from villagepost.gui.ops import BackgroundOp, OpContext, TaskManager, default_failure
 from villagepost.gui.print_dialogs import print_checklists_dialog, print_summary_dialog
 from villagepost.gui.search_box import SearchBox

@@ -32,7 +32,7 @@ from villagepost.core.pacing import Measure, count_text, line_value, rate_text
 from villagepost.reports.fonts import FONT_NAME, printable, register_font
 
 if TYPE_CHECKING:
-    from villagepost.services.summary import Summary
+    from villagepost.core.report_shapes import Summary
 
 LEFT = RIGHT = 18 * mm
 TOP = 16 * mm

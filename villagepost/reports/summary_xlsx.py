@@ -24,7 +24,7 @@ from villagepost.workbooks.xlsx_write import (
 )
 
 if TYPE_CHECKING:
-    from villagepost.services.summary import Summary
+    from villagepost.core.report_shapes import Summary
 
 PERCENT = "0.0%"
 COUNT = "#,##0"

@@ -218,7 +218,7 @@ def _process(book: RosterWorkbook, reg: Registry, conn: Connection, index: Divis
     else:
         source = (compact(parse_row(raw)) for raw in book.rows(progress=rows_progress, cancelled=cancelled))
     for (row, county, township, village, code, station_name, station_type, coop, lon, lat, opened, contact,
-         phone, problems) in source:
+         phone, problems, extra) in source:
         report.rows_read += 1
         # A clean row (nearly all of them) allocates no problem list nor skip set of its own.
         errors = [_issue_from_cell(p, columns) for p in problems] if problems else []
@@ -252,6 +252,8 @@ def _process(book: RosterWorkbook, reg: Registry, conn: Connection, index: Divis
         data = StationInput(name=f"{unit.name}{station_type or ''}" if station_name is None else station_name,
                             station_type=station_type, coop=coop, lon=lon, lat=lat, opened=opened,
                             contact=contact, phone=phone)
+        if extra is not None:
+            data.services, data.brands, data.floor_area = extra
         if defaulted:
             header, idx = headers.get("station_type", ("", None))
             report.warnings.append(RowIssue(row, "station_name", header, "station_name_missing", "",
@@ -268,6 +270,12 @@ def _process(book: RosterWorkbook, reg: Registry, conn: Connection, index: Divis
         else:
             report.stations_unchanged += 1
         for key, params in outcome.warnings:
+            if key == "station.roster_older":  # the history wins over an older roster's type
+                header, idx = headers.get("station_type", ("", None))
+                report.warnings.append(RowIssue(row, "station_type", header, "roster_older_than_history",
+                                                params["roster_type"], key, {"value": params["roster_type"], **params},
+                                                idx))
+                continue
             header, idx = headers.get("station_name", ("", None))
             report.warnings.append(RowIssue(row, "station_name", header, "station_renamed",
                                             data.name, key, {"value": data.name, **params}, idx))

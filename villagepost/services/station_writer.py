@@ -39,7 +39,8 @@ from villagepost.storage.models import Station, StationEvent, StationSpan, Stati
 from villagepost.storage.queries import prefix_filter
 
 #: station fields a roster can carry, in the order reports list them
-STATION_FIELDS = ("station_type", "coop", "lon", "lat", "opened", "contact", "phone", "operator")
+STATION_FIELDS = ("station_type", "coop", "lon", "lat", "opened", "contact", "phone", "operator", "services", "brands",
+                  "floor_area")
 BATCH = 5_000
 #: the values a created station's audit row keeps
 _AUDITED = ("name", *STATION_FIELDS, "status")
@@ -60,6 +61,9 @@ class StationInput:
     contact: str | None = None
     phone: str | None = None
     operator: str | None = None
+    services: str | None = None
+    brands: str | None = None
+    floor_area: float | None = None
 
     def values(self) -> dict[str, Any]:
         return {f: getattr(self, f) for f in STATION_FIELDS}
@@ -239,6 +243,14 @@ class StationWriter:
         match.touched = True
         changes = {f: new_values[f] for f in present
                    if new_values[f] is not None and new_values[f] != match.values.get(f)}
+        if "station_type" in changes and match.id != -1:
+            older = self._superseded_type(match.code, changes["station_type"])
+            if older is not None:
+                # The roster predates the history: the type it gives was replaced by a dated event since.
+                warnings.append(("station.roster_older", {"code": match.code, "roster_type": changes["station_type"],
+                                                          "current": str(match.values.get("station_type") or ""),
+                                                          "since": older.isoformat()}))
+                del changes["station_type"]
         if renamed:
             changes["name"] = data.name
             changes["name_key"] = key
@@ -254,6 +266,19 @@ class StationWriter:
         if len(self._updates) >= BATCH:
             self.flush()
         return WriteOutcome("updated", match.code, warnings, diff)
+
+    def _superseded_type(self, code: str, roster_type: str) -> dt.date | None:
+        """The day the station stopped being `roster_type` (a merger or type change recorded since), when its
+        history shows it was that type before; None when the roster's type is new to the station."""
+        ended = self.conn.execute(select(StationSpan.end_on).where(
+            StationSpan.station_code == code, StationSpan.station_type == roster_type,
+            StationSpan.end_on.is_not(None)).order_by(StationSpan.end_on.desc())).first()
+        if ended is None:
+            return None
+        current = self.conn.execute(select(StationSpan.station_type).where(
+            StationSpan.station_code == code, StationSpan.start_on <= self.today,
+            (StationSpan.end_on.is_(None)) | (StationSpan.end_on > self.today))).scalar()
+        return None if current == roster_type else ended[0]
 
     def flush(self) -> None:
         self._flush_rows()

@@ -11,61 +11,21 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
 
 from villagepost.core import clock
-from villagepost.core.coverage import CurvePoint
 from villagepost.core.divisions import Level
-from villagepost.core.pacing import Measure, Pace
-from villagepost.services.coverage import CoverageReport, coverage
+from villagepost.core.pacing import Measure
+from villagepost.core.report_shapes import Summary, UnitLine
+from villagepost.services.coverage import coverage
 from villagepost.services.divisions import require_unit
-from villagepost.services.pacing import LagRow, PacingReport, pacing
+from villagepost.services.pacing import pacing
 from villagepost.services.registry import Registry
 from villagepost.services.targets import TargetRow, list_targets
 
 _EPS = 1e-9
 
 
-@dataclass(frozen=True)
-class UnitLine:
-    """One row of the summary table."""
 
-    code: str
-    name: str
-    total: int
-    covered: int
-    rate: float
-    target: float | None
-    deadline: dt.date | None
-    gap: int | None
-
-
-@dataclass(frozen=True)
-class Summary:
-    """Everything the summary prints."""
-
-    scope: str
-    name: str
-    path: str
-    level: int
-    on: dt.date
-    report: CoverageReport
-    pacing: PacingReport
-    units: list[UnitLine]
-    units_level: int | None
-    #: the coverage target the lagging list is measured against, and the units below its line
-    lag_target: TargetRow | None
-    lagging: list[LagRow]
-    #: the recording instant the figures reflect (naive UTC): now, or the `--as-recorded-on` instant
-    recorded_at: dt.datetime | None = None
-
-    @property
-    def coverage_paces(self) -> list[tuple[TargetRow, Pace]]:
-        return [(t, p) for t, p in self.pacing.paces if t.measure is Measure.COVERAGE_RATE]
-
-    @property
-    def curve(self) -> list[CurvePoint]:
-        return self.pacing.curve
 
 
 def next_target(rows: list[TargetRow], on: dt.date) -> TargetRow | None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -21,7 +20,8 @@ from sqlalchemy import select
 from villagepost.core import clock
 from villagepost.core.divisions import Level, ancestors_of
 from villagepost.core.errors import KnownError
-from villagepost.core.pacing import Measure, Target
+from villagepost.core.pacing import Measure
+from villagepost.core.report_shapes import TargetRow
 from villagepost.core.stations import StationType
 from villagepost.services.coverage import NATION_LEVEL, scope_unit
 from villagepost.services.registry import Registry
@@ -29,42 +29,6 @@ from villagepost.storage.audit_store import AuditBatch
 from villagepost.storage.models import Division
 from villagepost.storage.models import Target as TargetModel
 from villagepost.storage.queries import prefix_filter
-
-
-@dataclass(frozen=True)
-class TargetRow:
-    """A stored target as lists, the pacing report and the window show it."""
-
-    id: int
-    scope: str
-    scope_name: str
-    measure: Measure
-    #: a rate 0..1 (coverage_rate) or a number of stations (station_count)
-    value: float
-    deadline: dt.date
-    station_type: str | None
-    created_on: dt.date
-    note: str | None
-
-    def core(self, scope: str | None = None) -> Target:
-        """The `core.pacing.Target` (for `scope` when it is inherited by a unit below)."""
-        return Target(scope if scope is not None else self.scope, self.measure, self.value, self.deadline,
-                      None if self.station_type is None else StationType(self.station_type), self.created_on)
-
-    def describe(self, lang: str = "zh") -> str:
-        """'2025-12-31 前覆盖率达到 100.0%' / 'coverage 100.0% by 2025-12-31' for lists and messages."""
-        day = self.deadline.isoformat()
-        if self.measure is Measure.COVERAGE_RATE:
-            pct = f"{self.value * 100:.1f}%"
-            return f"coverage {pct} by {day}" if lang == "en" else f"{day} 前覆盖率达到 {pct}"
-        n = f"{self.value:g}"
-        return (f"{n} stations of type {self.station_type} by {day}" if lang == "en"
-                else f"{day} 前{self.station_type}达到 {n} 个")
-
-    def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "scope": self.scope, "scope_name": self.scope_name, "measure": self.measure.value,
-                "value": self.value, "deadline": self.deadline.isoformat(), "station_type": self.station_type,
-                "created_on": self.created_on.isoformat(), "note": self.note}
 
 
 def _row(t: TargetModel, name: str) -> TargetRow:
