@@ -2046,67 +2046,82 @@ Checklist: {title} ({count} items)</translation>
         <translation>Units one level down</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="467"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="469"/>
+        <source>留空：按现在的记录；例如 2026-10-31 18:00:00 重现当时打印的表</source>
+        <translation>empty: today's records; e.g. 2026-10-31 18:00:00 reprints the summary printed then</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="471"/>
+        <source>按该时刻登记册中已记录的内容重算（之后的更正、补录不计）。只写日期表示当天结束时；统计日期未改动时取该时刻当天。汇总表上印有“数据登记截至”的时刻，照抄即可重现。</source>
+        <translation>The figures as the registry recorded them at that instant (later corrections and additions left out). A date alone means the end of that day; the statistics date, if left unchanged, becomes that day. Every summary prints the instant its data was recorded up to (数据登记截至): copy it here to reproduce it.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="473"/>
         <source>PDF（打印、开会用）</source>
         <translation>PDF (to print, for meetings)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="469"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="475"/>
         <source>Excel 工作簿（.xlsx，转报数据用）</source>
         <translation>Excel workbook (.xlsx, to pass the numbers on)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="482"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="488"/>
         <source>统计日期：</source>
         <translation>On date:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="483"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="489"/>
         <source>列出：</source>
         <translation>List:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="484"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="490"/>
         <source>制表单位：</source>
         <translation>Prepared by:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="485"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="491"/>
+        <source>按登记时刻：</source>
+        <translation>As recorded at:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="492"/>
         <source>格式：</source>
         <translation>Format:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="486"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="493"/>
         <source>保存为：</source>
         <translation>Save as:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="490"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="497"/>
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="502"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="509"/>
         <source>{scope}建制村覆盖率汇总表</source>
         <translation>Coverage summary of the administrative villages of {scope}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="521"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="528"/>
         <source>保存覆盖率汇总表</source>
         <translation>Save the coverage summary</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="546"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="557"/>
         <source>已生成覆盖率汇总表（{pages} 页）：{where}</source>
         <translation>Coverage summary written ({pages} pages): {where}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="548"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="559"/>
         <source>已生成覆盖率汇总表：{where}</source>
         <translation>Coverage summary written: {where}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="528"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="535"/>
         <source>统计日期：{problem}</source>
         <translation>Date: {problem}</translation>
     </message>
@@ -2558,42 +2573,47 @@ Checklist: {title} ({count} items)</translation>
     </message>
     <message>
         <location filename="../../villagepost/gui/station_editor.py" line="600"/>
-        <location filename="../../villagepost/gui/station_editor.py" line="628"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="631"/>
         <source>没有修改。</source>
         <translation>Nothing changed.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="622"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="625"/>
         <source>修改站点 {name}</source>
         <translation>Edit station {name}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="626"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="629"/>
         <source>已保存。</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="660"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="663"/>
         <source>已新增站点 {code}。</source>
         <translation>Station {code} added.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="769"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="692"/>
+        <source>正在保存…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="773"/>
         <source>合并站点</source>
         <translation>Merge stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="791"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="795"/>
         <source>请先在历史记录中选择一条。</source>
         <translation>Select an entry of the history first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="845"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="849"/>
         <source>村邮通</source>
         <translation>VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="845"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="849"/>
         <source>站点的修改还没有保存。要保存吗？</source>
         <translation>The station&apos;s changes are not saved. Save them?</translation>
     </message>
@@ -2603,47 +2623,47 @@ Checklist: {title} ({count} items)</translation>
         <translation>merged (into {code})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="777"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="781"/>
         <source>{action} {name}</source>
         <translation>{action} {name}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="778"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="782"/>
         <source>已记录：{what}。</source>
         <translation>Recorded: {what}.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="796"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="800"/>
         <source>{kind} {name}</source>
         <translation>{kind} {name}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="803"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="807"/>
         <source>作废记录 #{id}（{what}）</source>
         <translation>Void entry #{id} ({what})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="804"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="808"/>
         <source>已作废记录 #{id}（{what}），它保留在历史中。</source>
         <translation>Voided entry #{id} ({what}); it stays in the history.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="827"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="831"/>
         <source>撤销：{what}</source>
         <translation>Undo: {what}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="828"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="832"/>
         <source>本站点没有可撤销的修改</source>
         <translation>Nothing of this station&apos;s to undo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="829"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="833"/>
         <source>重做：{what}</source>
         <translation>Redo: {what}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="830"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="834"/>
         <source>本站点没有可重做的修改</source>
         <translation>Nothing of this station&apos;s to redo</translation>
     </message>
@@ -3502,18 +3522,18 @@ You can:
     <name>ops</name>
     <message>
         <location filename="../../villagepost/gui/known_errors.py" line="20"/>
-        <location filename="../../villagepost/gui/ops.py" line="289"/>
+        <location filename="../../villagepost/gui/ops.py" line="315"/>
         <source>村邮通</source>
-        <extracomment>Delay before a progress dialog appears; shorter jobs finish without one. lupdate finds `translate(&quot;context&quot;, &quot;text&quot;)` calls; a wrapper function would hide them. emitted on the GUI thread when no job is queued or running any more</extracomment>
+        <extracomment>Delay before a progress dialog appears; shorter jobs finish without one. how long a save waits, in busy-timeout rounds, for another program that writes the same SQLite registry (a province&apos;s import takes minutes) before it gives up and says who is writing lupdate finds `translate(&quot;context&quot;, &quot;text&quot;)` calls; a wrapper function would hide them. emitted on the GUI thread when no job is queued or running any more</extracomment>
         <translation>VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/ops.py" line="296"/>
+        <location filename="../../villagepost/gui/ops.py" line="322"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/ops.py" line="310"/>
+        <location filename="../../villagepost/gui/ops.py" line="336"/>
         <source>正在取消，登记册将保持原样…</source>
         <translation>Cancelling; the registry will stay as it was…</translation>
     </message>
