@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection, bindparam, select, update
 
+import villagepost.services.station_messages  # noqa: F401  (registers station.roster_older, station.renamed...)
 from villagepost.core import clock
 from villagepost.core.actor import Actor
 from villagepost.core.history import Event, EventKind, Period, union
