@@ -115,7 +115,7 @@ subprocess.Popen = _Popen  # type: ignore[misc]
 def _registry(python: str) -> Path:
     """An empty registry (schema only): every roster's codes are unknown to it, which is fine here."""
     db = Path(tempfile.mkdtemp(prefix="corpus-db-")) / "registry.sqlite"
-    subprocess.run([python, "-m", "villagepost", "--db", str(db), "db", "info"], check=True, capture_output=True)
+    subprocess.run([python, "-m", "villagepost", "--db", str(db), "db", "init"], check=True, capture_output=True)
     return db
 
 
