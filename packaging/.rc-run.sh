@@ -117,7 +117,8 @@ clerk sh -c 'command -v python3 || command -v python' >/dev/null && fail "python
   || ok "no python on the clerk's PATH"
 
 OLD_REGISTRY="$CLERK/.local/share/VillagePost/villagepost.sqlite"
-clerk villagepost db setting include-village-like on >/dev/null 2>&1 && [ -f "$OLD_REGISTRY" ] \
+clerk villagepost db init >/dev/null 2>&1 && clerk villagepost db setting include-village-like on >/dev/null 2>&1 \
+  && [ -f "$OLD_REGISTRY" ] \
   && ok "the older version made the clerk's registry and stored a setting" || fail "the older version did not run"
 mkdir -p "$CLERK/.config/VillagePost" && printf '[General]\nuser_name=张三\n' >"$CLERK/.config/VillagePost/VillagePost.conf"
 if $SUDO dpkg -i "$DEB" >"$WORK/dpkg.log" 2>&1; then ok "dpkg -i $DEB over 0.0.1"; else cat "$WORK/dpkg.log"; fail "dpkg -i"; exit 1; fi
@@ -141,15 +142,15 @@ engine.dispose()
 PYOLD
 clerk villagepost --json --db 旧登记册.sqlite db info >"$WORK/old-info.json" 2>"$WORK/old-info.err"
 if grep -q "\"schema\": \"$("$PY" -c 'from villagepost.storage.schema import SCHEMA_HEAD; print(SCHEMA_HEAD)')\"" "$WORK/old-info.json" \
-   && ls "$WORK"/run/旧登记册.schema0001-*.bak.sqlite >/dev/null 2>&1; then
-  ok "a schema-0001 registry: backed up ($(cd "$WORK/run" && ls 旧登记册.schema0001-*.bak.sqlite)) and upgraded"
+   && ls "$WORK"/run/旧登记册-backups/*-pre-upgrade.sqlite >/dev/null 2>&1; then
+  ok "a schema-0001 registry: backed up ($(cd "$WORK/run" && ls 旧登记册-backups/*-pre-upgrade.sqlite)) and upgraded"
 else
   cat "$WORK/old-info.err"; fail "upgrading a schema-0001 registry"
 fi
 
 step "the installed copy, from /usr/bin/villagepost"
 out="$(clerk env VILLAGEPOST_SELF_CHECK=1 villagepost 2>&1)"
-case "$out" in "self-check ok: "*"libpq binary"*) ok "$out" ;; *) printf '%s\n' "$out" | tail -n 5; fail "self-check of the compiled modules" ;; esac
+case "$out" in "self-check ok: "*"libpq "*) ok "$out" ;; *) printf '%s\n' "$out" | tail -n 5; fail "self-check of the compiled modules" ;; esac
 out="$(clerk villagepost --version 2>&1)"
 [ "$out" = "villagepost $VERSION" ] && ok "--version: $out" || fail "--version said: $out"
 

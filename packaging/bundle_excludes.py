@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import fnmatch
 
-#: (PySide6.QtOpenGL stays: pyqtgraph.Qt.OpenGLHelpers imports it unguarded when a plot is made.)
+#: (pyqtgraph.Qt.OpenGLHelpers imports PySide6.QtOpenGL and QtOpenGLWidgets unguarded: the bundle answers
+#: those imports with the stand-ins of packaging/rthook_qt_opengl_stub.py.)
 #: Python modules never imported by the program (some are pulled in by optional imports of our
 #: dependencies: pyqtgraph's OpenGL, Jupyter and example modules, reportlab's and pyqtgraph's PIL support).
 MODULE_GROUPS: dict[str, list[str]] = {
     "Qt modules the program does not use": [
-        "PySide6.QtNetwork", "PySide6.QtOpenGLWidgets", "PySide6.QtQml", "PySide6.QtQuick",
+        "PySide6.QtNetwork", "PySide6.QtOpenGL", "PySide6.QtOpenGLWidgets", "PySide6.QtQml", "PySide6.QtQuick",
         "PySide6.QtQuickWidgets", "PySide6.QtQuickControls2", "PySide6.QtQuickTest", "PySide6.QtSql",
         "PySide6.QtSvg", "PySide6.QtSvgWidgets", "PySide6.QtTest", "PySide6.QtUiTools", "PySide6.QtXml",
         "PySide6.QtDesigner", "PySide6.QtHelp", "PySide6.QtPrintSupport", "PySide6.QtConcurrent",
@@ -68,7 +69,7 @@ FILE_GROUPS: dict[str, list[str]] = {
         "*/libQt6WaylandEglClientHwIntegration.so.6", "*/libwayland-*.so.*",
     ],
     "Qt's OpenGL integrations for X11 (the window paints with the raster engine; no OpenGL widget)": [
-        "*/plugins/xcbglintegrations/*", "*/libxcb-glx.so.0",
+        "*/plugins/xcbglintegrations/*", "*/libQt6OpenGL.so.6", "*/libxcb-glx.so.0",
     ],
     "Qt's translations other than Chinese (English is Qt's own language)": [
         "*/translations/qt*_*.qm",

@@ -187,7 +187,8 @@ sleep 3
 MAPS="$(cat "/proc/$(pgrep -n -f '^/opt/villagepost/villagepost-window')/maps" 2>/dev/null || true)"
 wait $WPID; WRC=$?
 if [ $WRC -eq 0 ] && grep -q "VILLAGEPOST_SMOKE_SCREENSHOT $WORK/window.png" "$WORK/window.out" && [ -s "$WORK/window.png" ]; then
-  ok "window: open 5 s offscreen, screenshot $WORK/window.png"
+  cp "$WORK/window.png" dist/release-check-window.png
+  ok "window: open 5 s offscreen, screenshot dist/release-check-window.png"
 else
   cat "$WORK/window.out"; fail "window smoke test (exit $WRC)"
 fi

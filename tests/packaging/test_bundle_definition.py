@@ -113,7 +113,8 @@ def test_nothing_excluded_is_loaded_when_the_program_runs() -> None:
 #: Excluded modules that dependencies import inside try/except and do without (the installed copy's
 #: self-check and window smoke test prove it on the real bundle).
 OPTIONAL_IMPORTS = {
-    "PySide6.QtOpenGLWidgets": "pyqtgraph.Qt: QtOpenGLWidgets = FailedImport(err) when missing",
+    "PySide6.QtOpenGL": "pyqtgraph.Qt.OpenGLHelpers: the bundle's stand-in (packaging/rthook_qt_opengl_stub.py)",
+    "PySide6.QtOpenGLWidgets": "pyqtgraph.Qt.OpenGLHelpers: the bundle's stand-in (the same)",
     "PySide6.QtSvg": "pyqtgraph.Qt: QtSvg = FailedImport(err)",
     "PySide6.QtTest": "pyqtgraph.Qt: QtTest = FailedImport(err)",
     "_hashlib": "hashlib falls back to its built-in digests",
