@@ -485,8 +485,13 @@ class MainWindow(QMainWindow):
         self.details_shown.emit(info)
         registry, code = self.registry, info.code
         (BackgroundOp(self, self.taskman, lambda _ctx: unit_figures(registry, code), lang=self.lang)
-         .success(self.details.show_figures)
+         .success(self._figures_arrived)
+         .failure(lambda exc: log.warning("the unit's figures could not be read: %s", exc))  # details stay
          .run_in_background())
+
+    def _figures_arrived(self, figures: object) -> None:
+        if isValid(self.details):
+            self.details.show_figures(figures)  # type: ignore[arg-type]
 
     def _search(self, text: str, go: bool) -> None:
         registry = self.registry

@@ -305,6 +305,7 @@ class PrintChecklistsDialog(_PrintDialog):
             raise ValueError("print_checklists_dialog needs station codes or a scope")
         self.station_codes = [c.strip() for c in station_codes or []]
         self.station_name = ""
+        self._suggested = ""
         self.scope = scope
         self.scope_name: ScopeName | None = None
         self.setObjectName("printChecklists")
@@ -347,6 +348,7 @@ class PrintChecklistsDialog(_PrintDialog):
                 registry_, code_ = registry, self.station_codes[0]
                 (BackgroundOp(self, self.taskman, lambda _ctx: station_details(registry_, code_).name, lang=lang)
                  .success(self._station_named)
+                 .failure(lambda _exc: None)  # only the suggested file name misses the station's name
                  .run_in_background())
         else:
             self.heading.setText(self.tr("正在读取…"))
@@ -367,8 +369,11 @@ class PrintChecklistsDialog(_PrintDialog):
         self.ready.emit()
 
     def _station_named(self, name: str) -> None:
-        if alive(self):
-            self.station_name = name
+        if not alive(self):
+            return
+        untouched = self.path_edit.text() == self._suggested
+        self.station_name = name
+        if untouched and self.op is None:  # never over a path the clerk chose or typed, nor while printing
             self._suggest()
 
     def _base_name(self) -> str:
@@ -387,7 +392,8 @@ class PrintChecklistsDialog(_PrintDialog):
             name = f"{self._base_name()}检查表"
         else:
             name = f"{self._base_name()}检查表.pdf"
-        self.path_edit.setText(str(self.folder / name))
+        self._suggested = str(self.folder / name)
+        self.path_edit.setText(self._suggested)
 
     def _choice_toggled(self, _button: QAbstractButton, checked: bool) -> None:
         if checked:  # once per choice: the button turned off reports too
