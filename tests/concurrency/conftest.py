@@ -8,14 +8,7 @@ from typing import Any
 
 import pytest
 
-from villagepost.services.registry import Registry
-
 WORKERS_TIMEOUT = 600.0
-
-
-def db_of(reg: Registry) -> str:
-    """What another process opens for this registry (file path, or the URL with its password)."""
-    return str(reg.location.path) if reg.location.path else reg.location.url.render_as_string(hide_password=False)
 
 
 def run_pair(target: Callable[..., None], args_a: Sequence[Any], args_b: Sequence[Any]) -> dict[str, list[str]]:

@@ -22,6 +22,11 @@ from villagepost.services.registry import Registry
 BARRIER_TIMEOUT = 120.0
 
 
+def db_of(reg: Registry) -> str:
+    """What another process opens for this registry (file path, or the URL with its password)."""
+    return str(reg.location.path) if reg.location.path else reg.location.url.render_as_string(hide_password=False)
+
+
 def _outcome(action: Callable[[], Any]) -> str:
     try:
         value = action()

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 
 import pytest
-from conftest import db_of
+from race_workers import db_of
 
 from villagepost.services import station_ops as ops
 from villagepost.services.registry import Registry

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import race_workers as workers
-from conftest import db_of
+from race_workers import db_of
 from sqlalchemy import func, select
 
 from villagepost.core.history import EventKind, effective_events
