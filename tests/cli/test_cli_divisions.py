@@ -105,6 +105,7 @@ def test_internal_error_exits_1_and_logs(run: Run, tmp_path: Path, monkeypatch: 
 
     monkeypatch.setattr(divisions, "show", broken)
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    assert run("--db", str(tmp_path / "x.sqlite"), "db", "init")[0] == 0
     code, out, err = run("--db", str(tmp_path / "x.sqlite"), "divisions", "show", "22", "--json")
     assert code == 1
     assert json.loads(out)["error"] == "internal"
@@ -140,7 +141,8 @@ def test_commands_need_no_display_and_no_qt(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", code], env=_env_without_display(), capture_output=True, text=True,
                           timeout=60, check=False)
     assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout)["schema"] == SCHEMA_HEAD
+    info = proc.stdout[proc.stdout.index("\n{") + 1:]  # after the line `db init` prints
+    assert json.loads(info)["schema"] == SCHEMA_HEAD
 
 
 def test_version_string() -> None:
