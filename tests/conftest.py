@@ -105,6 +105,11 @@ def pg_database(pg_server: str) -> Iterator[str]:
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            # Accounts are LOGIN roles named "<database>.<account>" (plus two group roles), and roles
+            # belong to the whole server: drop this database's, once the database no longer needs them.
+            roles = conn.execute(text("SELECT rolname FROM pg_roles WHERE rolname LIKE :p"), {"p": f"{name}.%"})
+            for (role,) in sorted(roles, key=lambda r: r[0].endswith((".users", ".admins"))):
+                conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
         admin.dispose()
 
 

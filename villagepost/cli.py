@@ -8,10 +8,8 @@ commands may add their own (import: 3 = partially imported). `--json` prints exa
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 from types import ModuleType
 
@@ -41,6 +39,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "inspection": ("checklists", "站点检查记录 / station inspections"),
     "guide": ("guide", "用户手册（--pdf 生成 PDF）/ the user guide (--pdf: as a PDF)"),
     "demo": ("demo", "示例数据（演示用的平罗县登记册）/ the example data (a demo registry)"),
+    "user": ("users", "账号与角色 / accounts and roles"),
+    "audit": ("audit", "修改记录：谁、何时、从哪里、改了什么 / who changed what, when, from where"),
 }
 
 
@@ -65,6 +65,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                         " / SQLite file or postgresql:// URL")
     parser.add_argument("--lang", choices=("zh", "en"), default=os.environ.get(ENV_LANG, "zh"),
                         help="消息语言 / message language (zh, en)")
+    parser.add_argument("--user", metavar="NAME",
+                        help="以该账号登录（密码取自 VILLAGEPOST_PASSWORD 或提示输入）；登记库有账号后必需"
+                        " / log in as this account (password from VILLAGEPOST_PASSWORD or a prompt)")
     parser.add_argument("--json", action="store_true", default=False, help=argparse.SUPPRESS)
     parser.add_argument("-v", "--verbose", action="store_true", help="显示调试日志 / debug logging")
     common = _common()
@@ -100,7 +103,7 @@ def _command_modules(wanted: set[str] | None) -> list[ModuleType]:
 
 def _command_named(args_list: list[str]) -> str | None:
     """The command word of the command line (the first argument that is not a global option)."""
-    takes_value = {"--db", "--lang"}
+    takes_value = {"--db", "--lang", "--user"}
     skip = False
     for arg in args_list:
         if skip:
@@ -116,6 +119,8 @@ def _command_named(args_list: list[str]) -> str | None:
 
 
 def _log_internal_error(exc: BaseException) -> str:
+    import traceback
+
     from villagepost.storage.location import log_dir
 
     try:
@@ -130,14 +135,15 @@ def _log_internal_error(exc: BaseException) -> str:
         return "(stderr)"
 
 
-def _window_requested(args_list: list[str]) -> tuple[str | None, str] | None:
-    """(db, lang) when the command line asks for the window; None for a command, --help or --version.
+def _window_requested(args_list: list[str]) -> tuple[str | None, str, str | None] | None:
+    """(db, lang, user) when the command line asks for the window; None for a command, --help or --version.
 
     The window's start must stay under a second, so it must not wait for the full parser, which imports
     every command group (and with them openpyxl, reportlab, ...).
     """
     pre = argparse.ArgumentParser(add_help=False)
     pre.add_argument("--db")
+    pre.add_argument("--user")
     pre.add_argument("--lang", choices=("zh", "en"), default=os.environ.get(ENV_LANG, "zh"))
     pre.add_argument("--json", action="store_true")
     pre.add_argument("-v", "--verbose", action="store_true")
@@ -147,7 +153,7 @@ def _window_requested(args_list: list[str]) -> tuple[str | None, str] | None:
         return None
     if rest and rest != ["gui"]:
         return None
-    return known.db, known.lang
+    return known.db, known.lang, known.user
 
 
 def _quiet_finalizers(verbose: bool) -> None:
@@ -169,9 +175,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if window is not None:
         from villagepost.launcher import launch_gui
 
-        return launch_gui(db=window[0], lang=window[1])
+        return launch_gui(db=window[0], lang=window[1], user=window[2])
     parser = build_parser(_command_named(args_list))
     args = parser.parse_args(args_list)
+    # Imported after parsing: --version and --help need neither (logging brings traceback and tokenize).
+    import logging
+
     from villagepost.commands.context import Context
 
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
@@ -179,10 +188,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command in (None, "gui"):
         from villagepost.launcher import launch_gui
 
-        return launch_gui(db=args.db, lang=args.lang)
+        return launch_gui(db=args.db, lang=args.lang, user=args.user)
+    source = " ".join(str(p) for p in ("cli:", args.command, getattr(args, "action", None)) if p)
     _quiet_finalizers(args.verbose)
-    ctx = Context(db=args.db, lang=args.lang, as_json=bool(getattr(args, "json", False)),
-                  create=bool(getattr(args, "creates_registry", False)))
+    ctx = Context(db=args.db, lang=args.lang, as_json=bool(getattr(args, "json", False)), user=args.user,
+                  source=source, create=bool(getattr(args, "creates_registry", False)))
     try:
         return int(args.handler(args, ctx))
     except KnownError as exc:
@@ -206,6 +216,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             ctx.emit_json({"status": "error", "error": "internal", "message": message})
         ctx.note(message)
         if args.verbose:
+            import traceback
+
             traceback.print_exc()
         return EXIT_INTERNAL
     finally:

@@ -65,7 +65,7 @@ def _xcb_plugin_problem() -> str | None:
 MISSING_LIBRARY = "missing library: "
 
 
-def launch_gui(db: str | None, lang: str) -> int:
+def launch_gui(db: str | None, lang: str, user: str | None = None) -> int:
     problem = display_problem()
     if problem is not None and problem.startswith(MISSING_LIBRARY):
         library = problem.removeprefix(MISSING_LIBRARY)
@@ -79,4 +79,4 @@ def launch_gui(db: str | None, lang: str) -> int:
     except ImportError as exc:
         sys.stderr.write(tr("app.qt_failed", lang, {"reason": str(exc)}) + "\n")
         return 2
-    return run(db=db, lang=lang)
+    return run(db=db, lang=lang, user=user)

@@ -4,72 +4,72 @@
 <context>
     <name>CheckPage</name>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="427"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="431"/>
         <source>检查</source>
         <translation>Check</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="454"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="458"/>
         <source>有任何问题时整个文件都不导入</source>
         <translation>Import nothing if any row has a problem</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="456"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="460"/>
         <source>保存错误报告…</source>
         <translation>Save error report…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="500"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="504"/>
         <source>正在检查…</source>
         <translation>Checking…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="535"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="539"/>
         <source>正在读取第 {row} 行…</source>
         <translation>Reading row {row}…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="428"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="432"/>
         <source>逐行检查花名册，尚未写入登记册。双击一条问题可查看该行。有问题的行不会导入，其他行照常导入。点“导入”才写入登记册。</source>
         <translation>The roster is checked row by row; nothing is written to the registry yet. Double-click a problem to see its row. Rows with problems are not imported; the others are. Nothing is written until you click Import.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="432"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="436"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="450"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="454"/>
         <source>将更新的站点 / 字段</source>
         <translation>Stations / fields to update</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="450"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="454"/>
         <source>原值</source>
         <translation>Old value</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="450"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="454"/>
         <source>新值</source>
         <translation>New value</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="484"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="488"/>
         <source>导入不会修改已登记的站点。</source>
         <translation>The import changes no registered station.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="487"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="491"/>
         <source>导入将修改已登记的站点 {n} 个（展开查看修改的内容）：</source>
         <translation>The import changes {n} registered stations (expand to see what changes):</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="489"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="493"/>
         <source>第{row}行 {village} {name}（{code}）</source>
         <translation>Row {row} {village} {name} ({code})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="491"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="495"/>
         <source>{n} 项</source>
         <translation>{n} fields</translation>
     </message>
@@ -620,32 +620,32 @@ Please send this file to support. You can go on working, or quit and open Villag
 <context>
     <name>ErrorsModel</name>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="148"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="151"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="148"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="151"/>
         <source>列</source>
         <translation>Column</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="148"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="151"/>
         <source>单元格内容</source>
         <translation>Cell</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="148"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="151"/>
         <source>问题</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="164"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="167"/>
         <source>提醒：</source>
         <translation>Note: </translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="148"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="151"/>
         <source>村</source>
         <translation>Village</translation>
     </message>
@@ -666,30 +666,30 @@ Please send this file to support. You can go on working, or quit and open Villag
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="243"/>
-        <location filename="../../villagepost/gui/import_wizard.py" line="263"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="246"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="266"/>
         <source>选择花名册</source>
         <translation>Choose a roster</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="244"/>
-        <source>选择乡镇报来的 Excel 花名册（.xlsx）。表格可以是任何样式：程序会找出表头、各列的含义和数据行，下一步可以核对和修改。</source>
-        <translation>Choose the Excel roster (.xlsx) a township sent. Any layout will do: the program finds the header, what each column holds and the data rows; the next step lets you check and change them.</translation>
+        <location filename="../../villagepost/gui/import_wizard.py" line="247"/>
+        <source>选择乡镇报来的花名册：Excel（.xlsx/.xls/.xlsb）、WPS、ODS 或 CSV 都可以。表格可以是任何样式：程序会找出表头、各列的含义和数据行，下一步可以核对和修改。</source>
+        <translation>Choose the roster a township sent: Excel (.xlsx/.xls/.xlsb), WPS, ODS or CSV. Any layout will do: the program finds the header, what each column holds and the data rows; the next step lets you check and change them.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="248"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="251"/>
         <source>花名册文件路径</source>
         <translation>Path of the roster file</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="250"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="253"/>
         <source>浏览…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="264"/>
-        <source>Excel 花名册 (*.xlsx *.xlsm *.xls);;所有文件 (*)</source>
-        <translation>Excel rosters (*.xlsx *.xlsm *.xls);;All files (*)</translation>
+        <location filename="../../villagepost/gui/import_wizard.py" line="267"/>
+        <source>花名册 (*.xlsx *.xlsm *.xltx *.xls *.xlsb *.et *.ods *.csv *.txt);;所有文件 (*)</source>
+        <translation>Rosters (*.xlsx *.xlsm *.xltx *.xls *.xlsb *.et *.ods *.csv *.txt);;All files (*)</translation>
     </message>
 </context>
 <context>
@@ -1020,73 +1020,88 @@ Please send this file to support. You can go on working, or quit and open Villag
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="611"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="99"/>
+        <source>服务项目</source>
+        <translation>Services</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="100"/>
+        <source>快递品牌</source>
+        <translation>Express brands</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="101"/>
+        <source>面积（㎡）</source>
+        <translation>Floor area (m²)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/import_wizard.py" line="615"/>
         <source>导入花名册</source>
         <extracomment>a commit finished (argument: the ImportReport), whether all rows, some or none were imported an error report was written (argument: its path)</extracomment>
         <translation>Import a roster</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="615"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="619"/>
         <source>&lt; 上一步</source>
         <translation>&lt; Back</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="616"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="620"/>
         <source>下一步 &gt;</source>
         <translation>Next &gt;</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="617"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="621"/>
         <source>完成</source>
         <translation>Finish</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="618"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="622"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="653"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="657"/>
         <source>已取消，登记册保持原样。</source>
         <translation>Cancelled; the registry is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="657"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="661"/>
         <source>出现程序错误，详情见错误报告。</source>
         <translation>A program error occurred; see the error report for details.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="684"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="688"/>
         <source>正在识别花名册…</source>
         <translation>Recognising the roster…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="697"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="701"/>
         <source>正在检查花名册…</source>
         <translation>Checking the roster…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="712"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="716"/>
         <source>正在导入花名册…</source>
         <translation>Importing the roster…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="721"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="725"/>
         <source>保存错误报告</source>
         <translation>Save error report</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="721"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="725"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbooks (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="732"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="736"/>
         <source>错误报告已保存：{path}</source>
         <translation>Error report saved: {path}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="735"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="739"/>
         <source>正在保存错误报告…</source>
         <translation>Saving the error report…</translation>
     </message>
@@ -1094,100 +1109,100 @@ Please send this file to support. You can go on working, or quit and open Villag
 <context>
     <name>InspectionDialog</name>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="119"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="101"/>
         <source>备注</source>
         <translation>Remark</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="153"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="135"/>
         <source>登记检查结果</source>
         <extracomment>emitted once the station and its checklist are shown emitted with the new inspection&apos;s id after it was stored</extracomment>
         <translation>Record an inspection</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="155"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="137"/>
         <source>正在读取站点和检查表…</source>
         <translation>Reading the station and its checklist…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="172"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="154"/>
         <source>必填，多人用顿号隔开</source>
         <translation>Required; separate several names with 、</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="175"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="157"/>
         <source>在检查表上签字的站点负责人</source>
         <translation>The station&apos;s person who signed the checklist</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="181"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="163"/>
         <source>检查日期：</source>
         <translation>Date:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="183"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="165"/>
         <source>检查人：</source>
         <translation>Inspector:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="185"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="167"/>
         <source>站点负责人：</source>
         <translation>Station contact:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="203"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="185"/>
         <source>其余未填项目设为“是”</source>
         <translation>Answer “Yes” for the rest</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="216"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="198"/>
         <source>检查意见：发现的问题、整改要求和期限</source>
         <translation>Opinion: the problems found, what must be corrected and by when</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="221"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="203"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="226"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="208"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="240"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="222"/>
         <source>检查意见：</source>
         <translation>Opinion:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="260"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="242"/>
         <source>{name}（{code}）</source>
         <translation>{name} ({code})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="261"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="243"/>
         <source>{path}&#x3000;{type}&#x3000;{status}
 检查表：{title}（{count} 项）</source>
         <translation>{path}   {type}   {status}
 Checklist: {title} ({count} items)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="262"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="244"/>
         <source>类型未填</source>
         <translation>type not given</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="295"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="277"/>
         <source>无法登记检查</source>
         <translation>Cannot record an inspection</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="316"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="298"/>
         <source>是 {p} 项&#x3000;否 {f} 项&#x3000;不适用 {n} 项&#x3000;未填 {u} 项</source>
         <translation>Yes {p}   No {f}   N/A {n}   Unanswered {u}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="386"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="368"/>
         <source>有 {n} 个检查项目没有填写结果（是/否/不适用），已用红色标出：第 {numbers} 项。</source>
         <translation>{n} items have no answer (Yes/No/N/A), marked in red: items {numbers}.</translation>
     </message>
@@ -1195,183 +1210,183 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>InspectionsPanel</name>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="430"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="56"/>
         <source>从未检查</source>
         <translation>never inspected</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="431"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="57"/>
         <source>超过检查周期</source>
         <translation>interval passed</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="432"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="58"/>
         <source>不合格项待复查</source>
         <translation>failed items to re-check</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="437"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="63"/>
         <source>检查日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="438"/>
-        <location filename="../../villagepost/gui/inspection_form.py" line="448"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="64"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="74"/>
         <source>站点编码</source>
         <translation>Station code</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="439"/>
-        <location filename="../../villagepost/gui/inspection_form.py" line="449"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="65"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="75"/>
         <source>站点名称</source>
         <translation>Station name</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="440"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="66"/>
         <source>检查人</source>
         <translation>Inspector</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="441"/>
-        <location filename="../../villagepost/gui/inspection_form.py" line="452"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="67"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="78"/>
         <source>不合格项</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="442"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="68"/>
         <source>记录号</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="450"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="76"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="451"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="77"/>
         <source>上次检查</source>
         <translation>Last inspected</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="454"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="80"/>
         <source>应检日期</source>
         <translation>Due on</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="455"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="81"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="496"/>
-        <location filename="../../villagepost/gui/inspection_form.py" line="594"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="122"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="220"/>
         <source>请在左侧选择一个地区。</source>
         <extracomment>emitted after the list shows the answer of the latest query emitted with the id of an inspection that was recorded from the panel</extracomment>
         <translation>Choose an area on the left.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="503"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="129"/>
         <source>全部检查记录</source>
         <translation>All inspections</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="504"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="130"/>
         <source>有不合格项的检查</source>
         <translation>Inspections with failed items</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="505"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="131"/>
         <source>待检查的站点</source>
         <translation>Stations due for inspection</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="511"/>
-        <location filename="../../villagepost/gui/inspection_form.py" line="516"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="137"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="142"/>
         <source> 个月</source>
         <translation> months</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="522"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="148"/>
         <source>检查周期：</source>
         <translation>Interval:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="524"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="150"/>
         <source>不合格复查：</source>
         <translation>Re-check after a failure:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="550"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="176"/>
         <source>新建检查…</source>
         <translation>New inspection…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="552"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="178"/>
         <source>查看/打印</source>
         <translation>View/print</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="554"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="180"/>
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="555"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="181"/>
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="560"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="186"/>
         <source>显示：</source>
         <translation>Show:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="649"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="275"/>
         <source>{scope}的站点检查</source>
         <translation>Station inspections of {scope}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="651"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="277"/>
         <source>共 {n} 条检查记录</source>
         <translation>{n} inspections</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="651"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="277"/>
         <source>{n} 条检查记录有不合格项</source>
         <translation>{n} inspections with failed items</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="652"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="278"/>
         <source>{n} 个运营或暂停中的站点待检查</source>
         <translation>{n} operating or suspended stations due for inspection</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="736"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="362"/>
         <source>正在生成检查记录…</source>
         <translation>Writing the inspection record…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="753"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="379"/>
         <source>删除检查记录</source>
         <translation>Delete inspection</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="754"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="380"/>
         <source>删除 {date} 对“{name}”的检查记录（记录号 {id}）？删除后不能恢复。</source>
         <translation>Delete the inspection of “{name}” on {date} (record {id})? This cannot be undone.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="673"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="299"/>
         <source>先在站点表中选择一个站点</source>
         <translation>Select a station in the list first</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="725"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="351"/>
         <source>保存检查记录</source>
         <translation>Save the inspection record</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="743"/>
+        <location filename="../../villagepost/gui/inspections_panel.py" line="369"/>
         <source>检查记录已保存：{path}</source>
         <translation>Inspection record saved: {path}</translation>
     </message>
@@ -1468,13 +1483,13 @@ Checklist: {title} ({count} items)</translation>
     </message>
     <message>
         <location filename="../../villagepost/gui/main_window.py" line="234"/>
-        <location filename="../../villagepost/gui/main_window.py" line="516"/>
+        <location filename="../../villagepost/gui/main_window.py" line="527"/>
         <source>撤销(&amp;U)</source>
         <translation>&amp;Undo</translation>
     </message>
     <message>
         <location filename="../../villagepost/gui/main_window.py" line="237"/>
-        <location filename="../../villagepost/gui/main_window.py" line="518"/>
+        <location filename="../../villagepost/gui/main_window.py" line="529"/>
         <source>重做(&amp;R)</source>
         <translation>&amp;Redo</translation>
     </message>
@@ -1510,172 +1525,187 @@ Checklist: {title} ({count} items)</translation>
     </message>
     <message>
         <location filename="../../villagepost/gui/main_window.py" line="266"/>
+        <source>修改记录(&amp;H)…</source>
+        <translation>Change &amp;history…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="268"/>
+        <source>所选区划（如一个村）内谁在何时改了什么</source>
+        <translation>Who changed what, and when, in the selected unit (e.g. a village)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="272"/>
         <source>打印(&amp;P)</source>
         <translation>&amp;Print</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="267"/>
+        <location filename="../../villagepost/gui/main_window.py" line="273"/>
         <source>所选站点的检查表(&amp;S)…</source>
         <translation>Checklists of the &amp;selected stations…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="271"/>
+        <location filename="../../villagepost/gui/main_window.py" line="277"/>
         <source>范围内全部站点的检查表(&amp;A)…</source>
         <translation>Checklists of &amp;all stations in the scope…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="276"/>
+        <location filename="../../villagepost/gui/main_window.py" line="282"/>
         <source>覆盖率汇总表(&amp;C)…</source>
         <translation>&amp;Coverage summary…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="282"/>
+        <location filename="../../villagepost/gui/main_window.py" line="288"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="283"/>
+        <location filename="../../villagepost/gui/main_window.py" line="289"/>
         <source>用户手册(&amp;U)</source>
         <translation>&amp;User guide</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="287"/>
+        <location filename="../../villagepost/gui/main_window.py" line="293"/>
         <source>关于村邮通(&amp;A)</source>
         <translation>&amp;About VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="379"/>
-        <location filename="../../villagepost/gui/main_window.py" line="572"/>
+        <location filename="../../villagepost/gui/main_window.py" line="385"/>
+        <location filename="../../villagepost/gui/main_window.py" line="583"/>
         <source>村邮通</source>
         <translation>VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="396"/>
+        <location filename="../../villagepost/gui/main_window.py" line="402"/>
         <source>尚未载入区划代码</source>
         <translation>no division codes loaded</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="396"/>
+        <location filename="../../villagepost/gui/main_window.py" line="402"/>
         <source>正在打开…</source>
         <translation>opening…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="398"/>
+        <location filename="../../villagepost/gui/main_window.py" line="404"/>
         <source>全国</source>
         <translation>the whole country</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="399"/>
+        <location filename="../../villagepost/gui/main_window.py" line="405"/>
         <source>{count} 个省级单位</source>
         <translation>{count} provinces</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="402"/>
+        <location filename="../../villagepost/gui/main_window.py" line="408"/>
         <source>数据库：{db}</source>
         <translation>Database: {db}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="404"/>
+        <location filename="../../villagepost/gui/main_window.py" line="410"/>
         <source>范围：{scope}</source>
         <translation>Scope: {scope}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="405"/>
+        <location filename="../../villagepost/gui/main_window.py" line="413"/>
+        <source>用户：{name}（{role}）</source>
+        <translation>User: {name} ({role})</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/main_window.py" line="416"/>
         <source>用户：{name}</source>
         <translation>User: {name}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="412"/>
+        <location filename="../../villagepost/gui/main_window.py" line="423"/>
         <source>目录中没有代码为 {code} 的单位</source>
         <translation>No unit with the code {code} in the tree</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="539"/>
+        <location filename="../../villagepost/gui/main_window.py" line="550"/>
         <source>请先在“站点”页中选择一个站点。</source>
         <translation>Select a station on the Stations page first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="559"/>
+        <location filename="../../villagepost/gui/main_window.py" line="570"/>
         <source>新增站点</source>
         <translation>New station</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="560"/>
+        <location filename="../../villagepost/gui/main_window.py" line="571"/>
         <source>请先在左侧目录（或“村庄”页）中选择站点所在的村。</source>
         <translation>Select the station&apos;s village in the tree on the left (or on the Villages page) first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="572"/>
+        <location filename="../../villagepost/gui/main_window.py" line="583"/>
         <source>请先在“站点”页选中一个站点。</source>
         <translation>Select a station on the Stations tab first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="637"/>
+        <location filename="../../villagepost/gui/main_window.py" line="658"/>
         <source>已修改登记册设置：建制村总数{what}类似村委会。</source>
         <translation>Registry setting changed: village-committee-like units are {what} the administrative village total.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="638"/>
+        <location filename="../../villagepost/gui/main_window.py" line="659"/>
         <source>计入</source>
         <translation>counted in</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="638"/>
+        <location filename="../../villagepost/gui/main_window.py" line="659"/>
         <source>不计入</source>
         <translation>not counted in</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="645"/>
+        <location filename="../../villagepost/gui/main_window.py" line="666"/>
         <source>选项</source>
         <translation>Preferences</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="645"/>
+        <location filename="../../villagepost/gui/main_window.py" line="666"/>
         <source>界面语言将在下次启动村邮通时改变。</source>
         <translation>The language changes the next time VillagePost starts.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="741"/>
+        <location filename="../../villagepost/gui/main_window.py" line="762"/>
         <source>区划代码已载入。</source>
         <translation>Division codes loaded.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="748"/>
+        <location filename="../../villagepost/gui/main_window.py" line="769"/>
         <source>打开数据库</source>
         <translation>Open database</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="749"/>
+        <location filename="../../villagepost/gui/main_window.py" line="770"/>
         <source>村邮通数据库 (*.sqlite *.sqlite3 *.db);;所有文件 (*)</source>
         <translation>VillagePost databases (*.sqlite *.sqlite3 *.db);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="792"/>
+        <location filename="../../villagepost/gui/main_window.py" line="829"/>
         <source>&lt;h3&gt;村邮通 VillagePost {version}&lt;/h3&gt;&lt;p&gt;县级交通运输部门的农村寄递物流站点登记、合并进度与覆盖率管理工具。&lt;/p&gt;&lt;p&gt;区划代码：国家统计局 2023 年统计用区划代码和城乡划分代码。&lt;br&gt;界面字体：文泉驿微米黑（Apache-2.0 许可）。&lt;/p&gt;</source>
         <translation>&lt;h3&gt;VillagePost 村邮通 {version}&lt;/h3&gt;&lt;p&gt;Registry of rural delivery stations, their merger pace and village coverage for county transport bureaus.&lt;/p&gt;&lt;p&gt;Division codes: National Bureau of Statistics, 2023 statistical division and urban-rural codes.&lt;br&gt;Interface font: WenQuanYi Micro Hei (Apache-2.0 licence).&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="809"/>
+        <location filename="../../villagepost/gui/main_window.py" line="846"/>
         <source>关于村邮通</source>
         <translation>About VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="516"/>
+        <location filename="../../villagepost/gui/main_window.py" line="527"/>
         <source>撤销：{what}(&amp;U)</source>
         <translation>&amp;Undo: {what}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="518"/>
+        <location filename="../../villagepost/gui/main_window.py" line="529"/>
         <source>重做：{what}(&amp;R)</source>
         <translation>&amp;Redo: {what}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="607"/>
+        <location filename="../../villagepost/gui/main_window.py" line="618"/>
         <source>目标</source>
         <translation>Targets</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="607"/>
+        <location filename="../../villagepost/gui/main_window.py" line="618"/>
         <source>请先在左侧目录中选择一个单位。</source>
         <translation>Select a unit in the tree on the left first.</translation>
     </message>
@@ -1688,37 +1718,37 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>MappingPage</name>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="293"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="297"/>
         <source>核对表头和各列</source>
         <translation>Check the header and the columns</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="294"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="298"/>
         <source>下面是识别出的工作表、表头行和每个字段对应的列。识别有误时请在右侧改正；预览中蓝色为表头行。</source>
         <translation>Below are the sheet, the header rows and the column found for each field. Correct them on the right if something is wrong; header rows are blue in the preview.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="301"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="305"/>
         <source>工作表：</source>
         <translation>Sheet:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="345"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="349"/>
         <source>表头在第 {rows} 行，数据从第 {first} 行开始</source>
         <translation>Header in row {rows}; data from row {first}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="350"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="354"/>
         <source>（不导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="390"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="394"/>
         <source>两个字段不能对应同一列，请改正。</source>
         <translation>Two fields cannot use the same column; please correct.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="392"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="396"/>
         <source>已修改对应关系；点“下一步”时按新的对应关系检查。</source>
         <translation>Mapping changed; &quot;Next&quot; checks the roster with the new mapping.</translation>
     </message>
@@ -2051,67 +2081,82 @@ Checklist: {title} ({count} items)</translation>
         <translation>Units one level down</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="467"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="469"/>
+        <source>留空：按现在的记录；例如 2026-10-31 18:00:00 重现当时打印的表</source>
+        <translation>Leave empty for the registry as it is now; e.g. 2026-10-31 18:00:00 reproduces the table printed then</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="471"/>
+        <source>按该时刻登记册中已记录的内容重算（之后的更正、补录不计）。只写日期表示当天结束时；统计日期未改动时取该时刻当天。汇总表上印有“数据登记截至”的时刻，照抄即可重现。</source>
+        <translation>Recomputed from what the registry had recorded at that moment (later corrections and late entries do not count). A date alone means the end of that day; when the reporting date is unchanged it takes that moment&apos;s day. The summary prints its &apos;recorded up to&apos; moment: copy it to reproduce the table.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="473"/>
         <source>PDF（打印、开会用）</source>
         <translation>PDF (to print, for meetings)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="469"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="475"/>
         <source>Excel 工作簿（.xlsx，转报数据用）</source>
         <translation>Excel workbook (.xlsx, to pass the numbers on)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="482"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="488"/>
         <source>统计日期：</source>
         <translation>On date:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="483"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="489"/>
         <source>列出：</source>
         <translation>List:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="484"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="490"/>
         <source>制表单位：</source>
         <translation>Prepared by:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="485"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="491"/>
+        <source>按登记时刻：</source>
+        <translation>As recorded at:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="492"/>
         <source>格式：</source>
         <translation>Format:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="486"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="493"/>
         <source>保存为：</source>
         <translation>Save as:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="490"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="497"/>
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="502"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="509"/>
         <source>{scope}建制村覆盖率汇总表</source>
         <translation>Coverage summary of the administrative villages of {scope}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="521"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="528"/>
         <source>保存覆盖率汇总表</source>
         <translation>Save the coverage summary</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="546"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="557"/>
         <source>已生成覆盖率汇总表（{pages} 页）：{where}</source>
         <translation>Coverage summary written ({pages} pages): {where}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="548"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="559"/>
         <source>已生成覆盖率汇总表：{where}</source>
         <translation>Coverage summary written: {where}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="528"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="535"/>
         <source>统计日期：{problem}</source>
         <translation>Date: {problem}</translation>
     </message>
@@ -2119,22 +2164,22 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="548"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="552"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="553"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="557"/>
         <source>保存错误报告（发回乡镇改正）…</source>
         <translation>Save error report (for the township to correct)…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="565"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="569"/>
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="573"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="577"/>
         <source>读取 {rows_read} 行；导入 {villages_imported} 个村，其中站点 {stations_imported} 个（新增 {stations_created}、更新 {stations_updated}、未变 {stations_unchanged}）；未导入 {rows_rejected} 行。</source>
         <translation>{rows_read} rows read; {villages_imported} villages imported with {stations_imported} stations ({stations_created} new, {stations_updated} updated, {stations_unchanged} unchanged); {rows_rejected} rows not imported.</translation>
     </message>
@@ -2142,18 +2187,18 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>RowDialog</name>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="185"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="188"/>
         <source>第 {row} 行</source>
         <extracomment>read-only cells look like labels; the cells a problem names are marked in red</extracomment>
         <translation>Row {row}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="189"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="192"/>
         <source>第 {row} 行不是数据行（空行、合计行或表头）。</source>
         <translation>Row {row} is not a data row (blank, a total or a header).</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="207"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="210"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -2186,17 +2231,17 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>ServedList</name>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="160"/>
+        <location filename="../../villagepost/gui/station_fields.py" line="118"/>
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="161"/>
+        <location filename="../../villagepost/gui/station_fields.py" line="119"/>
         <source>移除所选</source>
         <translation>Remove selected</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="148"/>
+        <location filename="../../villagepost/gui/station_fields.py" line="106"/>
         <source>村名、拼音首字母（如 hpc）或12位代码</source>
         <extracomment>the clerk typed a name, pinyin or code to look for (the editor searches on the worker)</extracomment>
         <translation>Village name, pinyin initials (e.g. hpc) or 12-digit code</translation>
@@ -2375,280 +2420,290 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>StationEditor</name>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="258"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="110"/>
         <source>新增站点 — {village}</source>
         <extracomment>a station was saved or added (argument: its code) details were (re)loaded and shown</extracomment>
         <translation>New station — {village}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="284"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="136"/>
         <source>{hint}；不知道可留空（日期缺失）</source>
         <translation>{hint}; leave empty if unknown (date missing)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="285"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="137"/>
         <source>如 106.438139 或 106°26′17″</source>
         <translation>e.g. 106.438139 or 106°26′17″</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="286"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="138"/>
         <source>如 38.905924</source>
         <translation>e.g. 38.905924</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="287"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="139"/>
         <source>手机11位或固话 0952-7053794</source>
         <translation>11-digit mobile or landline 0952-7053794</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="290"/>
-        <location filename="../../villagepost/gui/station_editor.py" line="300"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="142"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="152"/>
         <source>（未填）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="297"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="149"/>
         <source>类型变更日期：</source>
         <translation>Type changed on:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="306"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="158"/>
         <source>筹建中（尚未开通，没有开通日期）</source>
         <translation>Planned (not open yet, no opening date)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="343"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="195"/>
         <source>{label}（站点所在村以外）</source>
         <translation>{label} (besides the station&apos;s own village)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="349"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="201"/>
         <source>编号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="349"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="201"/>
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="349"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="201"/>
         <source>事件</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="349"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="201"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="350"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="202"/>
         <source>说明</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="350"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="202"/>
         <source>记录人</source>
         <translation>By</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="350"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="202"/>
         <source>登记日期</source>
         <translation>Recorded</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="357"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="209"/>
         <source>撤销所选记录</source>
         <translation>Undo selected entry</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="359"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="211"/>
         <source>记录一条“撤销”，所选记录保留在历史中；可以再撤销。</source>
         <translation>Records an &quot;undone&quot; entry; the selected entry stays in the history. This can be undone too.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="367"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="219"/>
         <source>基本信息</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="368"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="220"/>
         <source>服务、品牌与服务村</source>
         <translation>Services, brands and villages served</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="369"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="221"/>
         <source>历史记录</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="371"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="226"/>
+        <source>修改记录</source>
+        <translation>Change history</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="228"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="375"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="232"/>
         <source>合并…</source>
         <translation>Merge…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="383"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="240"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="386"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="243"/>
         <source>重做</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="389"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="246"/>
         <source>关闭窗口</source>
         <translation>Close window</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="477"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="334"/>
         <source>新增站点</source>
         <translation>New station</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="478"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="335"/>
         <source>所在村：{village}</source>
         <translation>Village: {village}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="488"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="346"/>
         <source>站点 {name}（{code}）</source>
         <translation>Station {name} ({code})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="497"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="355"/>
         <source>{status}（自 {date}）</source>
         <translation>{status} (since {date})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="498"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="356"/>
         <source>&#x3000;建成日期缺失，覆盖从登记之日 {date} 算起</source>
         <translation>  No opening date: coverage counts from the recording day {date}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="500"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="358"/>
         <source>{path}&#x3000;状态：{status}{missing}</source>
         <translation>{path}  Status: {status}{missing}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="539"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="401"/>
         <source>并入：{codes}</source>
         <translation>Joined by: {codes}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="541"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="403"/>
         <source>并入站点 {code}</source>
         <translation>Joined station {code}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="543"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="405"/>
         <source>撤销 #{id}</source>
         <translation>Undoes #{id}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="545"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="407"/>
         <source>已被 #{id} 撤销</source>
         <translation>Undone by #{id}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="548"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="410"/>
         <source>日期缺失</source>
         <translation>Date missing</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="600"/>
-        <location filename="../../villagepost/gui/station_editor.py" line="628"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="462"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="493"/>
         <source>没有修改。</source>
         <translation>Nothing changed.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="622"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="487"/>
         <source>修改站点 {name}</source>
         <translation>Edit station {name}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="626"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="491"/>
         <source>已保存。</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="660"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="525"/>
         <source>已新增站点 {code}。</source>
         <translation>Station {code} added.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="769"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="554"/>
+        <source>正在保存…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/station_editor.py" line="635"/>
         <source>合并站点</source>
         <translation>Merge stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="791"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="657"/>
         <source>请先在历史记录中选择一条。</source>
         <translation>Select an entry of the history first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="845"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="711"/>
         <source>村邮通</source>
         <translation>VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="845"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="711"/>
         <source>站点的修改还没有保存。要保存吗？</source>
         <translation>The station&apos;s changes are not saved. Save them?</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="495"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="353"/>
         <source>已合并（并入 {code}）</source>
         <translation>merged (into {code})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="777"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="643"/>
         <source>{action} {name}</source>
         <translation>{action} {name}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="778"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="644"/>
         <source>已记录：{what}。</source>
         <translation>Recorded: {what}.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="796"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="662"/>
         <source>{kind} {name}</source>
         <translation>{kind} {name}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="803"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="669"/>
         <source>作废记录 #{id}（{what}）</source>
         <translation>Void entry #{id} ({what})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="804"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="670"/>
         <source>已作废记录 #{id}（{what}），它保留在历史中。</source>
         <translation>Voided entry #{id} ({what}); it stays in the history.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="827"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="693"/>
         <source>撤销：{what}</source>
         <translation>Undo: {what}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="828"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="694"/>
         <source>本站点没有可撤销的修改</source>
         <translation>Nothing of this station&apos;s to undo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="829"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="695"/>
         <source>重做：{what}</source>
         <translation>Redo: {what}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="830"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="696"/>
         <source>本站点没有可重做的修改</source>
         <translation>Nothing of this station&apos;s to redo</translation>
     </message>
@@ -2656,42 +2711,42 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>StationHistory</name>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="91"/>
+        <location filename="../../villagepost/gui/station_fields.py" line="49"/>
         <source>筹建</source>
         <translation>Planned</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="92"/>
+        <location filename="../../villagepost/gui/station_fields.py" line="50"/>
         <source>开通</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="93"/>
+        <location filename="../../villagepost/gui/station_fields.py" line="51"/>
         <source>合并</source>
         <translation>Merged</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="94"/>
+        <location filename="../../villagepost/gui/station_fields.py" line="52"/>
         <source>类型变更</source>
         <translation>Type changed</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="95"/>
+        <location filename="../../villagepost/gui/station_fields.py" line="53"/>
         <source>暂停</source>
         <translation>Suspended</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="96"/>
+        <location filename="../../villagepost/gui/station_fields.py" line="54"/>
         <source>恢复运营</source>
         <translation>Reopened</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="97"/>
+        <location filename="../../villagepost/gui/station_fields.py" line="55"/>
         <source>关闭</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="98"/>
+        <location filename="../../villagepost/gui/station_fields.py" line="56"/>
         <source>撤销</source>
         <translation>Undone</translation>
     </message>
@@ -3438,9 +3493,114 @@ You can:
         <translation>VillagePost — cannot open the database</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/app.py" line="126"/>
+        <location filename="../../villagepost/gui/app.py" line="146"/>
         <source>村邮通</source>
         <translation>VillagePost</translation>
+    </message>
+</context>
+<context>
+    <name>audit</name>
+    <message>
+        <location filename="../../villagepost/gui/audit_view.py" line="48"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/audit_view.py" line="49"/>
+        <location filename="../../villagepost/gui/audit_view.py" line="142"/>
+        <source>用户</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/audit_view.py" line="50"/>
+        <source>来源</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/audit_view.py" line="51"/>
+        <source>表</source>
+        <translation>Table</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/audit_view.py" line="52"/>
+        <location filename="../../villagepost/gui/audit_view.py" line="144"/>
+        <source>记录</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/audit_view.py" line="53"/>
+        <source>字段</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/audit_view.py" line="54"/>
+        <source>原值</source>
+        <translation>Old value</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/audit_view.py" line="55"/>
+        <source>新值</source>
+        <translation>New value</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/audit_view.py" line="107"/>
+        <source>显示最近 {n} 条修改（请用筛选条件缩小范围）</source>
+        <translation>Showing the latest {n} changes (narrow them with the filters)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/audit_view.py" line="109"/>
+        <source>共 {n} 条修改</source>
+        <translation>{n} changes</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/audit_view.py" line="127"/>
+        <source>修改记录</source>
+        <translation>Change history</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/audit_view.py" line="131"/>
+        <source>区划代码，如 640221</source>
+        <translation>division code, e.g. 640221</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/audit_view.py" line="139"/>
+        <source>站点编码等</source>
+        <translation>station code etc.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/audit_view.py" line="141"/>
+        <source>范围</source>
+        <translation>Scope</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/audit_view.py" line="143"/>
+        <source>起始日期</source>
+        <translation>Since</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/audit_view.py" line="145"/>
+        <source>查询</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/audit_view.py" line="148"/>
+        <source>导出 Excel…</source>
+        <translation>Export to Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/audit_view.py" line="185"/>
+        <source>导出修改记录</source>
+        <translation>Export the change history</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/audit_view.py" line="186"/>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/audit_view.py" line="192"/>
+        <source>已导出 {n} 条修改记录到 {path}</source>
+        <translation>{n} changes exported to {path}</translation>
     </message>
 </context>
 <context>
@@ -3627,21 +3787,54 @@ You can:
     </message>
 </context>
 <context>
+    <name>login</name>
+    <message>
+        <location filename="../../villagepost/gui/login_dialog.py" line="35"/>
+        <source>村邮通 — 登录</source>
+        <translation>VillagePost — Log in</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/login_dialog.py" line="38"/>
+        <source>此登记库已启用账号，请登录。</source>
+        <translation>This registry has accounts: please log in.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/login_dialog.py" line="45"/>
+        <source>账号</source>
+        <translation>Account</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/login_dialog.py" line="46"/>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/login_dialog.py" line="54"/>
+        <source>登录</source>
+        <translation>Log in</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/login_dialog.py" line="55"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>ops</name>
     <message>
         <location filename="../../villagepost/gui/known_errors.py" line="20"/>
-        <location filename="../../villagepost/gui/ops.py" line="289"/>
+        <location filename="../../villagepost/gui/ops.py" line="315"/>
         <source>村邮通</source>
-        <extracomment>Delay before a progress dialog appears; shorter jobs finish without one. lupdate finds `translate(&quot;context&quot;, &quot;text&quot;)` calls; a wrapper function would hide them. emitted on the GUI thread when no job is queued or running any more</extracomment>
+        <extracomment>Delay before a progress dialog appears; shorter jobs finish without one. how long a save waits, in busy-timeout rounds, for another program that writes the same SQLite registry (a province&apos;s import takes minutes) before it gives up and says who is writing lupdate finds `translate(&quot;context&quot;, &quot;text&quot;)` calls; a wrapper function would hide them. emitted on the GUI thread when no job is queued or running any more</extracomment>
         <translation>VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/ops.py" line="296"/>
+        <location filename="../../villagepost/gui/ops.py" line="322"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/ops.py" line="310"/>
+        <location filename="../../villagepost/gui/ops.py" line="336"/>
         <source>正在取消，登记册将保持原样…</source>
         <translation>Cancelling; the registry will stay as it was…</translation>
     </message>

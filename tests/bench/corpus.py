@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -114,7 +115,7 @@ subprocess.Popen = _Popen  # type: ignore[misc]
 def _registry(python: str) -> Path:
     """An empty registry (schema only): every roster's codes are unknown to it, which is fine here."""
     db = Path(tempfile.mkdtemp(prefix="corpus-db-")) / "registry.sqlite"
-    subprocess.run([python, "-m", "villagepost", "--db", str(db), "db", "info"], check=True, capture_output=True)
+    subprocess.run([python, "-m", "villagepost", "--db", str(db), "db", "init"], check=True, capture_output=True)
     return db
 
 
@@ -123,20 +124,29 @@ def main() -> int:
     parser.add_argument("dirs", nargs="+", type=Path)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--db", type=Path, help="registry to copy for each file (default: a new empty one)")
-    parser.add_argument("--out", type=Path, help="write every outcome as JSON lines here")
+    parser.add_argument("--out", type=Path, help="append every outcome as a JSON line here, as it comes")
+    parser.add_argument("--rotate", type=int, default=0, help="start at this index of the sorted file list")
     args = parser.parse_args()
     python = sys.executable
     db = args.db or _registry(python)
     files = sorted(p for d in args.dirs for p in (d.rglob("*") if d.is_dir() else [d]) if p.is_file())
+    files = files[args.rotate:] + files[:args.rotate]
     started = time.perf_counter()
+    lock = threading.Lock()
+
+    def one(path: Path) -> Outcome:
+        outcome = _run_one(path, db, python)
+        if args.out:
+            with lock, args.out.open("a", encoding="utf-8") as fh:
+                fh.write(json.dumps(asdict(outcome), ensure_ascii=False) + "\n")
+        return outcome
+
     with ThreadPoolExecutor(max_workers=args.workers) as pool:
-        outcomes = list(pool.map(lambda p: _run_one(p, db, python), files))
+        outcomes = list(pool.map(one, files))
     wall = time.perf_counter() - started
     bad = [o for o in outcomes if o.problem]
     for o in bad:
         print(f"FAIL {o.file}: {o.problem}")
-    if args.out:
-        args.out.write_text("".join(json.dumps(asdict(o), ensure_ascii=False) + "\n" for o in outcomes))
     exits = Counter(o.exit for o in outcomes)
     reasons = Counter(o.reason or o.status for o in outcomes)
     slowest = max(outcomes, key=lambda o: o.seconds, default=None)

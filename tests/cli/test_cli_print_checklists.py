@@ -160,6 +160,6 @@ def test_inspection_workflow(run: Run, db: str, tmp_path: Path) -> None:
     code, _, stderr = run("--db", db, "inspection", "record", "--from", str(ROSTER))
     assert code == 2 and "不是村邮通检查填报表" in stderr
     code, stdout, _ = run("--db", db, "inspection", "delete", str(new_id))
-    assert code == 0 and stdout.strip() == f"已删除检查记录 {new_id}"
+    assert code == 0 and stdout.strip() == f"已撤下检查记录 {new_id}（记录保留在修改记录中）"
     code, _, stderr = run("--db", db, "--lang", "en", "inspection", "show", str(new_id))
     assert code == 2 and stderr.strip() == f"there is no inspection record {new_id}"

@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the work
 from coverage_county import COUNTY, FENGDENG, TODAY, build
 from PySide6.QtCore import QCoreApplication, QElapsedTimer, QSettings
 from PySide6.QtWidgets import QApplication, QLabel, QSplitter, QTabWidget, QTreeWidget, QWidget
+from screen_size import use_screen  # tests/gui/screen_size.py: the scripts run from this folder
 
 from villagepost.core.actor import Actor
 from villagepost.core.pacing import Measure
@@ -115,12 +116,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("output", type=Path, help="folder for the PNG files")
     parser.add_argument("--nation", type=Path, help="a national registry with stations (copied first)")
+    parser.add_argument("--size", default="1366x768", help="screen size, WIDTHxHEIGHT (default 1366x768)")
     args = parser.parse_args(argv)
+    screen_size = tuple(int(n) for n in args.size.lower().split("x"))
     out: Path = args.output
     out.mkdir(parents=True, exist_ok=True)
 
     work = Path(tempfile.mkdtemp(prefix="villagepost-dash-shots-"))
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "config"))
+    use_screen(*screen_size)  # the windows fit the screen they open on: give them one of this size
     app = QApplication(sys.argv[:1])
     fonts.install_application_font(app)
     taskman = TaskManager(app)
@@ -135,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     tgt.set_target(reg, COUNTY, Measure.STATION_COUNT, 5, D(2025, 6, 30), station_type="综合服务站", today=set_on)
 
     host = Host(lambda parent: DashboardTab(reg, taskman, parent=parent))
-    host.resize(1366, 768)
+    host.resize(*screen_size)
     host.setSizes([520, 846])
     host.show()
     dash = host.dashboard
@@ -157,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     host.resize(1024, 600)
     show_scope(dash, COUNTY)
     save(host, out / "dashboard_county_1024x600.png")
-    host.resize(1366, 768)
+    host.resize(*screen_size)
 
     dialog = TargetsDialog(reg, taskman, COUNTY, scope_name="金凤区", today=lambda: TODAY, parent=host)
     dialog.show()

@@ -22,13 +22,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QDate, QSettings
 from PySide6.QtWidgets import QApplication, QWidget
+from screen_size import use_screen  # tests/gui/screen_size.py: the scripts run from this folder
 
 from villagepost.core import clock
 from villagepost.core.actor import Actor
 from villagepost.core.checklists import Result, default_checklist
 from villagepost.gui import fonts
 from villagepost.gui.checklist_editor import TEXT_COLUMN, ChecklistEditorDialog
-from villagepost.gui.inspection_form import DUE, FAILED, InspectionDialog, InspectionsPanel
+from villagepost.gui.inspection_form import InspectionDialog
+from villagepost.gui.inspections_panel import DUE, FAILED, InspectionsPanel
 from villagepost.gui.ops import TaskManager
 from villagepost.gui.print_dialogs import PrintChecklistsDialog, PrintSummaryDialog
 from villagepost.services import checklists, divisions
@@ -64,12 +66,17 @@ def record(reg: Registry, station: str, on: dt.date, fail: dict[int, str]) -> in
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("output", type=Path, help="folder for the PNG files")
+    parser.add_argument("--size", default="1366x768", help="screen size, WIDTHxHEIGHT (default 1366x768)")
     args = parser.parse_args(argv)
+    global SCREEN
+    SCREEN = tuple(int(n) for n in args.size.lower().split("x"))  # type: ignore[assignment]
+    screen_size = SCREEN
     out: Path = args.output
     out.mkdir(parents=True, exist_ok=True)
 
     work = Path(tempfile.mkdtemp(prefix="villagepost-form-shots-"))
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "config"))
+    use_screen(*screen_size)  # the windows fit the screen they open on: give them one of this size
     app = QApplication(sys.argv[:1])
     fonts.install_application_font(app)
     reg = Registry.open(work / "pingluo.sqlite", actor=Actor(name="screenshot"))

@@ -21,6 +21,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QCoreApplication, QElapsedTimer, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QWidget
+from screen_size import use_screen  # tests/gui/screen_size.py: the scripts run from this folder
 
 from villagepost.core.actor import Actor
 from villagepost.gui import fonts
@@ -163,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
 
     work = Path(tempfile.mkdtemp(prefix="villagepost-shots-"))
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "config"))
+    use_screen(width, height)  # the windows fit the screen they open on: give them one of this size
     app = QApplication(sys.argv[:1])
     app.setApplicationName("VillagePost")
     app.setOrganizationName("VillagePost")

@@ -19,7 +19,8 @@ from pytestqt.qtbot import QtBot
 from villagepost.core.checklists import Result, default_checklist
 from villagepost.gui import crash
 from villagepost.gui.form_parts import alive
-from villagepost.gui.inspection_form import ALL, DUE, FAILED, InspectionDialog, InspectionsPanel
+from villagepost.gui.inspection_form import InspectionDialog
+from villagepost.gui.inspections_panel import ALL, DUE, FAILED, InspectionsPanel
 from villagepost.gui.ops import TaskManager
 from villagepost.services import inspections as svc
 from villagepost.services.registry import Registry

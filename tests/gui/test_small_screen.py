@@ -116,6 +116,30 @@ def open_load_dialog(window: MainWindow, qtbot: QtBot) -> QWidget:
     return window.open_load_dialog(first_start=False)
 
 
+def open_guide(window: MainWindow, qtbot: QtBot) -> QWidget:
+    window.guide_action.trigger()
+    assert window._guide is not None
+    return window._guide
+
+
+def open_crash_dialog(window: MainWindow, qtbot: QtBot) -> QWidget:
+    from villagepost.gui.crash_dialog import CrashDialog
+
+    dialog = CrashDialog("Traceback (most recent call last):\n" + "  File x\n" * 80, None, window)
+    dialog.show()
+    return dialog
+
+
+def open_backups(window: MainWindow, qtbot: QtBot) -> QWidget:
+    from villagepost.gui.backup_dialog import BackupDialog
+    from villagepost.gui.window_sizing import settle_layout
+
+    dialog = BackupDialog(window, window.taskman, window.registry)  # the menu runs it modal (exec)
+    settle_layout(dialog)  # it does not settle its own layout yet (Qt warns when its size hints change)
+    dialog.show()
+    return dialog
+
+
 def active_dialog(window: MainWindow, name: str) -> QWidget:
     found = [d for d in window.findChildren(QDialog, name) if d.isVisible()]
     assert len(found) == 1, name
@@ -125,6 +149,7 @@ def active_dialog(window: MainWindow, name: str) -> QWidget:
 DIALOGS: list[Callable[[MainWindow, QtBot], QWidget]] = [
     open_import_wizard, open_station_editor, open_close_dialog, open_merge_dialog, open_inspection,
     open_checklist_editor, open_targets, open_settings, open_print_checklists, open_print_summary, open_load_dialog,
+    open_guide, open_crash_dialog, open_backups,
 ]
 
 

@@ -155,7 +155,10 @@ def test_clearing_the_opening_date_makes_it_missing(qtbot: QtBot, window: MainWi
     stored = station_ops.station_details(pingluo, HEPING)
     assert stored.opened is None and stored.date_missing
     assert "建成日期缺失" in editor.subtitle.text()
-    assert entry(editor, 0).text(1) == "日期缺失"
+    # a correction supersedes the opening (undone, then opened again without a date), never edits it in place
+    assert editor.history.topLevelItemCount() == 3
+    assert [entry(editor, i).text(2) for i in range(3)][::2] == ["开通", "开通"]
+    assert (entry(editor, 0).text(1), entry(editor, 2).text(1)) == ("2022-09-09", "日期缺失")
     window.station_undo.undo()
     wait_replayed(qtbot, window)
     assert station_ops.station_details(pingluo, HEPING).opened == "2022-09-09"

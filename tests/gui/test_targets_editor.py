@@ -188,7 +188,7 @@ def test_removing_asks_first(county: tuple[Registry, list[tgt.TargetRow]],
         dialog.remove_button.click()  # "yes"
     wait(qtbot, dialog)
     assert [r.id for r in tgt.list_targets(reg, COUNTY)] == [t1.id, t2.id]
-    assert dialog.message.text() == f"已删除目标 #{t4.id}"
+    assert dialog.message.text() == f"已撤下目标 #{t4.id}（记录保留在修改记录中）"
     assert [r[0] for r in table(dialog)] == [f"#{t1.id}", f"#{t2.id}"]
 
 

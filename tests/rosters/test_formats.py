@@ -122,6 +122,7 @@ def test_private_copies_are_removed(tmp_path: Path) -> None:
     (b"<html><body><table><tr><td>1</td></tr></table></body></html>", "not_xlsx", "网页"),
     (b"\x09\x04\x06\x00\x00\x00\x10\x00" + bytes(64), "legacy_xls", "Excel 2.1–4.0格式"),
     ("随便写的一些字".encode(), "not_xlsx", "文本文件"),
+    (b"%PDF-1.7\n\x00\x01\x02" + bytes(300), "not_xlsx", "不是表格文件"),
 ])
 def test_what_cannot_be_read_says_what_it_is(tmp_path: Path, content: bytes, reason: str, says: str) -> None:
     path = tmp_path / "名单.xls"

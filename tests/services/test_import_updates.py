@@ -72,3 +72,30 @@ def test_cli_dry_run_shows_the_changes(sqlite_registry: Callable[..., Registry],
     assert main(["--db", db, "--lang", "en", "import", str(edited), "--dry-run", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert [u["row"] for u in doc["updates"]] == [3, 6]
+
+
+def test_services_brands_and_area_columns_are_read_and_stored(sqlite_registry: Callable[..., Registry],
+                                                              tmp_path: Path) -> None:
+    """服务项目, 快递品牌 and 面积 (with their synonyms) map and store; a bad area is a row error."""
+    wb = openpyxl.load_workbook(DATA / "A01_pingluo_clean.xlsx")
+    ws = wb.active
+    assert ws is not None
+    ws["N1"], ws["O1"], ws["P1"] = "开展业务", "入驻快递品牌", "场地面积（㎡）"
+    ws["N3"], ws["O3"], ws["P3"] = "代收代投，揽收寄件", "圆通、中通", "120平方米"
+    ws["N6"], ws["O6"], ws["P6"] = None, "韵达", "很大"
+    path = tmp_path / "A01_more.xlsx"
+    wb.save(path)
+    reg = sqlite_registry("640221")
+    report = import_roster(reg, path, today=TODAY)
+    assert report.columns["services"] == "开展业务" and report.columns["brands"] == "入驻快递品牌"
+    assert report.columns["floor_area"] == "场地面积（㎡）"
+    assert [(e.row, e.field, e.kind) for e in report.errors] == [(6, "floor_area", "number_format")]
+    stored = {s.code: s for s in list_stations(reg, "640221")}
+    hp = stored["640221100201-01"]
+    assert (list(hp.services), list(hp.brands), hp.floor_area) == (["代收代投", "揽收寄件"], ["中通", "圆通"], 120.0)
+    ws["P6"] = 80
+    ws["P3"] = "130"
+    wb.save(path)
+    again = import_roster(reg, path, today=TODAY, dry_run=True)
+    changed = {(u.row, c.field, c.old, c.new) for u in again.updates for c in u.changes}
+    assert (3, "floor_area", 120.0, 130.0) in changed

@@ -59,7 +59,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: a
     due.add_argument("--recheck-months", type=int, default=svc.DEFAULT_RECHECK_MONTHS,
                      help="有不合格项时的复查期限（月），默认 1 / re-inspection after a failure, months")
     due.set_defaults(handler=cmd_due)
-    de = isub.add_parser("delete", parents=[common], help="删除录错的检查记录 / delete a mistaken record")
+    de = isub.add_parser("delete", parents=[common],
+                         help="撤下录错的检查记录（记录保留）/ remove a mistaken record (kept on record)")
     de.add_argument("id", type=int, metavar="ID")
     de.set_defaults(handler=cmd_delete)
 

@@ -17,6 +17,10 @@ class Context:
     db: str | None
     lang: str
     as_json: bool
+    #: the account to log in as (`--user`); None on a registry without accounts
+    user: str | None = None
+    #: where changes come from, as the audit shows it ("cli: station edit")
+    source: str = "cli"
     #: True for the commands that set up a registry (`db init`, `divisions load`): only they may create one
     create: bool = False
     stdout: TextIO = field(default_factory=lambda: sys.stdout)
@@ -26,7 +30,8 @@ class Context:
     def registry(self) -> Registry:
         """Open the database once per command; notices (backup made, risky location) go to stderr."""
         if self._registry is None:
-            self._registry = Registry.open(self.db, create=self.create)
+            login = None if self.user is None else (self.user, password_from_env_or_prompt(self.user, self.lang))
+            self._registry = Registry.open(self.db, login=login, source=self.source, create=self.create)
             for key, params in self._registry.notices:
                 self.note(tr(key, self.lang, params))
         return self._registry
@@ -58,6 +63,28 @@ class Context:
 
     def progress(self, label_key: str) -> ProgressPrinter:
         return ProgressPrinter(self.stderr, self.t(label_key))
+
+
+ENV_PASSWORD = "VILLAGEPOST_PASSWORD"
+ENV_NEW_PASSWORD = "VILLAGEPOST_NEW_PASSWORD"
+
+
+def password_from_env_or_prompt(user: str, lang: str, *, env: str = ENV_PASSWORD, new: bool = False) -> str:
+    """The password from `env`, else asked on the terminal (never echoed, never an argument: argv is public)."""
+    import getpass
+    import os
+
+    given = os.environ.get(env)
+    if given is not None:
+        return given
+    if new:
+        prompt = f"New password for {user}: " if lang == "en" else f"“{user}”的新密码："
+    else:
+        prompt = f"Password for {user}: " if lang == "en" else f"“{user}”的密码："
+    try:
+        return getpass.getpass(prompt)
+    except EOFError:
+        return ""
 
 
 class ProgressPrinter:

@@ -20,6 +20,7 @@ from villagepost.core.errors import KnownError
 from villagepost.core.pacing import Measure, Pace, count_text, rate_text
 from villagepost.core.stations import STATUS_ZH, StationStatus, StationType
 from villagepost.core.values import ValueProblem, parse_station_type
+from villagepost.services import as_recorded
 from villagepost.services import coverage as cov
 from villagepost.services import pacing as pac
 from villagepost.services import targets as tgt
@@ -54,6 +55,9 @@ def _about(option: str, call: Callable[[], T]) -> T:
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     scope_help = "省/市/县/乡镇/村代码，或“全国” / division code, or 'all' for the whole country"
+    as_recorded_help = ("按某一时刻登记册中已记录的内容重算：日期（当天结束时）或日期时间（无时区按本地时间），"
+                        "之后的更正和补录不计 / "
+                        "the figures as the registry said them at DATE (end of day) or DATETIME (local time)")
     p = sub.add_parser("coverage", parents=[common], help="建制村覆盖率 / coverage of 建制村")
     p.add_argument("--scope", required=True, metavar="CODE", help=scope_help)
     p.add_argument("--level", metavar="LEVEL",
@@ -61,6 +65,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: a
     p.add_argument("--on", metavar="DATE", help="统计日期（默认今天）/ the day (default today)")
     p.add_argument("--counts", action="store_true",
                    help="另外列出站点数：按类型、状态、合作模式 / also count stations by type, status, coop")
+    p.add_argument("--as-recorded-on", metavar="DATE|DATETIME", help=as_recorded_help)
     p.set_defaults(handler=cmd_coverage)
 
     t = sub.add_parser("target", help="目标：覆盖率或站点数量及截止日期 / targets")
@@ -84,6 +89,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: a
     pc = sub.add_parser("pacing", parents=[common], help="进度：月度曲线、目标差距、预计完成、落后单位 / pacing")
     pc.add_argument("--scope", required=True, metavar="CODE", help=scope_help)
     pc.add_argument("--on", metavar="DATE", help="以哪一天为“今天”（默认今天）/ the day to report on")
+    pc.add_argument("--as-recorded-on", metavar="DATE|DATETIME", help=as_recorded_help)
     pc.set_defaults(handler=cmd_pacing)
 
 
@@ -174,15 +180,23 @@ def cmd_coverage(args: argparse.Namespace, ctx: Context) -> int:
     scope = parse_scope(args.scope)
     level = parse_level(args.level)
     on = parse_day("--on", args.on)
+    instant = None if args.as_recorded_on is None else as_recorded.parse_instant(args.as_recorded_on)
+    if instant is not None and on is None:
+        on = as_recorded.local_day(instant)  # what the registry said that day was about that day
     unit = _about("--scope", lambda: cov.scope_unit(reg, scope))
-    report = _about("--level", lambda: cov.coverage(reg, unit.code, on=on, level=level))
-    counts = cov.station_counts(reg, report.scope, on=report.on) if args.counts else None
+    with as_recorded.replaying(reg, unit.code, instant):
+        report = _about("--level", lambda: cov.coverage(reg, unit.code, on=on, level=level))
+        counts = cov.station_counts(reg, report.scope, on=report.on) if args.counts else None
     if ctx.as_json:
         doc = report.to_json()
         if counts is not None:
             doc["station_counts"] = [c.to_json() for c in counts]
+        if instant is not None:
+            doc["as_recorded_on"] = as_recorded.shown(instant)
         ctx.emit_json(doc)
         return 0
+    if instant is not None:
+        ctx.out(ctx.t("replay.note", at=as_recorded.shown(instant)))
     _print_coverage(ctx, report)
     if counts is not None:
         _print_counts(ctx, counts)
@@ -303,11 +317,20 @@ def cmd_pacing(args: argparse.Namespace, ctx: Context) -> int:
     reg = ctx.registry()
     scope = parse_scope(args.scope)
     today = parse_day("--on", args.on)
+    instant = None if args.as_recorded_on is None else as_recorded.parse_instant(args.as_recorded_on)
+    if instant is not None and today is None:
+        today = as_recorded.local_day(instant)
     unit = _about("--scope", lambda: cov.scope_unit(reg, scope))
-    report = pac.pacing(reg, unit.code, today=today)
+    with as_recorded.replaying(reg, unit.code, instant):
+        report = pac.pacing(reg, unit.code, today=today)
     if ctx.as_json:
-        ctx.emit_json(report.to_json())
+        doc = report.to_json()
+        if instant is not None:
+            doc["as_recorded_on"] = as_recorded.shown(instant)
+        ctx.emit_json(doc)
         return 0
+    if instant is not None:
+        ctx.out(ctx.t("replay.note", at=as_recorded.shown(instant)))
     _print_pacing(ctx, report)
     return 0
 

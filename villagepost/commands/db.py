@@ -26,6 +26,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: a
                          help="把 SQLite 数据库复制到一个新文件并校验 / a verified copy in a new file")
     bk.add_argument("out", type=Path)
     bk.set_defaults(handler=cmd_backup)
+    up = dsub.add_parser("upgrade", parents=[common],
+                         help="把数据库结构升级到本程序的版本（PostgreSQL：用所有者的地址）"
+                         " / bring the schema to this program's version (PostgreSQL: with the owner's URL)")
+    up.set_defaults(handler=cmd_upgrade)
     from villagepost.commands.coverage import cmd_setting
 
     st = dsub.add_parser("setting", parents=[common], help="登记册统计口径设置 / registry settings")
@@ -92,4 +96,30 @@ def cmd_backup(args: argparse.Namespace, ctx: Context) -> int:
         ctx.emit_json({"status": "ok", "path": str(out)})
     else:
         ctx.out(ctx.t("db.backup_done", path=str(out)))
+    return 0
+
+
+def cmd_upgrade(args: argparse.Namespace, ctx: Context) -> int:
+    """Migrate without logging in: schema changes are the owner's (PostgreSQL) and change no records."""
+    from villagepost.storage import location as loc
+    from villagepost.storage.engine import make_engine
+    from villagepost.storage.errors import translated
+    from villagepost.storage.schema import ensure_schema
+
+    where = loc.resolve(ctx.db)
+    engine = make_engine(where)
+    try:
+        with translated(where.label):
+            report = ensure_schema(engine, where)
+    finally:
+        engine.dispose()
+    doc = {"status": "ok", "action": report.action, "from": report.from_revision, "to": report.to_revision,
+           "backup": None if report.backup is None else str(report.backup)}
+    if ctx.as_json:
+        ctx.emit_json(doc)
+    else:
+        ctx.out(ctx.pick(f"数据库结构：{report.from_revision or '-'} → {report.to_revision}（{report.action}）",
+                         f"schema: {report.from_revision or '-'} -> {report.to_revision} ({report.action})"))
+        if report.backup is not None:
+            ctx.out(ctx.t("db.backup_made", path=str(report.backup)))
     return 0

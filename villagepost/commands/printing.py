@@ -9,6 +9,7 @@ from pathlib import Path
 from villagepost.commands.context import Context
 from villagepost.core import clock, days
 from villagepost.core.errors import KnownError
+from villagepost.services import as_recorded
 from villagepost.services import printing as svc
 
 
@@ -40,6 +41,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: a
     sm.add_argument("--level", metavar="LEVEL",
                     help="表中列出的下级：city|county|township|village，默认下一级 / the units listed")
     sm.add_argument("--unit", metavar="TEXT", help="制表单位，默认“某某交通运输局” / the issuing office")
+    sm.add_argument("--as-recorded-on", metavar="DATE|DATETIME",
+                    help="按某一时刻登记册中已记录的内容打印（重现当时打印的汇总表）/ "
+                         "the summary as the registry said it at DATE (end of day) or DATETIME (local time)")
     sm.set_defaults(handler=cmd_summary)
 
 
@@ -84,7 +88,11 @@ def cmd_summary(args: argparse.Namespace, ctx: Context) -> int:
         except ValueError:
             raise KnownError("print.bad_level", value=args.level) from None
     on = _date(args.on)
-    result = svc.print_summary(ctx.registry(), args.scope, args.out, on=on, level=level, unit=args.unit)
+    instant = None if args.as_recorded_on is None else as_recorded.parse_instant(args.as_recorded_on)
+    if instant is not None and on is None:
+        on = as_recorded.local_day(instant)
+    result = svc.print_summary(ctx.registry(), args.scope, args.out, on=on, level=level, unit=args.unit,
+                               as_recorded_on=instant)
     if ctx.as_json:
         ctx.emit_json(result.to_json())
     else:

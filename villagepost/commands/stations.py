@@ -58,6 +58,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: a
     for option, dest, text in _FIELDS:
         edit.add_argument(option, dest=dest, metavar="VALUE", help=text)
     edit.add_argument("--on", metavar="DATE", help="类型变更的生效日期（默认今天）/ date a type change takes effect")
+    edit.add_argument("--expect-version", type=int, metavar="N",
+                      help="只在站点仍是第 N 版时保存（见 station show 的“版本”），否则拒绝并列出不同之处 / "
+                           "save only if the station is still at version N, else refuse and show the differences")
     edit.set_defaults(handler=cmd_edit)
 
     show = ssub.add_parser("show", parents=[common], help="站点详情与历史 / a station and its history")
@@ -120,7 +123,7 @@ def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_edit(args: argparse.Namespace, ctx: Context) -> int:
     reg = ctx.registry()
-    changed = ops.edit_station(reg, args.code, _given(args), on=args.on)
+    changed = ops.edit_station(reg, args.code, _given(args), on=args.on, expect_version=args.expect_version)
     text = ctx.pick(f"已修改站点 {args.code}", f"station {args.code} changed") if changed else \
         ctx.pick(f"站点 {args.code} 没有变化", f"station {args.code} unchanged")
     return _report(ctx, args.code, text, changed=changed)
@@ -160,6 +163,7 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
         (ctx.pick("快递品牌", "brands"), "、".join(d.brands)),
         (ctx.pick("面积", "floor area"), "" if d.floor_area is None else f"{d.floor_area:g} m²"),
         (ctx.pick("另服务村", "also serves"), "、".join(f"{n}（{c}）" for c, n in d.served)),
+        (ctx.pick("版本", "version"), f"{d.version}（{d.updated_by} {d.updated_at}）".replace("（ ", "（")),
     ]
     for label, value in lines:
         if value:

@@ -38,7 +38,7 @@ register({
     "inspection.not_a_form": ("“{file}”不是村邮通检查填报表：没有找到“站点编码”和“检查内容”表头。请用 villagepost inspection form 生成填报表", "'{file}' is not a VillagePost inspection form (no 站点编码 and 检查内容 headers); make one with villagepost inspection form"),
     "inspection.unknown": ("检查记录 {id} 不存在", "there is no inspection record {id}"),
     "inspection.recorded": ("已登记检查记录 {id}：站点 {code}（{name}），{date}，检查人 {inspector}；是 {passed} 项，否 {failed} 项，不适用 {na} 项", "recorded inspection {id}: station {code} ({name}), {date}, inspector {inspector}; {passed} yes, {failed} no, {na} not applicable"),
-    "inspection.deleted": ("已删除检查记录 {id}", "deleted inspection record {id}"),
+    "inspection.deleted": ("已撤下检查记录 {id}（记录保留在修改记录中）", "inspection record {id} removed (it stays on record)"),
     "inspection.form_written": ("已生成站点 {code} 的检查填报表（{count} 项）：{path}", "inspection form of station {code} ({count} items) written: {path}"),
     "inspection.bad_months": ("--months 应为 1 到 120 之间的整数", "--months must be a whole number from 1 to 120"),
 })

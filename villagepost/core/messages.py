@@ -48,9 +48,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "to a writable folder",
     ),
     "db.locked": (
-        "数据库“{db}”正被其他程序占用（已锁定）。请关闭其他正在使用它的村邮通窗口后重试。",
-        "the database '{db}' is locked by another program; close other VillagePost windows using it and retry",
+        "数据库“{db}”正被其他程序写入，等待后仍未轮到。请等它完成（或关闭其他正在使用它的村邮通窗口）后重试，"
+        "本次没有保存任何修改。",
+        "the database '{db}' is being written by another program that did not finish in time. Wait for it to "
+        "finish (or close other VillagePost windows using it) and retry; nothing was saved",
     ),
+    "db.locked_by": (
+        "数据库“{db}”正被其他程序写入：{program}（用户 {user}，计算机 {host}，进程 {pid}，自 {since} 起）。"
+        "已等待 {seconds} 秒仍未轮到，本次没有保存任何修改。请等它完成后重试。",
+        "the database '{db}' is being written by another program: {program} (user {user}, computer {host}, "
+        "process {pid}, since {since}); waited {seconds} s without getting a turn and saved nothing. Retry when it "
+        "is done",
+    ),
+    "db.conflict": (
+        "数据库“{db}”上有其他用户同时修改相同的数据，重试多次仍未成功，本次没有保存任何修改。请稍后重试。",
+        "other users were changing the same data in the database '{db}' at the same time; several retries did "
+        "not get through and nothing was saved. Try again in a moment",
+    ),
+    "db.waiting": ("正在等待其他程序写完数据库…", "waiting for another program to finish writing to the database…"),
+    "db.waiting_for": ("正在等待其他程序写完数据库：{program}\n（用户 {user}，计算机 {host}，自 {since} 起）…",
+                       "waiting for another program to finish writing to the database: {program}\n(user {user}, "
+                       "computer {host}, since {since})…"),
     "db.full": ("磁盘已满，无法写入数据库“{db}”。请清理磁盘空间后重试，已保存的数据没有丢失。",
                 "the disk is full, cannot write to '{db}'; free some space and retry; nothing saved was lost"),
     "db.corrupt": (
@@ -104,6 +122,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "db.backup_done": ("已备份到：{path}", "backed up to: {path}"),
     # --- divisions ------------------------------------------------------------------------
     "div.unknown_code": ("区划代码 {code} 不在登记册中", "the division code {code} is not in the registry"),
+    "div.out_of_read_scope": ("用户“{actor}”无权查看“{code}”（可查看范围：{scopes}）",
+                              "user '{actor}' may not read '{code}' (readable: {scopes})"),
     "div.unknown_scope": (
         "区划代码 {code} 不在 {edition} 年版区划代码中",
         "the division code {code} is not in the {edition} edition of the division codes",

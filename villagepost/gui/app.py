@@ -13,12 +13,12 @@ from __future__ import annotations
 import os
 import sys
 import time
+from dataclasses import replace
 
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from villagepost import __version__
-from villagepost.core.actor import Actor
 from villagepost.core.errors import KnownError
 from villagepost.core.messages import tr as catalogue_text  # not `tr`: lupdate would take its keys for texts
 from villagepost.gui import crash, fonts, single_instance, smoke
@@ -96,6 +96,26 @@ def window_choices(settings: opts.Settings, db: str | None, lang: str) -> tuple[
     return db, lang
 
 
+def open_with_login(db: str | None, settings: opts.Settings, lang: str, user: str | None = None, *,
+                    create: bool = False) -> Registry | None:
+    """Open the registry; when it has accounts, ask for a login first (None: the user cancelled).
+
+    Without accounts the local user acts as today, under the name set in 选项.
+    """
+    from villagepost.services.accounts import AccountError
+
+    try:
+        registry = Registry.open(db, source="window", create=create)
+    except AccountError as exc:
+        if exc.key != "account.login_required":
+            raise
+        from villagepost.gui.login_dialog import ask_login
+
+        return ask_login(db, lang, user)
+    registry.actor = replace(registry.actor, name=settings.get(opts.USER_NAME))
+    return registry
+
+
 def show_in_front(window: QWidget) -> None:
     """A second start asked for this window: un-minimise it and put it in front."""
     if window.isMinimized():
@@ -127,7 +147,7 @@ def _claim_registry(db: str | None, lang: str) -> tuple[single_instance.Instance
     return None, EXIT_REFUSED
 
 
-def run(db: str | None = None, lang: str = "zh") -> int:
+def run(db: str | None = None, lang: str = "zh", user: str | None = None) -> int:
     """Open the window on the registry `db` (None: $VILLAGEPOST_DB, else the per-user default)."""
     app = _application()
     fonts.install_application_font(app)
@@ -142,9 +162,11 @@ def run(db: str | None = None, lang: str = "zh") -> int:
         # Only the per-user default location is set up on first start (the first-start dialog then loads
         # the codes); a --db, VILLAGEPOST_DB or stored location that is missing is refused by name.
         first_start = db is None and not os.environ.get(ENV_DB)
-        registry = Registry.open(db, actor=Actor(name=settings.get(opts.USER_NAME)), create=first_start)
+        registry = open_with_login(db, settings, lang, user, create=first_start)
     except KnownError as exc:
         show_open_error(exc, lang)
+        return EXIT_REFUSED
+    if registry is None:  # the login dialog was cancelled
         return EXIT_REFUSED
 
     from villagepost.gui.main_window import MainWindow

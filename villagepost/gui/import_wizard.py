@@ -96,6 +96,9 @@ def field_title(name: str) -> str:
         "opened": translate("ImportWizard", "建成日期"),
         "contact": translate("ImportWizard", "联系人"),
         "phone": translate("ImportWizard", "联系电话"),
+        "services": translate("ImportWizard", "服务项目"),
+        "brands": translate("ImportWizard", "快递品牌"),
+        "floor_area": translate("ImportWizard", "面积（㎡）"),
     }.get(name, name)
 
 
@@ -241,8 +244,8 @@ class FilePage(_Page):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__(wizard)
         self.setTitle(self.tr("选择花名册"))
-        self.setSubTitle(self.tr("选择乡镇报来的 Excel 花名册（.xlsx）。表格可以是任何样式："
-                                 "程序会找出表头、各列的含义和数据行，下一步可以核对和修改。"))
+        self.setSubTitle(self.tr("选择乡镇报来的花名册：Excel（.xlsx/.xls/.xlsb）、WPS、ODS 或 CSV 都可以。"
+                                 "表格可以是任何样式：程序会找出表头、各列的含义和数据行，下一步可以核对和修改。"))
         self.path_edit = QLineEdit(self)
         self.path_edit.setObjectName("importPath")
         self.path_edit.setPlaceholderText(self.tr("花名册文件路径"))
@@ -261,7 +264,8 @@ class FilePage(_Page):
     def browse(self) -> None:
         start = self.w.settings.get(opts.LAST_DIRECTORY)
         path, _ = QFileDialog.getOpenFileName(self, self.tr("选择花名册"), start,
-                                              self.tr("Excel 花名册 (*.xlsx *.xlsm *.xls);;所有文件 (*)"))
+                                              self.tr("花名册 (*.xlsx *.xlsm *.xltx *.xls *.xlsb *.et *.ods "
+                                                      "*.csv *.txt);;所有文件 (*)"))
         if path:
             self.w.settings.set(opts.LAST_DIRECTORY, str(Path(path).parent))
             self.path_edit.setText(path)

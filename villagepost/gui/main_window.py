@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from villagepost import __version__
-from villagepost.core.actor import Actor
+from villagepost.core.actor import ROLE_ZH
 from villagepost.core.errors import KnownError
 from villagepost.core.messages import DEFAULT_LANG, tr
 from villagepost.gui import file_actions
@@ -43,8 +43,8 @@ from villagepost.gui import settings as opts
 from villagepost.gui.checklist_editor import ChecklistEditorDialog
 from villagepost.gui.dashboard import DashboardTab
 from villagepost.gui.division_tree import CODE_COLUMN, COVER_COLUMN, NAME_COLUMN, DivisionTreeModel
-from villagepost.gui.inspection_form import InspectionsPanel
-from villagepost.gui.ops import BackgroundOp, OpContext, TaskManager
+from villagepost.gui.inspections_panel import InspectionsPanel
+from villagepost.gui.ops import BackgroundOp, OpContext, TaskManager, default_failure
 from villagepost.gui.print_dialogs import print_checklists_dialog, print_summary_dialog
 from villagepost.gui.search_box import SearchBox
 from villagepost.gui.settings import Settings
@@ -262,6 +262,12 @@ class MainWindow(QMainWindow):
         self.targets_action = QAction(self.tr("目标(&G)…"), self)
         self.targets_action.triggered.connect(self.edit_targets)
         station_menu.addAction(self.targets_action)
+        station_menu.addSeparator()
+        self.audit_action = QAction(self.tr("修改记录(&H)…"), self)
+        self.audit_action.setObjectName("auditAction")
+        self.audit_action.setToolTip(self.tr("所选区划（如一个村）内谁在何时改了什么"))
+        self.audit_action.triggered.connect(self.show_audit)
+        station_menu.addAction(self.audit_action)
 
         print_menu = self.menuBar().addMenu(self.tr("打印(&P)"))
         self.print_selected_action = QAction(self.tr("所选站点的检查表(&S)…"), self)
@@ -402,7 +408,12 @@ class MainWindow(QMainWindow):
         self.db_label.setText(self.tr("数据库：{db}").format(db=self.registry.label))
         self.db_label.setToolTip(self.registry.label)
         self.scope_label.setText(self.tr("范围：{scope}").format(scope=self.scope_text()))
-        self.user_label.setText(self.tr("用户：{name}").format(name=self.settings.get(opts.USER_NAME)))
+        actor = self.registry.actor
+        if actor.account:
+            self.user_label.setText(self.tr("用户：{name}（{role}）").format(
+                name=actor.name, role=ROLE_ZH[actor.role] if self.lang != "en" else actor.role.value))
+        else:
+            self.user_label.setText(self.tr("用户：{name}").format(name=self.settings.get(opts.USER_NAME)))
 
     # --- navigation ----------------------------------------------------------------------------
     def go_to(self, code: str) -> bool:
@@ -474,8 +485,13 @@ class MainWindow(QMainWindow):
         self.details_shown.emit(info)
         registry, code = self.registry, info.code
         (BackgroundOp(self, self.taskman, lambda _ctx: unit_figures(registry, code), lang=self.lang)
-         .success(self.details.show_figures)
+         .success(self._figures_arrived)
+         .failure(lambda exc: log.warning("the unit's figures could not be read: %s", exc))  # details stay
          .run_in_background())
+
+    def _figures_arrived(self, figures: object) -> None:
+        if isValid(self.details):
+            self.details.show_figures(figures)  # type: ignore[arg-type]
 
     def _search(self, text: str, go: bool) -> None:
         registry = self.registry
@@ -614,6 +630,15 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def show_audit(self) -> QDialog:
+        """修改记录 of the selected unit (a village's 历史), with filters for the whole readable registry."""
+        from villagepost.gui.audit_view import AuditView
+
+        view = AuditView(self, self.taskman, self.registry, scope=self.selected_code(), lang=self.lang)
+        view.show()
+        view.apply()
+        return view
+
     def open_settings(self) -> SettingsDialog:
         """选项: this PC's preferences and the registry's 类似村委会 option (window-modal, non-blocking)."""
         from villagepost.gui.settings_dialog import SettingsDialog
@@ -628,7 +653,8 @@ class MainWindow(QMainWindow):
         from villagepost.gui.settings_dialog import write_village_like
         from villagepost.services.locations import default_db_path
 
-        if change.user_name is not None:
+        if change.user_name is not None and not self.registry.actor.account:
+            # the name in 选项 names the local user only; a logged-in account keeps its own name
             self.registry.actor = replace(self.registry.actor, name=change.user_name)
             self._update_status()
         if change.include_village_like is not None:
@@ -761,10 +787,26 @@ class MainWindow(QMainWindow):
 
     def open_database(self, db: str) -> None:
         """Open another registry on the worker; the window switches to it when it has opened (a file that
-        does not exist is refused by name, never created)."""
-        actor = Actor(name=self.settings.get(opts.USER_NAME))
-        (BackgroundOp(self, self.taskman, lambda _ctx: Registry.open(db, actor=actor, create=False), lang=self.lang)
-         .success(self._switch_registry)
+        does not exist is refused by name, never created; a registry with accounts asks for a login)."""
+        name = self.settings.get(opts.USER_NAME)
+
+        def opened(registry: Registry) -> None:
+            registry.actor = replace(registry.actor, name=name)
+            self._switch_registry(registry)
+
+        def refused(exc: BaseException) -> None:
+            if isinstance(exc, KnownError) and exc.key == "account.login_required":
+                from villagepost.gui.login_dialog import ask_login
+
+                registry = ask_login(db, self.lang)
+                if registry is not None:
+                    self._switch_registry(registry)
+                return
+            default_failure(self, exc, self.lang)
+
+        (BackgroundOp(self, self.taskman, lambda _ctx: Registry.open(db, source="window", create=False), lang=self.lang)
+         .success(opened)
+         .failure(refused)
          .run_in_background())
 
     def _switch_registry(self, registry: Registry) -> None:

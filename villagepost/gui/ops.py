@@ -33,7 +33,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 from shiboken6 import isValid
 
-from villagepost.core.errors import Cancelled, KnownError
+from villagepost.core.errors import Cancelled, DatabaseError, KnownError
 from villagepost.core.messages import DEFAULT_LANG, tr
 from villagepost.gui.known_errors import show_known_error
 
@@ -43,6 +43,9 @@ T = TypeVar("T")
 
 #: Delay before a progress dialog appears; shorter jobs finish without one.
 PROGRESS_DELAY_MS = 600
+#: how long a save waits, in busy-timeout rounds, for another program that writes the same SQLite registry
+#: (a province's import takes minutes) before it gives up and says who is writing
+WRITER_PATIENCE_S = 900.0
 
 
 #: lupdate finds `translate("context", "text")` calls; a wrapper function would hide them.
@@ -214,6 +217,29 @@ def default_failure(parent: QWidget | None, exc: BaseException, lang: str = DEFA
     from villagepost.gui import crash
 
     crash.handle_exception(type(exc), exc, exc.__traceback__)
+
+
+def waiting_for_writers(job: Callable[[OpContext], T], lang: str = DEFAULT_LANG,
+                        patience: float = WRITER_PATIENCE_S) -> Callable[[OpContext], T]:
+    """`job`, tried again while another program holds the registry's write lock (an import elsewhere).
+
+    Each try waits the busy timeout; between tries the progress dialog says who is writing, so a save
+    during an import waits visibly (and can be cancelled) instead of failing after 10 s. Nothing is
+    half-written: each try is one whole transaction.
+    """
+
+    def run(ctx: OpContext) -> T:
+        deadline = time.monotonic() + patience
+        while True:
+            try:
+                return job(ctx)
+            except DatabaseError as exc:
+                if exc.key not in ("db.locked", "db.locked_by") or ctx.cancelled() or time.monotonic() > deadline:
+                    raise
+                key = "db.waiting_for" if exc.key == "db.locked_by" else "db.waiting"
+                ctx.progress(0, 0, tr(key, lang, exc.params))
+
+    return run
 
 
 class BackgroundOp(Generic[T]):

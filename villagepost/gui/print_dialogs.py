@@ -51,7 +51,7 @@ from villagepost.gui.file_prompts import (
 )
 from villagepost.gui.form_parts import ErrorLabel, SettledDialog, alive
 from villagepost.gui.ops import BackgroundOp, OpContext, TaskManager, default_failure
-from villagepost.services import printing
+from villagepost.services import as_recorded, printing
 from villagepost.services.divisions import parse_scope, require_unit
 from villagepost.services.printing import PrintResult
 from villagepost.services.registry import Registry
@@ -305,6 +305,7 @@ class PrintChecklistsDialog(_PrintDialog):
             raise ValueError("print_checklists_dialog needs station codes or a scope")
         self.station_codes = [c.strip() for c in station_codes or []]
         self.station_name = ""
+        self._suggested = ""
         self.scope = scope
         self.scope_name: ScopeName | None = None
         self.setObjectName("printChecklists")
@@ -347,6 +348,7 @@ class PrintChecklistsDialog(_PrintDialog):
                 registry_, code_ = registry, self.station_codes[0]
                 (BackgroundOp(self, self.taskman, lambda _ctx: station_details(registry_, code_).name, lang=lang)
                  .success(self._station_named)
+                 .failure(lambda _exc: None)  # only the suggested file name misses the station's name
                  .run_in_background())
         else:
             self.heading.setText(self.tr("正在读取…"))
@@ -367,8 +369,11 @@ class PrintChecklistsDialog(_PrintDialog):
         self.ready.emit()
 
     def _station_named(self, name: str) -> None:
-        if alive(self):
-            self.station_name = name
+        if not alive(self):
+            return
+        untouched = self.path_edit.text() == self._suggested
+        self.station_name = name
+        if untouched and self.op is None:  # never over a path the clerk chose or typed, nor while printing
             self._suggest()
 
     def _base_name(self) -> str:
@@ -387,7 +392,8 @@ class PrintChecklistsDialog(_PrintDialog):
             name = f"{self._base_name()}检查表"
         else:
             name = f"{self._base_name()}检查表.pdf"
-        self.path_edit.setText(str(self.folder / name))
+        self._suggested = str(self.folder / name)
+        self.path_edit.setText(self._suggested)
 
     def _choice_toggled(self, _button: QAbstractButton, checked: bool) -> None:
         if checked:  # once per choice: the button turned off reports too
@@ -464,6 +470,12 @@ class PrintSummaryDialog(_PrintDialog):
         self.level.addItem(self.tr("下一级单位"), None)
         self.unit = QLineEdit(self)
         self.unit.setObjectName("summaryUnit")
+        self.as_recorded = QLineEdit(self)
+        self.as_recorded.setObjectName("summaryAsRecorded")
+        self.as_recorded.setPlaceholderText(self.tr("留空：按现在的记录；例如 2026-10-31 18:00:00 重现当时打印的表"))
+        self.as_recorded.setToolTip(self.tr(
+            "按该时刻登记册中已记录的内容重算（之后的更正、补录不计）。只写日期表示当天结束时；"
+            "统计日期未改动时取该时刻当天。汇总表上印有“数据登记截至”的时刻，照抄即可重现。"))
         self.pdf = QRadioButton(self.tr("PDF（打印、开会用）"), self)
         self.pdf.setObjectName("summaryPdf")
         self.xlsx = QRadioButton(self.tr("Excel 工作簿（.xlsx，转报数据用）"), self)
@@ -482,6 +494,7 @@ class PrintSummaryDialog(_PrintDialog):
         form.addRow(self.tr("统计日期："), self.date_edit)
         form.addRow(self.tr("列出："), self.level)
         form.addRow(self.tr("制表单位："), self.unit)
+        form.addRow(self.tr("按登记时刻："), self.as_recorded)
         form.addRow(self.tr("格式："), kind_row)
         form.addRow(self.tr("保存为："), self.path_row)
         self.finish_layout(form)
@@ -534,10 +547,14 @@ class PrintSummaryDialog(_PrintDialog):
         level_value = self.level.currentData()
         level = Level(int(level_value)) if level_value is not None else None
         unit = self.unit.text()
+        recorded_text = self.as_recorded.text().strip()
+        date_untouched = on == today
 
         def run(ctx: OpContext) -> PrintResult:
-            return printing.print_summary(registry, scope, out, on=on, level=level, unit=unit, today=today,
-                                          progress=ctx.progress, cancelled=ctx.cancelled)
+            instant = as_recorded.parse_instant(recorded_text) if recorded_text else None
+            day = as_recorded.local_day(instant) if instant is not None and date_untouched else on
+            return printing.print_summary(registry, scope, out, on=day, level=level, unit=unit, today=today,
+                                          progress=ctx.progress, cancelled=ctx.cancelled, as_recorded_on=instant)
 
         return run
 

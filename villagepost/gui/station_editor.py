@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QBrush, QCloseEvent, QColor, QKeySequence
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtGui import QAction, QBrush, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -34,8 +34,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -53,175 +51,29 @@ from villagepost.core.errors import Cancelled, KnownError
 from villagepost.core.history import EventKind
 from villagepost.core.messages import DEFAULT_LANG
 from villagepost.core.stations import BRANDS, SERVICES, CoopMode, StationStatus, StationType
-from villagepost.gui.ops import BackgroundOp, OpContext, TaskManager, default_failure
+from villagepost.gui.ops import BackgroundOp, OpContext, TaskManager, default_failure, waiting_for_writers
 from villagepost.gui.station_commands import EditCommand, EventCommand, StationUndo
 from villagepost.gui.station_dialogs import DATE_HINT, EventDialog, MergeDialog, error_text, event_texts
+from villagepost.gui.station_fields import (
+    INVALID_STYLE,
+    MISSING_COLOR,
+    REVERTED_COLOR,
+    TEXT_FIELDS,
+    CheckList,
+    ServedList,
+    field_label,
+    form_label,
+    kind_text,
+    number_text,
+)
 from villagepost.gui.stations_tab import status_text
 from villagepost.gui.window_sizing import settle_layout
 from villagepost.services import divisions, station_ops
 from villagepost.services.registry import Registry
 from villagepost.services.station_checks import StationInvalid
-from villagepost.services.station_messages import FIELD_LABELS
 from villagepost.services.station_ops import HistoryEntry, StationDetails, StationDraft
 
 translate = QCoreApplication.translate
-
-#: fields edited in a line edit, as the service names them
-TEXT_FIELDS = ("name", "operator", "contact", "phone", "lon", "lat", "opened", "floor_area")
-LIST_FIELDS = ("services", "brands", "served")
-MISSING_COLOR = QColor("#b36b00")
-REVERTED_COLOR = QColor("#888888")
-INVALID_STYLE = "[invalid=\"true\"] { border: 1px solid #b00020; background: #fff4f4; }"
-
-
-def field_label(name: str, lang: str) -> str:
-    """The field's name as the service's messages say it (so an error names the field the clerk sees)."""
-    zh, en = FIELD_LABELS.get(name, (name, name))
-    return en[:1].upper() + en[1:] if lang == "en" else zh
-
-
-def form_label(name: str, lang: str) -> str:
-    """A form row's caption: the field's name and the language's colon."""
-    return field_label(name, lang) + (":" if lang == "en" else "：")
-
-
-def kind_text(kind: str) -> str:
-    """A history event's kind as the list shows it (its own context: 撤销 there is "undone", not "undo")."""
-    return {
-        EventKind.PLANNED.value: translate("StationHistory", "筹建"),
-        EventKind.OPENED.value: translate("StationHistory", "开通"),
-        EventKind.MERGED.value: translate("StationHistory", "合并"),
-        EventKind.TYPE_CHANGED.value: translate("StationHistory", "类型变更"),
-        EventKind.SUSPENDED.value: translate("StationHistory", "暂停"),
-        EventKind.REOPENED.value: translate("StationHistory", "恢复运营"),
-        EventKind.CLOSED.value: translate("StationHistory", "关闭"),
-        EventKind.UNDONE.value: translate("StationHistory", "撤销"),
-    }.get(kind, kind)
-
-
-def number_text(value: float | None) -> str:
-    """A stored coordinate or area as the clerk typed it (no float noise, no trailing zeros)."""
-    if value is None:
-        return ""
-    return f"{value:.6f}".rstrip("0").rstrip(".")
-
-
-class CheckList(QListWidget):
-    """A vocabulary as check boxes (services, brands); stored items outside it are kept, ticked, at the end."""
-
-    def __init__(self, vocabulary: Sequence[str], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.vocabulary = tuple(vocabulary)
-        self.set_items(())
-
-    def set_items(self, ticked: Sequence[str]) -> None:
-        self.clear()
-        for name in [*self.vocabulary, *[t for t in ticked if t not in self.vocabulary]]:
-            item = QListWidgetItem(name)
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if name in ticked else Qt.CheckState.Unchecked)
-            self.addItem(item)
-
-    def ticked(self) -> list[str]:
-        return [self.item(i).text() for i in range(self.count())
-                if self.item(i).checkState() == Qt.CheckState.Checked]
-
-    def tick(self, name: str, on: bool = True) -> None:
-        for i in range(self.count()):
-            if self.item(i).text() == name:
-                self.item(i).setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
-
-
-class ServedList(QWidget):
-    """The further villages a station serves: picked by name or pinyin among the station's county's villages
-    (a clerk does not know 12-digit codes by heart), or added by code; removed from the list."""
-
-    #: the clerk typed a name, pinyin or code to look for (the editor searches on the worker)
-    search_requested = Signal(str)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.list = QListWidget(self)
-        self.list.setObjectName("servedList")
-        self.code_edit = QLineEdit(self)
-        self.code_edit.setObjectName("servedCode")
-        self.code_edit.setPlaceholderText(self.tr("村名、拼音首字母（如 hpc）或12位代码"))
-        self.hits = QListWidget(self)
-        self.hits.setObjectName("servedHits")
-        self.hits.setMaximumHeight(self.fontMetrics().height() * 6)
-        self.hits.hide()
-        self.hits.itemActivated.connect(self._hit_chosen)
-        self.hits.itemDoubleClicked.connect(self._hit_chosen)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(250)
-        self._timer.timeout.connect(lambda: self.search_requested.emit(self.code_edit.text().strip()))
-        self.code_edit.textEdited.connect(lambda _t: self._timer.start())
-        self.add_button = QPushButton(self.tr("添加"), self)
-        self.remove_button = QPushButton(self.tr("移除所选"), self)
-        self.add_button.clicked.connect(self.add_typed)
-        self.code_edit.returnPressed.connect(self.add_typed)
-        self.remove_button.clicked.connect(self.remove_selected)
-        row = QHBoxLayout()
-        row.addWidget(self.code_edit, 1)
-        row.addWidget(self.add_button)
-        row.addWidget(self.remove_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.list, 1)
-        layout.addLayout(row)
-        layout.addWidget(self.hits)
-
-    def show_hits(self, text: str, hits: Sequence[tuple[str, str, str]]) -> None:
-        """Villages found for `text` (code, name, path), if the clerk has not typed on since."""
-        if text != self.code_edit.text().strip():
-            return
-        self.hits.clear()
-        for code, name, path in hits:
-            item = QListWidgetItem(f"{name}  {code}")
-            item.setToolTip(path)
-            item.setData(Qt.ItemDataRole.UserRole, (code, name))
-            self.hits.addItem(item)
-        self.hits.setVisible(bool(hits))
-        if hits:
-            self.hits.setCurrentRow(0)
-
-    def _hit_chosen(self, item: QListWidgetItem) -> None:
-        code, name = item.data(Qt.ItemDataRole.UserRole)
-        if code not in self.codes():
-            self._add(code, name)
-        self.code_edit.clear()
-        self.hits.clear()
-        self.hits.hide()
-
-    def set_villages(self, villages: Sequence[tuple[str, str]]) -> None:
-        self.list.clear()
-        for code, name in villages:
-            self._add(code, name)
-
-    def _add(self, code: str, name: str = "") -> None:
-        item = QListWidgetItem(f"{name}  {code}" if name else code)
-        item.setData(Qt.ItemDataRole.UserRole, code)
-        self.list.addItem(item)
-
-    def add_typed(self) -> None:
-        """Enter or 添加: the first village found for a name, else the code as typed."""
-        code = "".join(self.code_edit.text().split())
-        if not code.isdigit() and self.hits.count():
-            self._hit_chosen(self.hits.currentItem() or self.hits.item(0))
-            return
-        if code and code not in self.codes():
-            self._add(code)  # the service checks it on save (exists, is a village, in scope)
-        self.code_edit.clear()
-        self.hits.hide()
-
-    def remove_selected(self) -> None:
-        for item in self.list.selectedItems():
-            self.list.takeItem(self.list.row(item))
-
-    def codes(self) -> list[str]:
-        return [str(self.list.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.list.count())]
-
 
 class StationEditor(QDialog):
     """Edit station `code`, or (code None) add a station in `village_code`."""
@@ -367,6 +219,11 @@ class StationEditor(QDialog):
         self.pages.addTab(basic, self.tr("基本信息"))
         self.pages.addTab(lists, self.tr("服务、品牌与服务村"))
         self.history_index = self.pages.addTab(history_tab, self.tr("历史记录"))
+        from villagepost.gui.audit_view import AuditPanel
+
+        # 修改记录: who changed which field from what to what (the audit), beside the dated history
+        self.audit_panel = AuditPanel(self, self.taskman, self.registry, lang=self.lang)
+        self.audit_index = self.pages.addTab(self.audit_panel, self.tr("修改记录"))
 
         self.save_button = QPushButton(self.tr("保存"), self)
         self.save_button.setObjectName("saveButton")
@@ -477,6 +334,7 @@ class StationEditor(QDialog):
         self.title.setText(self.tr("新增站点"))
         self.subtitle.setText(self.tr("所在村：{village}").format(village=self.village_code))
         self.pages.setTabVisible(self.history_index, False)
+        self.pages.setTabVisible(self.audit_index, False)
         for button in (self.merge_button, self.suspend_button, self.close_station_button, self.reopen_button):
             button.hide()
         self._shown = self._values()
@@ -513,6 +371,10 @@ class StationEditor(QDialog):
         self._shown = self._values()
         self._type_changed()
         self._show_history(details.history)
+        self.pages.setTabVisible(self.audit_index, True)
+        from villagepost.services.audit import AuditFilter
+
+        self.audit_panel.load(AuditFilter(record=details.code))
         closed = details.status == StationStatus.CLOSED.value
         operating = details.status == StationStatus.OPERATING.value
         self.suspend_button.setEnabled(operating)
@@ -604,10 +466,13 @@ class StationEditor(QDialog):
         registry, code = self.registry, self.code
         on = self.type_date.text().strip() if "station_type" in changes else None
         send = dict(changes)
+        # the version the shown values came from: if someone else saved the station since, the service
+        # refuses this save and names the fields that differ (yours / stored)
+        started_from = self.details.version if self.details is not None else None
 
         def job(_ctx: OpContext) -> tuple[bool, StationDetails, int | None]:
             known = {h.id for h in station_ops.station_details(registry, code).history}
-            changed = station_ops.edit_station(registry, code, send, on=on)
+            changed = station_ops.edit_station(registry, code, send, on=on, expect_version=started_from)
             details = station_ops.station_details(registry, code)
             new_type_events = [h.id for h in details.history
                                if h.kind == EventKind.TYPE_CHANGED.value and h.id not in known]
@@ -685,7 +550,8 @@ class StationEditor(QDialog):
             if isValid(focus) and focus.isVisible():
                 focus.setFocus()
 
-        (BackgroundOp(self, self.taskman, job, lang=self.lang)
+        (BackgroundOp(self, self.taskman, waiting_for_writers(job, self.lang), lang=self.lang)
+         .with_progress(self.tr("正在保存…"), describe=lambda text: text)
          .success(done)
          .failure(self._refused)
          .run_in_background())

@@ -26,12 +26,13 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from villagepost.core import clock
 from villagepost.core.coverage import CurvePoint
 from villagepost.core.pacing import Measure, count_text, line_value, rate_text
 from villagepost.reports.fonts import FONT_NAME, printable, register_font
 
 if TYPE_CHECKING:
-    from villagepost.services.summary import Summary
+    from villagepost.core.report_shapes import Summary
 
 LEFT = RIGHT = 18 * mm
 TOP = 16 * mm
@@ -276,6 +277,7 @@ def write_summary_pdf(s: Summary, out: Path, *, unit: str, printed_on: dt.date) 
     story: list[Any] = [
         Paragraph(_p(title), st["title"]),
         Paragraph(_p(f"范围：{s.path}（{s.scope}）　　统计日期：{s.on.isoformat()}"), st["sub"]),
+        Paragraph(_p(f"数据登记截至：{clock.local_text(s.recorded_at)}"), st["sub"]),
         Spacer(1, 5 * mm),
         Paragraph("一、总体情况", st["h2"]),
     ]

@@ -11,6 +11,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from villagepost.core import clock
 from villagepost.core.pacing import Measure
 from villagepost.workbooks.xlsx_write import (
     TEXT_FORMAT,
@@ -23,7 +24,7 @@ from villagepost.workbooks.xlsx_write import (
 )
 
 if TYPE_CHECKING:
-    from villagepost.services.summary import Summary
+    from villagepost.core.report_shapes import Summary
 
 PERCENT = "0.0%"
 COUNT = "#,##0"
@@ -36,7 +37,8 @@ _TOTAL = Look(bold=True, fill="F2F2F2")
 def write_summary_xlsx(s: Summary, out: Path, *, unit: str, printed_on: dt.date) -> Path:
     wb = new_workbook()
     title = f"{s.name}村级寄递物流综合服务站覆盖率汇总表"
-    info = (f"范围：{s.path}（{s.scope}）  统计日期：{s.on.isoformat()}  制表单位：{unit}  "
+    info = (f"范围：{s.path}（{s.scope}）  统计日期：{s.on.isoformat()}  "
+            f"数据登记截至：{clock.local_text(s.recorded_at)}  制表单位：{unit}  "
             f"制表日期：{printed_on.isoformat()}")
     level = LEVEL_ZH.get(s.units_level or 0, "单位")
     columns = [Column("代码", TEXT_FORMAT, width=15), Column(level, width=22), Column("建制村", COUNT, width=10),

@@ -25,6 +25,7 @@ from villagepost.core.values import TRIM_CHARS, cell_text
 FIELDS: tuple[str, ...] = (
     "province", "city", "county", "township", "village", "code",
     "station_name", "station_type", "coop", "lon", "lat", "opened", "contact", "phone",
+    "services", "brands", "floor_area",
 )
 #: Fields whose merged cells are filled down (a county or township written once for its block).
 DIVISION_FIELDS: tuple[str, ...] = ("province", "city", "county", "township")
@@ -50,11 +51,15 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                "运营时间", "建成年月", "投用时间", "投运时间"),
     "contact": ("联系人", "负责人", "站长", "管理员", "经营者", "联系人姓名", "负责人姓名"),
     "phone": ("联系电话", "电话", "手机号码", "联系方式", "手机", "手机号", "电话号码", "联系人电话"),
+    "services": ("服务项目", "服务内容", "业务范围", "经营项目", "服务功能", "开展业务", "业务类型", "开展服务"),
+    "brands": ("快递品牌", "合作快递品牌", "入驻快递品牌", "入驻品牌", "合作品牌", "进驻品牌", "快递企业",
+               "合作快递企业", "入驻快递企业", "品牌"),
+    "floor_area": ("面积", "站点面积", "场地面积", "经营面积", "使用面积", "建筑面积", "营业面积", "占地面积"),
 }
 
 #: Fragments that disqualify a header from every field: look-alikes of the real columns.
-_BLOCKERS = ("邮政编码", "邮编", "信用代码", "编号", "是否", "书记", "品牌", "备注", "序号", "说明", "数量",
-             "个数", "比例", "覆盖率", "身份证", "面积", "账号")
+_BLOCKERS = ("邮政编码", "邮编", "信用代码", "编号", "是否", "书记", "备注", "序号", "说明", "数量",
+             "个数", "比例", "覆盖率", "身份证", "账号")
 _BRACKETED = re.compile(r"[(\[【][^)\]】]*[)\]】]")
 _INNER_WS = dict.fromkeys(map(ord, TRIM_CHARS), None)
 

@@ -119,6 +119,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "联系电话“{value}”格式不对：手机为11位（1开头），固话为区号+7-8位号码",
         "the phone '{value}' is malformed: a mobile has 11 digits starting with 1, a landline is an area code plus 7-8 digits",
     ),
+    "roster.value.item_too_long": ("“{value}”过长（每项最多{limit}个字符）", "'{value}' is too long (at most {limit} characters an item)"),
+    "roster.value.area.format": ("面积“{value}”不是数字（应填平方米数，如 120）", "the floor area '{value}' is not a number of m² (e.g. 120)"),
+    "roster.value.area.range": ("面积“{value}”平方米不合理（应在0到10000之间）", "a floor area of '{value}' m² is not plausible (0 to 10000)"),
     "roster.value.date.too_early": ("日期“{value}”（{date}）早于 {earliest}，不可能是站点的日期",
                                     "the date '{value}' ({date}) is before {earliest}; no station dates from then"),
     "roster.value.bad_character": (

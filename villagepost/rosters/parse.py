@@ -13,16 +13,20 @@ An empty cell gives None and no problem; a cell with a problem gives None and a 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from villagepost.core.codes import Code
 from villagepost.core.messages import tr
+from villagepost.core.stations import MAX_ITEM, canonical_brands, canonical_services, join_items, split_items
 from villagepost.core.values import (
     MAX_LENGTH,
     CoopMode,
     PartialDate,
     StationType,
+    ValueKind,
     ValueProblem,
     cell_text,
     check_characters,
@@ -78,6 +82,10 @@ class ParsedRow:
     opened: PartialDate | None = None
     contact: str | None = None
     phone: str | None = None
+    #: services and brands as stored: canonical names joined by "、"; floor area in m²
+    services: str | None = None
+    brands: str | None = None
+    floor_area: float | None = None
     problems: list[CellProblem] = field(default_factory=list)
 
     @property
@@ -115,6 +123,38 @@ def _free_text(name: str) -> Callable[[object], str]:
     return parse
 
 
+def _item_list(canonical: Callable[[list[str]], list[str]]) -> Callable[[object], str | None]:
+    """A list cell ('中通、圆通，韵达') as stored: canonical names in vocabulary order joined by '、'."""
+
+    def parse(value: object) -> str | None:
+        items = canonical(split_items(cell_text(value)))
+        long = next((item for item in items if len(item) > MAX_ITEM), None)
+        if long is not None:
+            raise ValueProblem(ValueKind.FIELD_TOO_LONG, "roster.value.item_too_long", value=long[:20],
+                               limit=MAX_ITEM)
+        return join_items(items)
+
+    return parse
+
+
+_AREA = re.compile(r"^(\d+(?:\.\d+)?)\s*(?:㎡|m2|m²|平方米|平米|平方)?$", re.IGNORECASE)
+
+
+def parse_floor_area(value: object) -> float:
+    """A floor area in m²: a number, or a number with its unit ('120㎡', '85.5平方米'); 0 < area ≤ 10000."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        area = float(value)
+    else:
+        text = unicodedata.normalize("NFKC", cell_text(value)).replace(",", "").replace(" ", "")
+        found = _AREA.match(text)
+        if found is None:
+            raise ValueProblem(ValueKind.NUMBER_FORMAT, "roster.value.area.format", value=cell_text(value))
+        area = float(found.group(1))
+    if not 0 < area <= 10_000:
+        raise ValueProblem(ValueKind.NUMBER_FORMAT, "roster.value.area.range", value=cell_text(value))
+    return area
+
+
 class RowParser:
     """Parses the rows of one roster, with the parsers built once and repeated values parsed once.
 
@@ -134,6 +174,8 @@ class RowParser:
             "station_name": _free_text("station_name"), "station_type": parse_station_type, "coop": parse_coop,
             "lon": parse_coordinate, "lat": parse_coordinate,
             "opened": self._date, "contact": _free_text("contact"), "phone": parse_phone,
+            "services": _item_list(canonical_services), "brands": _item_list(canonical_brands),
+            "floor_area": parse_floor_area,
         }
         self.memo: dict[str, dict[object, object]] = {name: {} for name in self.MEMO_FIELDS}
 
@@ -197,12 +239,15 @@ class RowParser:
 
 
 #: A parsed row as the import consumes it: (row, county, township, village, code, station_name,
-#: station_type, coop, lon, lat, opened, contact, phone, problems) with the code as its digits, the
+#: station_type, coop, lon, lat, opened, contact, phone, problems, extra) with the code as its digits, the
 #: type, mode and date as their stored strings, and None for no problems. A flat tuple because it is what
 #: crosses the pipe from the forked reader (rosters.forked): rebuilding ParsedRow objects there cost
 #: 3.3 s for the national roster, more than parsing in a second process saved.
+#: `extra` is None, or (services, brands, floor_area) when the roster has any of those columns filled.
+Extra = tuple[str | None, str | None, float | None]
 CompactRow = tuple[int, str | None, str | None, str | None, str | None, str | None, str | None, str | None,
-                   float | None, float | None, str | None, str | None, str | None, list[CellProblem] | None]
+                   float | None, float | None, str | None, str | None, str | None, list[CellProblem] | None,
+                   Extra | None]
 
 
 def compact(parsed: ParsedRow) -> CompactRow:
@@ -212,7 +257,9 @@ def compact(parsed: ParsedRow) -> CompactRow:
             parsed.station_type.value if parsed.station_type is not None else None,
             parsed.coop.value if parsed.coop is not None else None, parsed.lon, parsed.lat,
             parsed.opened.iso if parsed.opened is not None else None, parsed.contact, parsed.phone,
-            parsed.problems or None)
+            parsed.problems or None,
+            None if parsed.services is None and parsed.brands is None and parsed.floor_area is None
+            else (parsed.services, parsed.brands, parsed.floor_area))
 
 
 def parse_row(row: RosterRow, today: dt.date) -> ParsedRow:

@@ -251,6 +251,8 @@ def _scan_text(path: Path, head: bytes) -> PackageScan:
     """HTML is refused with its name; delimited text (.csv/.txt whatever its extension) is read."""
     if _is_html(head):
         raise RosterFileError("not_xlsx", path, detail="（这是一个网页/HTML表格）", detail_en=" (it is an HTML table)")
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _not_a_table(path, head)  # binary: a picture, a PDF, an archive of another kind
     size = path.stat().st_size
     if size > MAX_TEXT_BYTES:
         raise RosterFileError("too_large", path, detail=f"{size:,} 字节的文本文件",

@@ -19,7 +19,7 @@ from villagepost.core.errors import DatabaseError, KnownError
 from villagepost.storage import backup_store, file_checks
 from villagepost.storage import location as loc
 from villagepost.storage.backup_store import BackupEntry
-from villagepost.storage.engine import BUSY_TIMEOUT_MS
+from villagepost.storage.engine import busy_timeout_ms
 from villagepost.storage.registry_checks import verify_file
 
 BACKUP_SUFFIXES = (".sqlite", ".sqlite3", ".db")
@@ -172,7 +172,7 @@ def _copy_into(source: Path, path: Path) -> None:
 
 
 def _backup_step(src: sqlite3.Connection, path: Path) -> None:
-    dst = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    dst = sqlite3.connect(path, timeout=busy_timeout_ms() / 1000)
     try:
         src.backup(dst)
         dst.execute("PRAGMA journal_mode = WAL")

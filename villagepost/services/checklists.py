@@ -21,6 +21,7 @@ from villagepost.core.divisions import CODE_LENGTHS, Level, ancestors_of
 from villagepost.services.divisions import parse_scope, require_unit
 from villagepost.services.output_files import checked_output, write_guard
 from villagepost.services.registry import Registry
+from villagepost.storage.audit_store import AuditBatch
 from villagepost.storage.models import ChecklistItem, ChecklistTemplate
 
 
@@ -83,9 +84,12 @@ def save_checklist(reg: Registry, scope: str, title: str, items: Iterable[tuple[
     """
     code = _require_template_scope(reg, scope)
     checklist = make_checklist(title, items, scope=code)
+    audit = AuditBatch(reg.actor)
     with reg.write() as s:
+        before = _stored_items(s, code)
         s.execute(delete(ChecklistItem).where(ChecklistItem.scope == code))
         head = s.get(ChecklistTemplate, code)
+        old_title = None if head is None else head.title
         if head is None:
             head = ChecklistTemplate(scope=code)
             s.add(head)
@@ -95,18 +99,38 @@ def save_checklist(reg: Registry, scope: str, title: str, items: Iterable[tuple[
         s.flush()
         s.add_all(ChecklistItem(scope=code, position=i, category=it.category, text=it.text)
                   for i, it in enumerate(checklist.items, 1))
+        after = {f"item {i}": f"{it.category}：{it.text}" for i, it in enumerate(checklist.items, 1)}
+        audit.changed("checklist_template", code, code,
+                      {"title": (old_title, checklist.title),
+                       **{k: (before.get(k), after.get(k)) for k in sorted({*before, *after}, key=_position)}})
+        audit.write(s)
     return checklist
+
+
+def _position(key: str) -> int:
+    return int(key.rsplit(" ", 1)[-1])
+
+
+def _stored_items(s: Session, code: str) -> dict[str, str]:
+    """The stored items of a template as the audit shows them ("item 3" -> "category：text")."""
+    rows = s.execute(select(ChecklistItem.position, ChecklistItem.category, ChecklistItem.text)
+                     .where(ChecklistItem.scope == code))
+    return {f"item {r.position}": f"{r.category}：{r.text}" for r in rows}
 
 
 def reset_checklist(reg: Registry, scope: str) -> bool:
     """Remove the own template of `scope` (it then inherits again); False when it had none."""
     code = _require_template_scope(reg, scope)
     with reg.write() as s:
+        before = _stored_items(s, code)
         s.execute(delete(ChecklistItem).where(ChecklistItem.scope == code))
         head = s.get(ChecklistTemplate, code)
         if head is None:
             return False
+        audit = AuditBatch(reg.actor)
+        audit.removed("checklist_template", code, code, {"title": head.title, **before})
         s.delete(head)
+        audit.write(s)
     return True
 
 

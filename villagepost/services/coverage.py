@@ -27,22 +27,14 @@ from villagepost.core.coverage import CurvePoint, month_ends
 from villagepost.core.divisions import Level
 from villagepost.core.errors import KnownError
 from villagepost.core.messages import tr
+from villagepost.core.report_shapes import NATION_LEVEL, CoverageReport, UnitCoverage, _rate, level_name  # noqa: F401  (re-exported)
 from villagepost.core.stations import StationStatus, StationType
 from villagepost.services import coverage_messages as _messages  # noqa: F401  (registers the texts)
 from villagepost.services import divisions as div_svc
 from villagepost.services.registry import Registry
 from villagepost.storage import coverage_queries as q
+from villagepost.storage.audit_store import AuditBatch
 from villagepost.storage.models import SETTING_INCLUDE_VILLAGE_LIKE, Setting
-
-#: the level of the whole country (a scope of '')
-NATION_LEVEL = 0
-
-
-def level_name(level: int | None) -> str | None:
-    """'county' for Level.COUNTY, 'country' for the nation, as JSON documents carry levels."""
-    if level is None:
-        return None
-    return "country" if level == NATION_LEVEL else Level(level).name.lower()
 
 
 @dataclass(frozen=True)
@@ -97,69 +89,24 @@ def include_village_like(reg: Registry) -> bool:
 def set_include_village_like(reg: Registry, on: bool) -> None:
     """Switch the denominator option. It changes every figure of the registry, so only an actor whose
     scope is the whole registry may do it."""
-    if not reg.actor.may_touch(""):
-        raise KnownError("coverage.setting_not_allowed", actor=reg.actor.name, scopes="、".join(reg.actor.scopes))
+    if not reg.actor.may_touch("") or not reg.actor.may_change_registry():
+        raise KnownError("coverage.setting_not_allowed", actor=reg.actor.name, scopes=reg.actor.scope_text())
     with reg.write() as s:
+        old = s.get(Setting, SETTING_INCLUDE_VILLAGE_LIKE)
+        audit = AuditBatch(reg.actor)
+        audit.changed("setting", SETTING_INCLUDE_VILLAGE_LIKE, "",
+                      {"value": (None if old is None else old.value, "1" if on else "0")})
         s.merge(Setting(key=SETTING_INCLUDE_VILLAGE_LIKE, value="1" if on else "0"))
+        audit.write(s)
 
 
 # --- coverage on a date ---------------------------------------------------------------------------
 
 
-def _rate(covered: int, total: int) -> float:
-    return covered / total if total else 0.0
 
 
-@dataclass(frozen=True)
-class UnitCoverage:
-    """One child unit's 建制村 on the report's date."""
-
-    code: str
-    name: str
-    level: int
-    villages_total: int
-    villages_covered: int
-
-    @property
-    def rate(self) -> float:
-        """covered / total, 0..1; 0 for a unit without 建制村 (a 街道: nothing to cover is not 'all covered')."""
-        return _rate(self.villages_covered, self.villages_total)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"code": self.code, "name": self.name, "villages_total": self.villages_total,
-                "villages_covered": self.villages_covered, "rate": self.rate}
 
 
-@dataclass(frozen=True)
-class CoverageReport:
-    """Coverage of a scope on one date, with its children at one level.
-
-    date_missing_villages: covered 建制村 whose covering period starts on a recording day rather than a
-    known date (日期缺失) — covered today, but the county should fill in the date.
-    """
-
-    scope: str
-    name: str
-    level: int
-    on: dt.date
-    villages_total: int
-    villages_covered: int
-    children: list[UnitCoverage]
-    children_level: int | None
-    date_missing_villages: int = 0
-    include_village_like: bool = False
-
-    @property
-    def rate(self) -> float:
-        return _rate(self.villages_covered, self.villages_total)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"scope": self.scope, "name": self.name, "level": level_name(self.level), "on": self.on.isoformat(),
-                "villages_total": self.villages_total, "villages_covered": self.villages_covered, "rate": self.rate,
-                "date_missing_villages": self.date_missing_villages,
-                "include_village_like": self.include_village_like,
-                "children_level": level_name(self.children_level),
-                "children": [c.to_json() for c in self.children]}
 
 
 def coverage(reg: Registry, scope: str, *, on: dt.date | None = None, level: Level | None = None) -> CoverageReport:

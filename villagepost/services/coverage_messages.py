@@ -74,6 +74,6 @@ register({
     ),
     "target.not_found": ("目标 #{id} 不存在", "there is no target #{id}"),
     "target.saved": ("已保存目标 #{id}：{text}", "target #{id} saved: {text}"),
-    "target.removed": ("已删除目标 #{id}", "target #{id} removed"),
+    "target.removed": ("已撤下目标 #{id}（记录保留在修改记录中）", "target #{id} removed (it stays on record)"),
     "pacing.not_at_pace": ("按当前进度无法实现", "not at the current pace"),
 })

@@ -7,15 +7,27 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 from villagepost.core.codes import CodeFormatError, normalise_code
 from villagepost.core.divisions import Level
 from villagepost.core.errors import KnownError
 from villagepost.services.registry import Registry
 from villagepost.storage import division_queries as q
-from villagepost.storage.division_loader import LoadResult, Progress, load_divisions
 from villagepost.storage.division_source import DEFAULT_EDITION, edition_dir
 from villagepost.storage.models import Division
+
+if TYPE_CHECKING:  # the loader (and the history store it needs) is imported by `load` alone: start-up
+    from villagepost.storage.division_loader import LoadResult, Progress
+
+
+def __getattr__(name: str) -> object:
+    """`LoadResult` and `Progress` for importers of this module, loaded on first use."""
+    if name in ("LoadResult", "Progress"):
+        from villagepost.storage import division_loader
+
+        return getattr(division_loader, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def parse_scope(text: str | int) -> str:
@@ -40,6 +52,8 @@ def load(
     canonical = [s for s in canonical if not any(s != o and s.startswith(o) for o in canonical)]
     folder = edition_dir(edition)
     with reg.connection() as conn:
+        from villagepost.storage.division_loader import load_divisions
+
         return load_divisions(conn, folder, edition, canonical, progress=progress, cancelled=cancelled)
 
 
@@ -74,6 +88,10 @@ def require_unit(reg: Registry, code: str) -> tuple[Division, str]:
             if q.total_units(s) == 0:
                 raise KnownError("div.empty_registry")
             raise KnownError("div.unknown_code", code=code)
+        if not reg.actor.may_read(code):
+            # a township's staff read their county (and the units above it), not another county
+            raise KnownError("div.out_of_read_scope", actor=reg.actor.name, code=code,
+                             scopes="、".join(reg.actor.read_scopes))
         return unit, " / ".join(d.name for d in q.path(s, code))
 
 

@@ -173,7 +173,7 @@ def export_registry(
         if progress is not None:
             progress(done, max(total, done), "")
 
-    with _Guard(out), reg.connection() as conn:
+    with _Guard(out), reg.reading() as conn:
         counts = write_registry_roster(_rows(conn, code, committees_only=False), out, about, progress=tick)
     if progress is not None:
         progress(counts.rows, counts.rows, "")
@@ -189,6 +189,6 @@ def export_template(reg: Registry, out: Path, township: str) -> ExportResult:
     if level != Level.TOWNSHIP:
         raise KnownError("export.template_needs_township", code=code, name=unit.name, level=level.zh,
                          level_en=level.name.lower())
-    with _Guard(out), reg.connection() as conn:
+    with _Guard(out), reg.reading() as conn:
         counts = write_template(_rows(conn, code, committees_only=True), out, path_text.replace(" / ", " "))
     return ExportResult(str(out), counts.rows, counts.stations, counts.villages)

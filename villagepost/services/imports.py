@@ -14,6 +14,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import hashlib
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -24,6 +26,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from villagepost.core import clock
+from villagepost.core.actor import Actor
 from villagepost.core.errors import Cancelled
 from villagepost.core.messages import tr
 from villagepost.core.stations import name_key
@@ -32,8 +35,9 @@ from villagepost.rosters.parse import CompactRow, RowParser, compact
 from villagepost.rosters.reader import ColumnMap, RosterLayout, RosterWorkbook, open_roster
 from villagepost.rosters.safety import RosterFileError, SheetInfo
 from villagepost.rosters.validate import RegistryChecks, RowIssue
-from villagepost.services.registry import Registry
+from villagepost.services.registry import Registry, retrying
 from villagepost.services.station_writer import STATION_FIELDS, StationInput, StationWriter
+from villagepost.storage.audit_store import AuditBatch
 from villagepost.storage.division_index import DivisionIndex
 
 Progress = Callable[[int, int, str], None]
@@ -173,16 +177,35 @@ def _issue_from_cell(problem: Any, columns: ColumnMap) -> RowIssue:
                     column_index=ref.index if ref else None, rendered=(problem.message_zh, problem.message_en))
 
 
+def _common_unit(codes: list[str]) -> str:
+    """The smallest division holding every accepted row (the import's audit row is filed under it)."""
+    if not codes:
+        return ""
+    low, high = min(codes), max(codes)
+    same = next((i for i, (a, b) in enumerate(zip(low, high, strict=False)) if a != b), min(len(low), len(high)))
+    prefix = low[:same]
+    return next((prefix[:n] for n in (12, 9, 6, 4, 2) if len(prefix) >= n), "")
+
+
+def import_source(path: Path, via: str) -> str:
+    """Where an import's changes come from, as the audit keeps it: the file's name and SHA-256."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return f"import: {path.name} sha256:{digest.hexdigest()} ({via})"
+
+
 def _process(book: RosterWorkbook, reg: Registry, conn: Connection, index: DivisionIndex, report: ImportReport,
              *, today: dt.date, progress: Progress | None, cancelled: Callable[[], bool] | None,
-             commit: bool) -> None:
+             commit: bool, actor: Actor) -> None:
     layout = book.layout
     columns = layout.columns
     headers = {name: (ref.header.strip(), ref.index) for name, ref in columns.items()}
     # The station attributes whose column the roster has (roster fields carry the model's names).
     present = frozenset(STATION_FIELDS) & frozenset(columns)
-    checks = RegistryChecks(index, reg.actor)
-    writer = StationWriter(conn, reg.actor, today)
+    checks = RegistryChecks(index, actor)
+    writer = StationWriter(conn, actor, today)
     parse_row = RowParser(today)
     def rows_progress(done: int, total: int) -> None:
         if progress is not None:
@@ -195,7 +218,7 @@ def _process(book: RosterWorkbook, reg: Registry, conn: Connection, index: Divis
     else:
         source = (compact(parse_row(raw)) for raw in book.rows(progress=rows_progress, cancelled=cancelled))
     for (row, county, township, village, code, station_name, station_type, coop, lon, lat, opened, contact,
-         phone, problems) in source:
+         phone, problems, extra) in source:
         report.rows_read += 1
         # A clean row (nearly all of them) allocates no problem list nor skip set of its own.
         errors = [_issue_from_cell(p, columns) for p in problems] if problems else []
@@ -229,6 +252,8 @@ def _process(book: RosterWorkbook, reg: Registry, conn: Connection, index: Divis
         data = StationInput(name=f"{unit.name}{station_type or ''}" if station_name is None else station_name,
                             station_type=station_type, coop=coop, lon=lon, lat=lat, opened=opened,
                             contact=contact, phone=phone)
+        if extra is not None:
+            data.services, data.brands, data.floor_area = extra
         if defaulted:
             header, idx = headers.get("station_type", ("", None))
             report.warnings.append(RowIssue(row, "station_name", header, "station_name_missing", "",
@@ -245,11 +270,22 @@ def _process(book: RosterWorkbook, reg: Registry, conn: Connection, index: Divis
         else:
             report.stations_unchanged += 1
         for key, params in outcome.warnings:
+            if key == "station.roster_older":  # the history wins over an older roster's type
+                header, idx = headers.get("station_type", ("", None))
+                report.warnings.append(RowIssue(row, "station_type", header, "roster_older_than_history",
+                                                params["roster_type"], key, {"value": params["roster_type"], **params},
+                                                idx))
+                continue
             header, idx = headers.get("station_name", ("", None))
             report.warnings.append(RowIssue(row, "station_name", header, "station_renamed",
                                             data.name, key, {"value": data.name, **params}, idx))
     writer.flush()
     writer.finish()
+    if commit:
+        audit = AuditBatch(actor)
+        audit.fact("import", report.file, _common_unit(report.accepted), "rows",
+                   json.dumps(report.counts(), ensure_ascii=False, sort_keys=True))
+        audit.write(conn)
     if cancelled is not None and cancelled():
         raise Cancelled()
     if not commit or (report.strict and report.errors):
@@ -291,6 +327,7 @@ def _no_full_collections() -> Iterator[None]:
                 _gc_saved = None
 
 
+@retrying
 def import_roster(
     reg: Registry,
     path: str | Path,
@@ -336,6 +373,10 @@ def _import_roster(reg: Registry, path: Path, *, sheet: str | None, mapping: Map
     started = time.perf_counter()
     report = ImportReport(file=path.name, dry_run=dry_run, strict=strict)
     try:
+        actor = reg.actor.from_source(import_source(path, reg.actor.source))
+    except OSError:
+        actor = reg.actor  # the reader names the file problem below
+    try:
         # _Discard must leave the transaction (rolling it back) before it is suppressed.
         with contextlib.suppress(_Discard), reg.connection() as conn:
             index = DivisionIndex(conn)
@@ -348,7 +389,7 @@ def _import_roster(reg: Registry, path: Path, *, sheet: str | None, mapping: Map
                 book = opened.with_columns(mapping) if mapping is not None else opened
                 _describe(report, book.layout)
                 _process(book, reg, conn, index, report, today=today, progress=progress, cancelled=cancelled,
-                         commit=not dry_run)
+                         commit=not dry_run, actor=actor)
     except RosterFileError as exc:
         _refused(report, exc)
         report.seconds = time.perf_counter() - started

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Subquery, delete, func, select
+from sqlalchemy import Subquery, func, select
 from sqlalchemy.orm import Session
 
 from villagepost.core import clock
@@ -28,6 +28,7 @@ from villagepost.core.values import ValueProblem, parse_date
 from villagepost.services.checklists import checklist_in
 from villagepost.services.divisions import parse_scope, require_unit
 from villagepost.services.registry import Registry
+from villagepost.storage.audit_store import AuditBatch
 from villagepost.storage.models import Inspection, InspectionItem, Station
 from villagepost.storage.queries import prefix_filter
 
@@ -216,6 +217,10 @@ def _ordered(checklist: Checklist, answers: Sequence[Answer]) -> list[tuple[int,
     return [(i + 1, item, by_position[i]) for i, item in enumerate(checklist.items)]
 
 
+#: one character per answer in an inspection's audit row
+_ANSWER_MARK = {"pass": "是", "fail": "否", "na": "—"}
+
+
 def record_inspection(reg: Registry, draft: InspectionDraft, *, today: dt.date | None = None) -> int:
     """Validate `draft` against the station's checklist and store it in one transaction; the new id."""
     today = today or clock.today()
@@ -238,6 +243,12 @@ def record_inspection(reg: Registry, draft: InspectionDraft, *, today: dt.date |
         s.add_all(InspectionItem(inspection_id=row.id, position=n, category=item.category, text=item.text,
                                  result=a.result.value, remark=rm)
                   for (n, item, a), rm in zip(ordered, remarks, strict=True))
+        audit = AuditBatch(reg.actor)
+        audit.created("inspection", str(row.id), station.village_code, {
+            "station_code": station.code, "inspected_on": row.inspected_on, "inspector": inspector,
+            "operator": operator, "remark": remark, "checklist_title": checklist.title, "failed": row.failed,
+            "answers": "".join(_ANSWER_MARK.get(a.result.value, "?") for _, _, a in ordered)})
+        audit.write(s)
         return row.id
 
 
@@ -275,14 +286,20 @@ def record_from_workbook(reg: Registry, path: Path, *, today: dt.date | None = N
 
 
 def delete_inspection(reg: Registry, inspection_id: int) -> None:
-    """Remove an inspection entered by mistake (its answers with it)."""
+    """Remove an inspection entered by mistake: it is marked removed (who, when) with an audit row and
+    leaves the lists, due dates and failures; its answers stay on record."""
     with reg.write() as s:
         row = s.get(Inspection, inspection_id)
-        if row is None:
+        if row is None or row.removed_at is not None:
             raise InspectionError("inspection.unknown", id=inspection_id)
-        _station(s, reg, row.station_code)
-        s.execute(delete(InspectionItem).where(InspectionItem.inspection_id == inspection_id))
-        s.delete(row)
+        station = _station(s, reg, row.station_code)
+        row.removed_at = clock.utc_stamp()
+        row.removed_by = reg.actor.name
+        audit = AuditBatch(reg.actor)
+        audit.removed("inspection", str(row.id), station.village_code, {
+            "station_code": row.station_code, "inspected_on": row.inspected_on, "inspector": row.inspector,
+            "failed": row.failed})
+        audit.write(s)
 
 
 # --- reading --------------------------------------------------------------------------------------
@@ -291,7 +308,7 @@ def delete_inspection(reg: Registry, inspection_id: int) -> None:
 def get_inspection(reg: Registry, inspection_id: int) -> InspectionRecord:
     with reg.read() as s:
         row = s.get(Inspection, inspection_id)
-        if row is None:
+        if row is None or row.removed_at is not None:
             raise InspectionError("inspection.unknown", id=inspection_id)
         station = s.scalars(select(Station).where(Station.code == row.station_code)).one()
         items = s.scalars(select(InspectionItem).where(InspectionItem.inspection_id == inspection_id)
@@ -314,7 +331,7 @@ def list_inspections(reg: Registry, scope: str, *, station: str | None = None) -
     stmt = (select(Inspection.id, Inspection.station_code, Station.name, Inspection.inspected_on,
                    Inspection.inspector, Inspection.failed)
             .join(Station, Station.code == Inspection.station_code)
-            .where(prefix_filter(Station.village_code, code)))
+            .where(prefix_filter(Station.village_code, code), Inspection.removed_at.is_(None)))
     if station:
         stmt = stmt.where(Inspection.station_code == station.strip())
     stmt = stmt.order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
@@ -329,7 +346,7 @@ def _latest(scope: str) -> Subquery:
                                             order_by=(Inspection.inspected_on.desc(), Inspection.id.desc()))
                      .label("rn"))
               .join(Station, Station.code == Inspection.station_code)
-              .where(prefix_filter(Station.village_code, scope))
+              .where(prefix_filter(Station.village_code, scope), Inspection.removed_at.is_(None))
               .subquery())
     return select(ranked.c.id, ranked.c.station_code).where(ranked.c.rn == 1).subquery()
 

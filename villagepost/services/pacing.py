@@ -19,69 +19,16 @@ registry:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import Any
 
 from villagepost.core import clock
-from villagepost.core.coverage import CurvePoint, month_ends
+from villagepost.core.coverage import month_ends
 from villagepost.core.divisions import Level
-from villagepost.core.pacing import Lag, Measure, Pace, lagging_children, pace
-from villagepost.services.coverage import Running, curve_points, level_name, scope_unit
+from villagepost.core.pacing import Measure, Pace, lagging_children, pace
+from villagepost.core.report_shapes import LagRow, PacingReport
+from villagepost.services.coverage import Running, curve_points, scope_unit
 from villagepost.services.registry import Registry
 from villagepost.services.targets import TargetRow, targets_for
 from villagepost.storage import coverage_queries as q
-
-
-@dataclass(frozen=True)
-class LagRow:
-    """A child below its line for one target, with its name."""
-
-    code: str
-    name: str
-    lag: Lag
-
-    def to_json(self) -> dict[str, Any]:
-        doc = self.lag.to_json()
-        doc.pop("child")
-        return {"code": self.code, "name": self.name, **doc}
-
-
-@dataclass(frozen=True)
-class PacingReport:
-    """Where a scope stands on `today` against each of its targets (own or inherited)."""
-
-    scope: str
-    name: str
-    level: int
-    today: dt.date
-    villages_total: int
-    villages_covered: int
-    curve: list[CurvePoint]
-    paces: list[tuple[TargetRow, Pace]]
-    #: target id -> children below the target's line today, worst first
-    lagging: dict[int, list[LagRow]]
-    #: the ancestor whose targets these are; None when they are the scope's own (or there are none)
-    inherited_from: str | None
-    #: station type -> operating stations of that type per curve point (for station count targets)
-    station_curves: dict[str, list[tuple[dt.date, int]]] = field(default_factory=dict)
-
-    @property
-    def rate(self) -> float:
-        return self.villages_covered / self.villages_total if self.villages_total else 0.0
-
-    def to_json(self) -> dict[str, Any]:
-        targets = []
-        for row, p in self.paces:
-            doc: dict[str, Any] = {**row.to_json(), "pace": p.to_json(),
-                                   "lagging": [lag.to_json() for lag in self.lagging.get(row.id, [])]}
-            if row.measure is Measure.STATION_COUNT and row.station_type in self.station_curves:
-                doc["curve"] = [{"month_end": d.isoformat(), "count": n}
-                                for d, n in self.station_curves[row.station_type]]
-            targets.append(doc)
-        return {"scope": self.scope, "name": self.name, "level": level_name(self.level),
-                "today": self.today.isoformat(), "villages_total": self.villages_total,
-                "villages_covered": self.villages_covered, "rate": self.rate, "inherited_from": self.inherited_from,
-                "curve": [p.to_json() for p in self.curve], "targets": targets}
 
 
 def curve_days(first: dt.date, today: dt.date) -> list[dt.date]:

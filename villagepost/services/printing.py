@@ -235,8 +235,13 @@ def default_unit(name: str, level: int) -> str:
 
 def print_summary(reg: Registry, scope: str, out: Path, *, on: dt.date | None = None, level: Level | None = None,
                   unit: str | None = None, today: dt.date | None = None, progress: Progress | None = None,
-                  cancelled: Callable[[], bool] | None = None) -> PrintResult:
+                  cancelled: Callable[[], bool] | None = None, as_recorded_on: dt.datetime | None = None
+                  ) -> PrintResult:
     """The coverage summary of `scope` on `on` as OUT.pdf or OUT.xlsx (the same table either way).
+
+    as_recorded_on: print the summary as the registry said it at that (aware) instant — after later
+    corrections, the figures of a summary printed then; `on` defaults to that instant's day. The summary
+    always prints the recording instant it reflects.
 
     `progress(step, 2, "")` after the numbers and after the file; `cancelled()` is asked before each step
     and before the finished file replaces OUT, so a cancelled summary leaves no file (and an older OUT intact).
@@ -251,7 +256,16 @@ def print_summary(reg: Registry, scope: str, out: Path, *, on: dt.date | None = 
 
     target = checked_output(out, ".pdf", ".xlsx")
     step(0)
-    data = summary(reg, scope, on=on, level=level)
+    if as_recorded_on is None:
+        data = summary(reg, scope, on=on, level=level)
+    else:
+        from villagepost.services import as_recorded
+        from villagepost.services.coverage import scope_unit
+
+        code = scope_unit(reg, scope).code
+        with as_recorded.replaying(reg, code, as_recorded_on):
+            data = summary(reg, scope, on=on or as_recorded.local_day(as_recorded_on), level=level,
+                           recorded_at=as_recorded.stored(as_recorded_on))
     by = (unit or "").strip() or default_unit(data.name, data.level)
     printed = today or clock.today()
     step(1)

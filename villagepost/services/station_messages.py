@@ -7,6 +7,11 @@ from villagepost.core.messages import register
 register({
     "station.invalid": ("站点信息有误：{details}", "the station cannot be saved: {details}"),
     "station.field": ("{field}：{detail}", "{field}: {detail}"),
+    "station.stale": ("站点“{code}”已被 {by} 于 {at} 修改（现为第 {version} 版，您的修改基于第 {expected} 版），"
+                      "本次修改未保存。不同之处（您的 / 已保存的）：{details}。请重新打开后再改",
+                      "station '{code}' was changed by {by} at {at} (now version {version}; your edit started from "
+                      "version {expected}) and your change was not saved. Differences (yours / stored): {details}. "
+                      "Reopen it and edit again"),
     "station.not_found": ("找不到站点“{code}”", "no station with the code '{code}'"),
     "station.name_required": ("站点名称不能为空", "the station name is empty"),
     "station.name_taken": ("村“{village}”已有名为“{name}”的站点（{code}）",
@@ -15,6 +20,11 @@ register({
     "station.village_retired": ("区划代码“{code}”已撤销，不能再设站点", "the unit '{code}' is retired; no station can be added to it"),
     "station.out_of_scope": ("用户“{actor}”无权修改“{code}”（可修改范围：{scopes}）",
                              "user '{actor}' may not change '{code}' (allowed: {scopes})"),
+    "station.roster_older": (
+        "花名册中站点 {code} 的类型为“{roster_type}”，但登记册记载该站自 {since} 起已是“{current}”（其后的合并或类型变更）。"
+        "花名册早于这段历史，保留登记册的记载",
+        "the roster gives station {code} the type '{roster_type}', but the registry records it as '{current}' since "
+        "{since} (a later merger or type change); the roster is older than that history, which is kept"),
     "station.served_other_county": ("服务村“{code}”不在站点所在的县（{county}）", "served village '{code}' is not in the station's county ({county})"),
     "station.too_many_items": ("最多{limit}项，这里有{count}项", "at most {limit} items; there are {count}"),
     "station.merge_other_county": ("站点“{code}”与“{successor}”不在同一个县，不能合并", "the station '{code}' is not in the same county as '{successor}'; they cannot merge"),

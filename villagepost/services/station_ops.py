@@ -22,9 +22,11 @@ from sqlalchemy import Connection, and_, delete, func, insert, select, update
 from villagepost.core import clock
 from villagepost.core.errors import KnownError
 from villagepost.core.history import Event, EventKind, Span, timeline
+from villagepost.core.messages import tr
 from villagepost.core.stations import STATUS_ZH, StationStatus, StationType, join_items, name_key, stored_items
 from villagepost.core.values import PartialDate, ValueProblem, parse_date, trim
-from villagepost.services.registry import Registry
+from villagepost.services import station_audit
+from villagepost.services.registry import Registry, retrying
 from villagepost.services.station_checks import (
     FieldProblem,
     StationInvalid,
@@ -34,6 +36,7 @@ from villagepost.services.station_checks import (
 )
 from villagepost.storage import history_store
 from villagepost.storage.division_index import DivisionIndex
+from villagepost.storage.locks import lock_counties, lock_stations
 from villagepost.storage.models import Division, Station, StationEvent, StationEventPartner, StationVillage
 
 
@@ -77,6 +80,78 @@ def _row(conn: Connection, code: str) -> Any:
     return row
 
 
+def _locked_rows(conn: Connection, codes: Sequence[str], villages: Sequence[str] = ()) -> list[Any]:
+    """The stations `codes`, read again after locking them and their counties (see `storage.locks`).
+
+    On PostgreSQL a check made before the lock could be stale by the time we write: another clerk may
+    have merged or closed the same station meanwhile. So read, lock (counties, then rows, each in code
+    order), and read again; every check below uses the second reading. On SQLite the write lock is
+    already held (BEGIN IMMEDIATE) and the locks are no-ops.
+    """
+    first = [_row(conn, c) for c in codes]
+    lock_counties(conn, [*(r.village_code for r in first), *villages])
+    lock_stations(conn, [r.code for r in first])
+    return [_row(conn, r.code) for r in first]
+
+
+def _bump(conn: Connection, codes: Sequence[str]) -> None:
+    """A new version of each station (its history or its values changed): stale edits are refused."""
+    conn.execute(update(Station).where(Station.code.in_(sorted(set(codes)))).values(version=Station.version + 1))
+
+
+class StationStale(KnownError):
+    """An edit started from an older version of the station than the one stored now (someone else saved)."""
+
+    def __init__(self, row: Any, expected: int, conflicts: list[tuple[str, object, object]]) -> None:
+        self.conflicts = conflicts
+        self.version = int(row.version)
+        self.expected = expected
+        super().__init__("station.stale", code=row.code, expected=expected, version=row.version,
+                         by=row.updated_by or "?", at=clock.local_text(row.updated_at),
+                         details=self._details("en"))
+
+    def _details(self, lang: str) -> str:
+        from villagepost.services.station_messages import FIELD_LABELS
+
+        def label(name: str) -> str:
+            zh, en = FIELD_LABELS.get(name, (name, name))
+            return en if lang == "en" else zh
+
+        sep = "; " if lang == "en" else "；"
+        colon = ": " if lang == "en" else "："
+        return sep.join(f"{label(f)}{colon}{_shown(mine)} / {_shown(theirs)}" for f, mine, theirs in self.conflicts) \
+            or "-"
+
+    def message(self, lang: str = "zh") -> str:
+        return tr("station.stale", lang, {**self.params, "details": self._details(lang)})
+
+    def extra(self, lang: str = "zh") -> dict[str, Any]:
+        return {"version": self.version, "expected": self.expected,
+                "conflicts": [{"field": f, "yours": mine, "stored": theirs} for f, mine, theirs in self.conflicts]}
+
+
+def _shown(value: object) -> str:
+    return "（空）" if value is None or value == "" else str(value)
+
+
+def _check_version(conn: Connection, row: Any, expected: int | None, wanted: Mapping[str, Any]) -> None:
+    """Refuse the edit when the station moved on from version `expected`; name each field where the
+    stored value differs from the value this edit wants (yours / stored)."""
+    if expected is None or int(row.version) == int(expected):
+        return
+    conflicts: list[tuple[str, object, object]] = []
+    for key, value in wanted.items():
+        mine = join_items(value) if key in ("services", "brands") and value else value
+        if key == "served":
+            stored: object = sorted(conn.execute(select(StationVillage.village_code)
+                                                 .where(StationVillage.station_code == row.code)).scalars())
+        else:
+            stored = row._mapping.get(key)
+        if stored != mine:
+            conflicts.append((key, mine, stored))
+    raise StationStale(row, int(expected), conflicts)
+
+
 def _name_taken(conn: Connection, village: str, name: str, *, other_than: str | None = None) -> str | None:
     stmt = select(Station.code).where(and_(Station.village_code == village, Station.name_key == name_key(name)))
     if other_than is not None:
@@ -112,6 +187,7 @@ def _check_served(index: DivisionIndex, reg: Registry, served: Sequence[str], vi
     return problems
 
 
+@retrying
 def add_station(reg: Registry, draft: StationDraft, *, today: dt.date | None = None) -> str:
     """Create a station with its opening (or planned) event; returns its new stable code."""
     day = _today(today)
@@ -119,6 +195,9 @@ def add_station(reg: Registry, draft: StationDraft, *, today: dt.date | None = N
         index = DivisionIndex(conn)
         values, problems = clean_values(draft.values(), day)
         village = trim(str(draft.village_code))
+        # the next code and the name check must see every station committed before ours (no two adds
+        # in one county pick the same code)
+        lock_counties(conn, [village, *values.get("served", [])])
         problems[:0] = check_village(index, reg.actor, village)
         problems.extend(_check_served(index, reg, values.get("served", []), village))
         if draft.planned and values.get("opened"):
@@ -131,6 +210,7 @@ def add_station(reg: Registry, draft: StationDraft, *, today: dt.date | None = N
         if problems:
             raise StationInvalid(problems)
         code = _next_code(conn, village)
+        mark = station_audit.last_event_id(conn)
         status = StationStatus.PLANNED if draft.planned else StationStatus.OPERATING
         conn.execute(insert(Station).values(
             code=code, village_code=village, status=status.value, recorded_on=day, created_by=reg.actor.name,
@@ -144,22 +224,29 @@ def add_station(reg: Registry, draft: StationDraft, *, today: dt.date | None = N
         kind = EventKind.PLANNED if draft.planned else EventKind.OPENED
         history_store.add_event(conn, Event.dated(code, kind, known, day, new_type=stype), actor=reg.actor.name)
         history_store.refresh(conn, [code], today=day)
+        station_audit.created(conn, reg.actor, code, village,
+                              {**_db_values(values), "status": status.value, "served": values.get("served") or None})
+        station_audit.events_since(conn, reg.actor, mark, [code])
         return code
 
 
+@retrying
 def edit_station(reg: Registry, code: str, changes: Mapping[str, object], *, on: object = None,
-                 today: dt.date | None = None) -> bool:
+                 today: dt.date | None = None, expect_version: int | None = None) -> bool:
     """Change a station's values; returns False when nothing changed.
 
     A new type is a dated event (`on`, default today): the coverage before that day keeps the old type.
     A new opening date corrects the opening event. Served villages are replaced as a set. An empty value
     clears an optional field (the opening date too: the station becomes 日期缺失).
+    expect_version: the version the edit started from (the editor's, `--expect-version`); when the station
+    has been saved since, the edit is refused (`StationStale`) with the differing fields.
     """
     day = _today(today)
     with reg.connection() as conn:
-        row = _row(conn, code)
-        require_scope(reg.actor, row.village_code)
         values, problems = clean_values(changes, day)
+        (row,) = _locked_rows(conn, [code], [str(v) for v in values.get("served", []) or []])
+        require_scope(reg.actor, row.village_code)
+        _check_version(conn, row, expect_version, values)
         index = DivisionIndex(conn)
         if "served" in values:
             problems.extend(_check_served(index, reg, values["served"], row.village_code))
@@ -181,6 +268,10 @@ def edit_station(reg: Registry, code: str, changes: Mapping[str, object], *, on:
         served_changed = "served" in values and values["served"] != old_served
         if not db and not served_changed:
             return False
+        mark = station_audit.last_event_id(conn)
+        audited = {k: (getattr(row, k), v) for k, v in db.items()}
+        if served_changed:
+            audited["served"] = (old_served, values["served"])
         type_changed = "station_type" in db
         opened_changed = "opened" in db
         if type_changed:
@@ -190,30 +281,19 @@ def edit_station(reg: Registry, code: str, changes: Mapping[str, object], *, on:
             _require_after_opening(conn, row.code, event.on, "on")
             history_store.add_event(conn, event, actor=reg.actor.name)
         if opened_changed:
-            if values["opened"] is None:
-                _clear_opening(conn, row.code, day)
-            else:
-                history_store.correct_opening(conn, row.code, PartialDate.parse_iso(values["opened"]),
-                                              actor=reg.actor.name)
+            known = None if values["opened"] is None else PartialDate.parse_iso(values["opened"])
+            history_store.correct_opening(conn, row.code, known, actor=reg.actor.name, today=day)
         if served_changed:
             conn.execute(delete(StationVillage).where(StationVillage.station_code == row.code))
             for village in values["served"]:
                 conn.execute(insert(StationVillage).values(station_code=row.code, village_code=village))
         conn.execute(update(Station).where(Station.code == row.code).values(
-            **db, updated_at=clock.utc_stamp(), updated_by=reg.actor.name))
+            **db, updated_at=clock.utc_stamp(), updated_by=reg.actor.name, version=Station.version + 1))
         if type_changed or opened_changed or served_changed:
             history_store.refresh(conn, [row.code], today=day, extra_villages=old_served)
+        station_audit.edited(conn, reg.actor, row.code, row.village_code, audited)
+        station_audit.events_since(conn, reg.actor, mark, [row.code])
         return True
-
-
-def _clear_opening(conn: Connection, code: str, day: dt.date) -> None:
-    """The opening date is unknown after all: the opening event counts from the day it was recorded."""
-    event_id = conn.execute(select(StationEvent.id).where(and_(
-        StationEvent.station_code == code, StationEvent.kind == EventKind.OPENED.value))
-        .order_by(StationEvent.effective_on, StationEvent.id)).scalar()
-    if event_id is not None:
-        recorded = conn.execute(select(StationEvent.recorded_on).where(StationEvent.id == event_id)).scalar_one()
-        conn.execute(update(StationEvent).where(StationEvent.id == event_id).values(known=None, effective_on=recorded))
 
 
 def _event_date(value: object, today: dt.date, problems: list[FieldProblem], *, required: bool = True
@@ -258,11 +338,12 @@ def _status_text(status: StationStatus | None) -> str:
     return "未开通" if status is None else STATUS_ZH[status]
 
 
+@retrying
 def _dated_event(reg: Registry, code: str, kind: EventKind, on: object, *, note: str | None, today: dt.date | None,
                  allowed: tuple[StationStatus, ...], refusal: str) -> int:
     day = _today(today)
     with reg.connection() as conn:
-        row = _row(conn, code)
+        (row,) = _locked_rows(conn, [code])
         require_scope(reg.actor, row.village_code)
         problems: list[FieldProblem] = []
         known = _event_date(on, day, problems)
@@ -279,6 +360,8 @@ def _dated_event(reg: Registry, code: str, kind: EventKind, on: object, *, note:
         event_id = history_store.add_event(conn, Event.dated(row.code, kind, known, day), actor=reg.actor.name,
                                            note=note)
         history_store.refresh(conn, [row.code], today=day)
+        _bump(conn, [row.code])
+        station_audit.events(conn, reg.actor, [event_id])
         return event_id
 
 
@@ -303,6 +386,7 @@ def reopen_station(reg: Registry, code: str, on: object, *, note: str | None = N
                         allowed=(StationStatus.SUSPENDED, StationStatus.CLOSED), refusal="station.not_closed")
 
 
+@retrying
 def merge_stations(reg: Registry, successor: str, predecessors: Sequence[str], on: object, *,
                    new_type: object = None, note: str | None = None, today: dt.date | None = None) -> int:
     """A 村邮站 and a 快递超市 (or more stations) become one combined station on `on`: one event.
@@ -325,7 +409,9 @@ def merge_stations(reg: Registry, successor: str, predecessors: Sequence[str], o
             if c in seen:
                 raise KnownError("station.merge_repeat", code=c)
             seen.add(c)
-        rows = [_row(conn, c) for c in codes]
+        # lock both sides, then check them as they are now: of two clerks merging the same predecessor at
+        # once, the second sees the first's merger and is refused (station.not_operating)
+        head, *rows = _locked_rows(conn, [head.code, *codes])
         for r in [head, *rows]:
             require_scope(reg.actor, r.village_code)
         for r in rows:
@@ -357,9 +443,12 @@ def merge_stations(reg: Registry, successor: str, predecessors: Sequence[str], o
         event = Event.dated(head.code, EventKind.MERGED, known, day, partners=[r.code for r in rows], new_type=stype)
         event_id = history_store.add_event(conn, event, actor=reg.actor.name, note=note)
         history_store.refresh(conn, [head.code, *[r.code for r in rows]], today=day)
+        _bump(conn, [head.code, *[r.code for r in rows]])
+        station_audit.events(conn, reg.actor, [event_id])
         return event_id
 
 
+@retrying
 def undo_event(reg: Registry, event_id: int, *, note: str | None = None, today: dt.date | None = None) -> int:
     """Revert an earlier event by recording an ``undone`` event (the reverted one stays in the history)."""
     day = _today(today)
@@ -370,8 +459,8 @@ def undo_event(reg: Registry, event_id: int, *, note: str | None = None, today: 
         partners = tuple(sorted(conn.execute(select(StationEventPartner.station_code)
                                              .where(StationEventPartner.event_id == original.id)).scalars()))
         involved = [original.station_code, *partners]
-        for c in involved:
-            require_scope(reg.actor, _row(conn, c).village_code)
+        for r in _locked_rows(conn, involved):
+            require_scope(reg.actor, r.village_code)
         by = conn.execute(select(func.max(StationEvent.id)).where(and_(
             StationEvent.kind == EventKind.UNDONE.value, StationEvent.reverts == original.id))).scalar()
         if by is not None and not _reverted(conn, by):
@@ -380,6 +469,8 @@ def undo_event(reg: Registry, event_id: int, *, note: str | None = None, today: 
             seq=original.id + 1 if by is None else by + 1, recorded_on=day)
         new_id = history_store.add_event(conn, event, actor=reg.actor.name, note=note)
         history_store.refresh(conn, involved, today=day)
+        _bump(conn, involved)
+        station_audit.events(conn, reg.actor, [new_id])
         return new_id
 
 
@@ -443,6 +534,8 @@ class StationDetails:
     updated_at: str
     updated_by: str
     history: tuple[HistoryEntry, ...] = field(default=())
+    #: the stored version: an edit carries it back (`expect_version`) so a stale save is refused
+    version: int = 1
 
     @property
     def date_missing(self) -> bool:
@@ -459,6 +552,7 @@ class StationDetails:
             "brands": list(self.brands), "floor_area": self.floor_area,
             "served": [{"code": c, "name": n} for c, n in self.served], "notes": self.notes,
             "recorded_on": self.recorded_on, "updated_at": self.updated_at, "updated_by": self.updated_by,
+            "version": self.version,
             "history": [{"id": h.id, "kind": h.kind, "station": h.station, "date": h.date,
                          "effective_on": h.effective_on, "date_missing": h.date_missing, "new_type": h.new_type,
                          "partners": list(h.partners), "reverts": h.reverts, "reverted_by": h.reverted_by,
@@ -496,7 +590,7 @@ def history(conn: Connection, code: str) -> list[HistoryEntry]:
 
 
 def station_details(reg: Registry, code: str) -> StationDetails:
-    with reg.connection() as conn:
+    with reg.reading() as conn:
         row = _row(conn, code)
         path_codes = [row.village_code[:n] for n in (2, 4, 6, 9, 12)]
         names = _names(conn, path_codes)
@@ -509,4 +603,4 @@ def station_details(reg: Registry, code: str) -> StationDetails:
             row.operator, row.contact, row.phone, row.lon, row.lat, row.opened, tuple(stored_items(row.services)),
             tuple(stored_items(row.brands)), row.floor_area, tuple((c, served_names.get(c, "")) for c in served),
             row.notes, row.recorded_on.isoformat(), clock.local_text(row.updated_at), row.updated_by,
-            tuple(history(conn, row.code)))
+            tuple(history(conn, row.code)), int(row.version))

@@ -11,59 +11,21 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
 
 from villagepost.core import clock
-from villagepost.core.coverage import CurvePoint
 from villagepost.core.divisions import Level
-from villagepost.core.pacing import Measure, Pace
-from villagepost.services.coverage import CoverageReport, coverage
+from villagepost.core.pacing import Measure
+from villagepost.core.report_shapes import Summary, UnitLine
+from villagepost.services.coverage import coverage
 from villagepost.services.divisions import require_unit
-from villagepost.services.pacing import LagRow, PacingReport, pacing
+from villagepost.services.pacing import pacing
 from villagepost.services.registry import Registry
 from villagepost.services.targets import TargetRow, list_targets
 
 _EPS = 1e-9
 
 
-@dataclass(frozen=True)
-class UnitLine:
-    """One row of the summary table."""
 
-    code: str
-    name: str
-    total: int
-    covered: int
-    rate: float
-    target: float | None
-    deadline: dt.date | None
-    gap: int | None
-
-
-@dataclass(frozen=True)
-class Summary:
-    """Everything the summary prints."""
-
-    scope: str
-    name: str
-    path: str
-    level: int
-    on: dt.date
-    report: CoverageReport
-    pacing: PacingReport
-    units: list[UnitLine]
-    units_level: int | None
-    #: the coverage target the lagging list is measured against, and the units below its line
-    lag_target: TargetRow | None
-    lagging: list[LagRow]
-
-    @property
-    def coverage_paces(self) -> list[tuple[TargetRow, Pace]]:
-        return [(t, p) for t, p in self.pacing.paces if t.measure is Measure.COVERAGE_RATE]
-
-    @property
-    def curve(self) -> list[CurvePoint]:
-        return self.pacing.curve
 
 
 def next_target(rows: list[TargetRow], on: dt.date) -> TargetRow | None:
@@ -81,9 +43,15 @@ def gap_of(target: float | None, total: int, covered: int) -> int | None:
     return max(0, math.ceil(target * total - covered - _EPS))
 
 
-def summary(reg: Registry, scope: str, *, on: dt.date | None = None, level: Level | None = None) -> Summary:
-    """Gather the summary of `scope` on `on` (default today), its units one level below (or at `level`)."""
+def summary(reg: Registry, scope: str, *, on: dt.date | None = None, level: Level | None = None,
+            recorded_at: dt.datetime | None = None) -> Summary:
+    """Gather the summary of `scope` on `on` (default today), its units one level below (or at `level`).
+
+    recorded_at: the recording instant the figures reflect (naive UTC), printed on the summary; default now.
+    The caller replays the registry to that instant (`as_recorded.replaying`) when it lies in the past.
+    """
     day = on or clock.today()
+    recorded = recorded_at or clock.utc_stamp()
     report = coverage(reg, scope, on=day, level=level)
     _, path = require_unit(reg, report.scope)
     pace_report = pacing(reg, report.scope, today=day)
@@ -100,4 +68,4 @@ def summary(reg: Registry, scope: str, *, on: dt.date | None = None, level: Leve
                               gap_of(value, child.villages_total, child.villages_covered)))
     lagging = pace_report.lagging.get(scope_target.id, []) if scope_target is not None else []
     return Summary(report.scope, report.name, path, report.level, day, report, pace_report, units,
-                   report.children_level, scope_target, lagging)
+                   report.children_level, scope_target, lagging, recorded)

@@ -55,7 +55,7 @@ def check_sort(sort: str, rows: int, *, bounded: frozenset[str], known: Sequence
 
 
 def village_count(reg: Registry, f: VillageFilter) -> int:
-    with reg.connection() as conn:
+    with reg.reading() as conn:
         return tq.village_count(conn, _dated(f))
 
 
@@ -71,7 +71,7 @@ def village_ids(reg: Registry, f: VillageFilter, sort: str = "code", *, descendi
 
 
 def village_rows(reg: Registry, ids: Sequence[int], on: dt.date | None = None) -> dict[int, VillageRow]:
-    with reg.connection() as conn:
+    with reg.reading() as conn:
         return tq.village_rows(conn, ids, on or clock.today())
 
 
@@ -79,7 +79,7 @@ def village_rows(reg: Registry, ids: Sequence[int], on: dt.date | None = None) -
 
 
 def station_count(reg: Registry, f: StationFilter) -> int:
-    with reg.connection() as conn:
+    with reg.reading() as conn:
         return tq.station_count(conn, f)
 
 
@@ -92,17 +92,17 @@ def station_ids(reg: Registry, f: StationFilter, sort: str = "code", *, descendi
 
 
 def station_rows(reg: Registry, ids: Sequence[int]) -> dict[int, StationTableRow]:
-    with reg.connection() as conn:
+    with reg.reading() as conn:
         return tq.station_rows(conn, ids)
 
 
 def station_id(reg: Registry, code: str) -> int | None:
     """The table id of station `code` (to select it in a table), or None."""
-    with reg.connection() as conn:
+    with reg.reading() as conn:
         return tq.station_id_of(conn, code)
 
 
 def find_stations(reg: Registry, text: str, *, limit: int = 20) -> list[StationHit]:
     """Stations by name (substring) or code (prefix), exact names first: the search box's second list."""
-    with reg.connection() as conn:
+    with reg.reading() as conn:
         return tq.find_stations(conn, text, limit)

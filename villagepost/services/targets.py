@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -21,49 +20,15 @@ from sqlalchemy import select
 from villagepost.core import clock
 from villagepost.core.divisions import Level, ancestors_of
 from villagepost.core.errors import KnownError
-from villagepost.core.pacing import Measure, Target
+from villagepost.core.pacing import Measure
+from villagepost.core.report_shapes import TargetRow
 from villagepost.core.stations import StationType
 from villagepost.services.coverage import NATION_LEVEL, scope_unit
 from villagepost.services.registry import Registry
+from villagepost.storage.audit_store import AuditBatch
 from villagepost.storage.models import Division
 from villagepost.storage.models import Target as TargetModel
 from villagepost.storage.queries import prefix_filter
-
-
-@dataclass(frozen=True)
-class TargetRow:
-    """A stored target as lists, the pacing report and the window show it."""
-
-    id: int
-    scope: str
-    scope_name: str
-    measure: Measure
-    #: a rate 0..1 (coverage_rate) or a number of stations (station_count)
-    value: float
-    deadline: dt.date
-    station_type: str | None
-    created_on: dt.date
-    note: str | None
-
-    def core(self, scope: str | None = None) -> Target:
-        """The `core.pacing.Target` (for `scope` when it is inherited by a unit below)."""
-        return Target(scope if scope is not None else self.scope, self.measure, self.value, self.deadline,
-                      None if self.station_type is None else StationType(self.station_type), self.created_on)
-
-    def describe(self, lang: str = "zh") -> str:
-        """'2025-12-31 前覆盖率达到 100.0%' / 'coverage 100.0% by 2025-12-31' for lists and messages."""
-        day = self.deadline.isoformat()
-        if self.measure is Measure.COVERAGE_RATE:
-            pct = f"{self.value * 100:.1f}%"
-            return f"coverage {pct} by {day}" if lang == "en" else f"{day} 前覆盖率达到 {pct}"
-        n = f"{self.value:g}"
-        return (f"{n} stations of type {self.station_type} by {day}" if lang == "en"
-                else f"{day} 前{self.station_type}达到 {n} 个")
-
-    def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "scope": self.scope, "scope_name": self.scope_name, "measure": self.measure.value,
-                "value": self.value, "deadline": self.deadline.isoformat(), "station_type": self.station_type,
-                "created_on": self.created_on.isoformat(), "note": self.note}
 
 
 def _row(t: TargetModel, name: str) -> TargetRow:
@@ -106,8 +71,10 @@ def set_target(reg: Registry, scope: str, measure: Measure, value: float, deadli
     type_value = None if stype is None else stype.value
     # None keeps the stored note; an empty text clears it
     cleaned = None if note is None else (note.strip() or None)
+    audit = AuditBatch(reg.actor)
     with reg.write() as s:
         existing = s.execute(select(TargetModel).where(
+            TargetModel.removed_at.is_(None),
             TargetModel.scope == unit.code, TargetModel.measure == measure.value, TargetModel.deadline == deadline,
             TargetModel.station_type.is_(None) if type_value is None else TargetModel.station_type == type_value,
         )).scalar()
@@ -116,12 +83,22 @@ def set_target(reg: Registry, scope: str, measure: Measure, value: float, deadli
                                    station_type=type_value, created_on=today or clock.today(),
                                    created_by=reg.actor.name, note=cleaned)
             s.add(existing)
+            s.flush()
+            audit.created("target", str(existing.id), unit.code, _audited(existing))
         else:
+            before = _audited(existing)
             existing.value = float(value)
             if note is not None:
                 existing.note = cleaned
-        s.flush()
+            s.flush()
+            audit.diff("target", str(existing.id), unit.code, before, _audited(existing))
+        audit.write(s)
         return _row(existing, unit.name)
+
+
+def _audited(t: TargetModel) -> dict[str, Any]:
+    return {"scope": t.scope, "measure": t.measure, "value": t.value, "deadline": t.deadline,
+            "station_type": t.station_type, "note": t.note}
 
 
 def _names(s: Any, codes: set[str]) -> dict[str, str]:
@@ -134,7 +111,7 @@ def list_targets(reg: Registry, scope: str | None = None) -> list[TargetRow]:
     """The targets of `scope` and of every unit below it (None or '' = all), by scope then deadline."""
     code = "" if not scope else scope_unit(reg, scope).code
     with reg.read() as s:
-        stmt = select(TargetModel)
+        stmt = select(TargetModel).where(TargetModel.removed_at.is_(None))
         if code:
             stmt = stmt.where(prefix_filter(TargetModel.scope, code))
         rows = list(s.scalars(stmt.order_by(TargetModel.scope, TargetModel.deadline, TargetModel.measure,
@@ -144,15 +121,20 @@ def list_targets(reg: Registry, scope: str | None = None) -> list[TargetRow]:
 
 
 def remove_target(reg: Registry, target_id: int) -> None:
-    """Delete a target (a target is a plan, not history: a withdrawn plan leaves nothing to keep)."""
+    """Withdraw a target: it is marked removed (who, when) and leaves lists and pacing; the row and its
+    audit stay, so a figure reported against it can still be explained."""
     with reg.write() as s:
         target = s.get(TargetModel, target_id)
-        if target is None:
+        if target is None or target.removed_at is not None:
             raise KnownError("target.not_found", id=target_id)
         if not reg.actor.may_touch(target.scope):
             raise KnownError("target.out_of_scope", scope=target.scope, actor=reg.actor.name,
                              scopes="、".join(reg.actor.scopes))
-        s.delete(target)
+        target.removed_at = clock.utc_stamp()
+        target.removed_by = reg.actor.name
+        audit = AuditBatch(reg.actor)
+        audit.removed("target", str(target.id), target.scope, _audited(target))
+        audit.write(s)
 
 
 def targets_for(reg: Registry, scope: str) -> tuple[list[TargetRow], str]:
@@ -165,7 +147,7 @@ def targets_for(reg: Registry, scope: str) -> tuple[list[TargetRow], str]:
         return [], ""
     chain = [unit.code, *reversed(ancestors_of(unit.code))]
     with reg.read() as s:
-        rows = list(s.scalars(select(TargetModel).where(TargetModel.scope.in_(chain))
+        rows = list(s.scalars(select(TargetModel).where(TargetModel.scope.in_(chain), TargetModel.removed_at.is_(None))
                               .order_by(TargetModel.deadline, TargetModel.measure, TargetModel.station_type,
                                         TargetModel.id)))
         names = _names(s, {t.scope for t in rows})

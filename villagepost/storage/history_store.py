@@ -26,6 +26,7 @@ from villagepost.core.history import ONE_DAY, Event, EventKind, Period, Span, ti
 from villagepost.core.stations import StationStatus, StationType
 from villagepost.core.values import PartialDate
 from villagepost.storage.bulk import insert_rows
+from villagepost.storage.locks import lock_counties
 from villagepost.storage.models import (
     Division,
     Station,
@@ -89,8 +90,13 @@ def load_states(conn: Connection, codes: Sequence[str]) -> dict[str, StationStat
     return out
 
 
-def load_events(conn: Connection, codes: Sequence[str]) -> dict[str, list[Event]]:
-    """Every event involving each of `codes` (its own, and the mergers and undos naming it), by code."""
+def load_events(conn: Connection, codes: Sequence[str], *, recorded_until: dt.datetime | None = None
+                ) -> dict[str, list[Event]]:
+    """Every event involving each of `codes` (its own, and the mergers and undos naming it), by code.
+
+    recorded_until: only the events recorded at or before this instant (naive UTC, as stored): the
+    history as the registry knew it then (`storage.replay`).
+    """
     ids: set[int] = set()
     for part in chunks(codes):
         ids.update(conn.execute(select(StationEvent.id).where(StationEvent.station_code.in_(part))).scalars())
@@ -104,7 +110,10 @@ def load_events(conn: Connection, codes: Sequence[str]) -> dict[str, list[Event]
         for event_id, s_code in conn.execute(select(StationEventPartner.event_id, StationEventPartner.station_code)
                                              .where(StationEventPartner.event_id.in_(numbers))):
             partners[event_id].append(s_code)
-        rows.extend(Session(bind=conn).execute(select(StationEvent).where(StationEvent.id.in_(numbers))).scalars())
+        stmt = select(StationEvent).where(StationEvent.id.in_(numbers))
+        if recorded_until is not None:
+            stmt = stmt.where(StationEvent.recorded_at <= recorded_until)
+        rows.extend(Session(bind=conn).execute(stmt).scalars())
     wanted = set(codes)
     out: dict[str, list[Event]] = defaultdict(list)
     for row in rows:
@@ -130,20 +139,48 @@ def add_event(conn: Connection, event: Event, *, actor: str, note: str | None = 
     return int(event_id)
 
 
-def correct_opening(conn: Connection, code: str, known: PartialDate, *, actor: str = "") -> None:
-    """Give the station's opening event the date `known` (a correction of the same fact, not a new event);
-    a station that never opened (planned) gets an opening event on that date."""
+#: the note on the two events that correct an opening date
+CORRECTION_NOTE = "更正开通日期 / opening date corrected"
+
+
+def _current_opening(conn: Connection, code: str) -> StationEvent | None:
+    """The station's opening event that counts now (the earliest not reverted), or None."""
     reverted = set(conn.execute(select(StationEvent.reverts).where(
         and_(StationEvent.station_code == code, StationEvent.kind == EventKind.UNDONE.value))).scalars())
-    opening = conn.execute(select(StationEvent.id).where(
+    rows = Session(bind=conn).execute(select(StationEvent).where(
         and_(StationEvent.station_code == code, StationEvent.kind == EventKind.OPENED.value))
         .order_by(StationEvent.effective_on, StationEvent.id)).scalars().all()
-    opening = [i for i in opening if i not in reverted]
-    if opening:
-        conn.execute(update(StationEvent).where(StationEvent.id == opening[0])
-                     .values(known=known.iso, effective_on=known.last_day))
+    return next((r for r in rows if r.id not in reverted), None)
+
+
+def correct_opening(conn: Connection, code: str, known: PartialDate | None, *, actor: str = "",
+                    today: dt.date | None = None) -> None:
+    """The station opened on `known` after all (None: the date is not known after all).
+
+    A correction is a new fact, never an edit in place: the opening event that counted so far is
+    superseded — an ``undone`` event reverts it and a new ``opened`` event carries the corrected date
+    (and the type it opened as), both recorded now. Coverage today uses the corrected date; coverage
+    "as recorded on" an earlier day (`--as-recorded-on`) still shows what was reported then. A station
+    that never opened (planned) simply gets an opening event.
+    """
+    day = today or clock.today()
+    old = _current_opening(conn, code)
+    if old is None:
+        if known is not None:
+            add_event(conn, Event(code, EventKind.OPENED, known.last_day, known, recorded_on=day), actor=actor)
+        return
+    if (old.known or None) == (None if known is None else known.iso):
+        return
+    new_type = _type(old.new_type)
+    add_event(conn, Event(code, EventKind.UNDONE, day, None, (), None, 0, old.id, day), actor=actor,
+              note=CORRECTION_NOTE)
+    if known is None:  # dateless: counts from the day the station was recorded (DOMAIN.md §6)
+        recorded = conn.execute(select(Station.recorded_on).where(Station.code == code)).scalar_one()
+        add_event(conn, Event(code, EventKind.OPENED, recorded, None, (), new_type, 0, None, day), actor=actor,
+                  note=CORRECTION_NOTE)
     else:
-        add_event(conn, Event(code, EventKind.OPENED, known.last_day, known, recorded_on=clock.today()), actor=actor)
+        add_event(conn, Event(code, EventKind.OPENED, known.last_day, known, (), new_type, 0, None, day),
+                  actor=actor, note=CORRECTION_NOTE)
 
 
 def status_since(spans: Sequence[Span], current: Span, events: Iterable[Event], station: str) -> dt.date | None:
@@ -189,6 +226,7 @@ def refresh(conn: Connection, codes: Iterable[str], *, today: dt.date, extra_vil
     _update_current(conn, states, spans, events, today)
     villages = {st.village for st in states.values()} | {v for st in states.values() for v in st.served}
     villages.update(extra_villages)
+    lock_counties(conn, villages)  # held already by every writer but one that reaches a further county
     rebuild_covers(conn, sorted(villages))
 
 
@@ -283,7 +321,8 @@ def rebuild_all(conn: Connection, *, today: dt.date, scope: str = "") -> int:
             missing.append({"station_code": e.station, "kind": e.kind.value, "effective_on": e.on,
                             "known": None if e.known is None else e.known.iso,
                             "new_type": None if e.new_type is None else e.new_type.value, "reverts": None,
-                            "recorded_on": r.recorded_on, "actor": "", "note": None})
+                            "recorded_on": r.recorded_on, "recorded_at": clock.utc_stamp(), "actor": "",
+                            "note": None})
     insert_rows(conn, StationEvent.__table__, missing)  # type: ignore[arg-type]
     if cond is not None:
         conn.execute(delete(VillageCover).where(prefix_filter(VillageCover.village_code, scope)))

@@ -115,6 +115,8 @@ class Station(Base):
     created_by: Mapped[str] = mapped_column(String(50), default="", server_default="")
     updated_by: Mapped[str] = mapped_column(String(50), default="", server_default="")
     notes: Mapped[str | None] = mapped_column(Text)
+    #: bumped by every write to the row: an edit that started from an older version is refused (optimistic lock)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     __table_args__ = (
         UniqueConstraint("village_code", "name_key"),
@@ -232,6 +234,9 @@ class Target(Base):
     created_on: Mapped[dt.date] = mapped_column(Date)
     created_by: Mapped[str] = mapped_column(String(50), default="", server_default="")
     note: Mapped[str | None] = mapped_column(Text)
+    #: a removed target stays (with its audit rows); lists and pacing skip it
+    removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    removed_by: Mapped[str | None] = mapped_column(String(50))
 
     __table_args__ = (Index("ix_target_scope", "scope", "deadline"),)
 
@@ -298,6 +303,9 @@ class Inspection(Base):
     recorded_on: Mapped[dt.date] = mapped_column(Date)
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
     recorded_by: Mapped[str] = mapped_column(String(50), default="", server_default="")
+    #: a removed inspection stays (with its audit rows); lists, due dates and failures skip it
+    removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    removed_by: Mapped[str | None] = mapped_column(String(50))
 
     __table_args__ = (Index("ix_inspection_station_code", "station_code", "inspected_on"),)
 
@@ -314,3 +322,62 @@ class InspectionItem(Base):
     #: villagepost.core.checklists.Result value: pass | fail | na
     result: Mapped[str] = mapped_column(String(4))
     remark: Mapped[str | None] = mapped_column(Text)
+
+
+class Account(Base):
+    """A person who logs in: a role (villagepost.core.actor.Role) over division scopes. Never deleted.
+
+    `password` is an scrypt hash with its own salt (villagepost.core.passwords). On PostgreSQL `pg_role`
+    names the LOGIN role the account connects as; row-level security reads `account_scope` through it.
+    """
+
+    __tablename__ = "account"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), unique=True)
+    role: Mapped[str] = mapped_column(String(12))
+    password: Mapped[str] = mapped_column(String(200))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    pg_role: Mapped[str | None] = mapped_column(String(63))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(50), default="", server_default="")
+
+
+class AccountScope(Base):
+    """One division code of an account's scope; the code "" stands for the whole registry (an administrator)."""
+
+    __tablename__ = "account_scope"
+
+    account_id: Mapped[int] = mapped_column(Integer, ForeignKey("account.id"), primary_key=True)
+    code: Mapped[str] = mapped_column(CodeString(12), primary_key=True)
+
+
+class AuditEntry(Base):
+    """One changed field of one record: who, when (UTC), from where, old → new. Written in the change's
+    own transaction and never updated or deleted.
+
+    `scope` is the division code the record belongs to (a station's village, a target's scope), so the
+    audit of a county is one index range; `field` "*" is a whole record created (`new` holds its values as
+    JSON) or removed.
+    """
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    user_name: Mapped[str] = mapped_column(String(50))
+    source: Mapped[str] = mapped_column(String(300))
+    table_name: Mapped[str] = mapped_column(String(40))
+    record: Mapped[str] = mapped_column(String(40))
+    scope: Mapped[str] = mapped_column(CodeString(12), default="", server_default="")
+    field: Mapped[str] = mapped_column(String(40))
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_audit_log_scope_at", "scope", "at"),
+        Index("ix_audit_log_record_at", "record", "at"),
+        Index("ix_audit_log_user_name_at", "user_name", "at"),
+        Index("ix_audit_log_at", "at"),
+    )

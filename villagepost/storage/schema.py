@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, inspect, text
 
 from villagepost.core.errors import DatabaseError, SchemaTooNew
+from villagepost.storage.engine import WRITE
 from villagepost.storage.location import DbLocation
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 #: The newest migration in db/versions; a test checks it equals Alembic's head.
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0006"
 VERSION_TABLE = "alembic_version"
 #: Where the migration scripts are; None means the shipped db/ (tests point it at a copy with extra steps).
 MIGRATIONS_DIR: Path | None = None
@@ -120,7 +121,7 @@ def ensure_schema(engine: Engine, location: DbLocation, head: str | None = None,
 def _upgrade(engine: Engine, revision: str = "head") -> None:
     from alembic import command
 
-    with engine.begin() as conn:
+    with engine.execution_options(**{WRITE: True}).begin() as conn:
         command.upgrade(_alembic_config(conn), revision)
 
 
