@@ -60,6 +60,9 @@ MAX_MEMBERS = 10_000
 #: Dense cells calamine may allocate for one sheet (about 32 bytes each): above this the reader falls
 #: back to openpyxl, bounded to the header's columns.
 CALAMINE_MAX_CELLS = 16_000_000
+#: Dense cells of one .xls sheet: calamine builds every sheet's values and formulas at open (~100 bytes a
+#: cell in all); 2M is 65,536 rows of 30 columns, and a sheet of 32,770 x 130 took 411 MB.
+XLS_MAX_CELLS = 2_000_000
 _CHUNK = 1 << 22
 _SMALL_PART = 4 << 20
 MAX_FORMULA_REFS = 1000
@@ -303,11 +306,13 @@ def _scan_ole(path: Path, defer_large: bool) -> PackageScan:
     elif found.stream not in ("Workbook", "Book"):
         copy = legacy_scan.fix_stream_name(path, found.stream)
     sheets: list[SheetInfo] = []
+    total = 0
     for biff in found.sheets:
         if biff.kind != 0:
             continue
         sheet_scan = SheetScan(max_row=biff.max_row, max_col=biff.max_col, merges=biff.merges)
-        if sheet_scan.dense_cells > CALAMINE_MAX_CELLS:
+        total += sheet_scan.dense_cells
+        if sheet_scan.dense_cells > XLS_MAX_CELLS or total > 2 * XLS_MAX_CELLS:
             legacy_scan.discard_copy(copy)
             raise _too_large(path, biff.name, sheet_scan)
         sheets.append(SheetInfo(biff.name, "", biff.hidden, sheet_scan))
