@@ -32,8 +32,7 @@ MODULE_GROUPS: dict[str, list[str]] = {
         "PIL._imagingft", "PIL.ImageFont", "PIL._imagingtk", "PIL.ImageTk", "PIL.ImageQt", "PIL._imagingmath",
         "PIL.ImageMath", "PIL._imagingmorph", "PIL.ImageMorph",
     ],
-    "OpenSSL of Python's ssl and hashlib (no network here; hashlib keeps its built-in digests, and the "
-    "PostgreSQL driver brings its own OpenSSL)": ["ssl", "_ssl", "_hashlib"],
+    # (Python's ssl stays: psycopg's libpq wrapper imports it, and the Linux bundle uses that wrapper)
     "the PostgreSQL driver's bundled libpq (Linux: psycopg uses the system's libpq5, which the .deb "
     "recommends; a county's SQLite registry never needs it)": ["psycopg_binary"],
     "developer and test tools present in the build environment": [

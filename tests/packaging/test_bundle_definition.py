@@ -117,8 +117,5 @@ OPTIONAL_IMPORTS = {
     "PySide6.QtOpenGLWidgets": "pyqtgraph.Qt.OpenGLHelpers: the bundle's stand-in (the same)",
     "PySide6.QtSvg": "pyqtgraph.Qt: QtSvg = FailedImport(err)",
     "PySide6.QtTest": "pyqtgraph.Qt: QtTest = FailedImport(err)",
-    "_hashlib": "hashlib falls back to its built-in digests",
-    "ssl": "asyncio (imported by psycopg): ssl = None when missing",
-    "_ssl": "ssl's own extension",
     "psycopg_binary": "psycopg falls back to its ctypes wrapper of the system's libpq (Linux bundle)",
 }
