@@ -26,8 +26,10 @@ _UTC = dt.UTC
 _frozen: dt.datetime | None = None
 
 
-def parse_instant(text: str) -> dt.datetime:
-    """An aware instant from an ISO date or date-time; a date means 10:00 local time, naive means local time.
+def parse_instant(text: str, day_time: dt.time = dt.time(10, 0)) -> dt.datetime:
+    """An aware instant from an ISO date or date-time: a date means `day_time` local time that day (10:00 for
+    the test clock; the audit's `--since` takes the day's start, `--as-recorded-on` its end), a naive
+    date-time means local time.
 
     Raises ValueError for anything else.
     """
@@ -37,7 +39,7 @@ def parse_instant(text: str) -> dt.datetime:
     except ValueError:
         instant = dt.datetime.fromisoformat(text)
     else:
-        instant = dt.datetime.combine(day, dt.time(10, 0))
+        instant = dt.datetime.combine(day, day_time)
     return instant if instant.tzinfo is not None else instant.astimezone()
 
 

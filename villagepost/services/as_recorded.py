@@ -27,17 +27,10 @@ register({
 
 def parse_instant(text: str) -> dt.datetime:
     """An aware instant from DATE (the end of that local day) or DATETIME (local time when no zone)."""
-    raw = text.strip()
     try:
-        day = dt.date.fromisoformat(raw)
+        instant = clock.parse_instant(text, dt.time(23, 59, 59))
     except ValueError:
-        try:
-            instant = dt.datetime.fromisoformat(raw)
-        except ValueError:
-            raise KnownError("replay.bad_instant", value=text) from None
-    else:
-        instant = dt.datetime.combine(day, dt.time(23, 59, 59))
-    instant = instant if instant.tzinfo is not None else instant.astimezone()
+        raise KnownError("replay.bad_instant", value=text) from None
     if instant > clock.now() and instant.date() > clock.today():
         raise KnownError("replay.future", value=text, now=clock.local_text(clock.utc_stamp()))
     return instant

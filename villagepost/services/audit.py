@@ -68,17 +68,10 @@ def parse_since(text: str | None) -> dt.datetime | None:
     """A date (from local midnight) or an ISO date-time (local when no zone) as naive UTC, as stored."""
     if text is None or not text.strip():
         return None
-    raw = text.strip()
     try:
-        day = dt.date.fromisoformat(raw)
-    except ValueError:
-        try:
-            instant = dt.datetime.fromisoformat(raw)
-        except ValueError as exc:
-            raise KnownError("audit.bad_since", value=text) from exc
-    else:
-        instant = dt.datetime.combine(day, dt.time(0, 0))
-    aware = instant if instant.tzinfo is not None else instant.astimezone()
+        aware = clock.parse_instant(text, dt.time(0, 0))
+    except ValueError as exc:
+        raise KnownError("audit.bad_since", value=text) from exc
     return aware.astimezone(dt.UTC).replace(tzinfo=None)
 
 
