@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from villagepost.gui import crash
@@ -58,3 +59,20 @@ def taskman(qtbot: QtBot) -> Iterator[TaskManager]:
     manager = TaskManager()
     yield manager
     manager.shutdown()
+
+
+class StandInWindow(QWidget):
+    """Stands in for the main window: dialogs find its worker as `taskman`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.taskman = TaskManager(self)
+
+
+@pytest.fixture
+def window(qtbot: QtBot) -> Iterator[StandInWindow]:
+    """A parent for dialogs that run their work on the window's worker; the worker is shut down afterwards."""
+    widget = StandInWindow()
+    qtbot.addWidget(widget)
+    yield widget
+    widget.taskman.shutdown()

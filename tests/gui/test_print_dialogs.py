@@ -5,7 +5,7 @@ PDF and workbook, refusals kept in the dialog, and cancelling half way (no file 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -33,20 +33,6 @@ pytestmark = pytest.mark.gui
 XINMIN = "640221100205-01"
 
 
-class Window(QWidget):
-    """Stands in for the main window: the dialogs find its worker as `taskman`."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.taskman = TaskManager(self)
-
-
-@pytest.fixture
-def window(qtbot: QtBot) -> Iterator[Window]:
-    widget = Window()
-    qtbot.addWidget(widget)
-    yield widget
-    widget.taskman.shutdown()
 
 
 @pytest.fixture
@@ -69,7 +55,7 @@ def run(qtbot: QtBot, dialog: _PrintDialog) -> None:
     qtbot.waitUntil(lambda: dialog.op is None, timeout=60000)
 
 
-def test_selected_stations_in_one_pdf_opened_when_done(qtbot: QtBot, window: Window, reg: Registry,
+def test_selected_stations_in_one_pdf_opened_when_done(qtbot: QtBot, window: QWidget, reg: Registry,
                                                        tmp_path: Path) -> None:
     opened = Opened()
     dialog = print_checklists_dialog(window, reg, station_codes=[XINMIN, HEPING], opener=opened, today=TODAY)
@@ -87,7 +73,7 @@ def test_selected_stations_in_one_pdf_opened_when_done(qtbot: QtBot, window: Win
     assert dialog.open_button.isEnabled()
 
 
-def test_a_scope_one_file_per_station_and_the_blank_form(qtbot: QtBot, window: Window, reg: Registry,
+def test_a_scope_one_file_per_station_and_the_blank_form(qtbot: QtBot, window: QWidget, reg: Registry,
                                                         tmp_path: Path) -> None:
     opened = Opened()
     folder = tmp_path / "城关镇检查表"
@@ -122,7 +108,7 @@ def test_a_scope_one_file_per_station_and_the_blank_form(qtbot: QtBot, window: W
     assert dialog.status.text() == f"已生成空白检查表（2 页）：{blank}" and opened == [folder, blank]
 
 
-def test_refusals_stay_in_the_dialog(qtbot: QtBot, window: Window, reg: Registry, tmp_path: Path) -> None:
+def test_refusals_stay_in_the_dialog(qtbot: QtBot, window: QWidget, reg: Registry, tmp_path: Path) -> None:
     dialog = PrintChecklistsDialog(window, reg, scope="640221100202", opener=Opened(), today=TODAY)  # no station
     qtbot.addWidget(dialog)
     with qtbot.waitSignal(dialog.ready, timeout=10000):
@@ -167,7 +153,7 @@ def cancel_after(dialog: _PrintDialog, reports: int) -> None:
 
 
 def test_cancel_half_way_leaves_no_file_and_keeps_an_older_one(
-        qtbot: QtBot, window: Window, reg: Registry, tmp_path: Path) -> None:
+        qtbot: QtBot, window: QWidget, reg: Registry, tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
     out = tmp_path / "out" / "平罗县.pdf"
     out.write_bytes(b"%PDF-1.4 older print\n")
@@ -190,7 +176,7 @@ def test_cancel_half_way_leaves_no_file_and_keeps_an_older_one(
     assert pages(out) == 176 and dialog.status.text() == f"已打印 88 份检查表，共 176 页：{out}"
 
 
-def test_summary_as_pdf_and_workbook(qtbot: QtBot, window: Window, reg: Registry, tmp_path: Path) -> None:
+def test_summary_as_pdf_and_workbook(qtbot: QtBot, window: QWidget, reg: Registry, tmp_path: Path) -> None:
     opened = Opened()
     dialog = print_summary_dialog(window, reg, PINGLUO, opener=opened, today=TODAY)
     with qtbot.waitSignal(dialog.ready, timeout=10000):
@@ -222,7 +208,7 @@ def test_summary_as_pdf_and_workbook(qtbot: QtBot, window: Window, reg: Registry
 
 
 def test_summary_cancelled_before_it_runs_leaves_no_file(
-        qtbot: QtBot, window: Window, reg: Registry, tmp_path: Path) -> None:
+        qtbot: QtBot, window: QWidget, reg: Registry, tmp_path: Path) -> None:
     dialog = PrintSummaryDialog(window, reg, PINGLUO, opener=Opened(), today=TODAY)
     qtbot.addWidget(dialog)
     with qtbot.waitSignal(dialog.ready, timeout=10000):
@@ -240,7 +226,7 @@ def test_summary_cancelled_before_it_runs_leaves_no_file(
     assert dialog.status.text() == "已取消，没有生成文件。" and list(out.parent.iterdir()) == []
 
 
-def test_an_english_print_dialog(qtbot: QtBot, qapp: QApplication, window: Window, reg: Registry) -> None:
+def test_an_english_print_dialog(qtbot: QtBot, qapp: QApplication, window: QWidget, reg: Registry) -> None:
     translators = install_translations(qapp, "en")
     try:
         dialog = PrintChecklistsDialog(window, reg, station_codes=[HEPING], lang="en", opener=Opened(), today=TODAY)

@@ -4,7 +4,7 @@ same figures; while it replays, the window's other reads see the registry as it 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,6 @@ from openpyxl import load_workbook
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from villagepost.gui.ops import TaskManager
 from villagepost.gui.print_dialogs import print_summary_dialog
 from villagepost.services import station_ops
 from villagepost.services.registry import Registry
@@ -23,21 +22,9 @@ pytestmark = pytest.mark.gui
 HEPING_SHOP = "640221100201"
 
 
-class Window(QWidget):
-    def __init__(self) -> None:
-        super().__init__()
-        self.taskman = TaskManager(self)
 
 
-@pytest.fixture
-def window(qtbot: QtBot) -> Iterator[Window]:
-    widget = Window()
-    qtbot.addWidget(widget)
-    yield widget
-    widget.taskman.shutdown()
-
-
-def _print(qtbot: QtBot, window: Window, reg: Registry, out: Path, *, recorded: str = "", today: dt.date = TODAY
+def _print(qtbot: QtBot, window: QWidget, reg: Registry, out: Path, *, recorded: str = "", today: dt.date = TODAY
            ) -> list[list[object]]:
     dialog = print_summary_dialog(window, reg, PINGLUO, opener=Opened(), today=today)
     with qtbot.waitSignal(dialog.ready, timeout=10000):
@@ -54,7 +41,7 @@ def _print(qtbot: QtBot, window: Window, reg: Registry, out: Path, *, recorded: 
     return rows
 
 
-def test_reprinting_as_recorded_gives_the_first_figures(qtbot: QtBot, window: Window, set_clock: Callable[[str], None],
+def test_reprinting_as_recorded_gives_the_first_figures(qtbot: QtBot, window: QWidget, set_clock: Callable[[str], None],
                                                        make_registry: Callable[..., Registry], tmp_path: Path) -> None:
     set_clock("2026-11-20T09:00:00")
     reg = pingluo(make_registry)
