@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QAbstractButton, QDialog, QWidget
+from PySide6.QtWidgets import QAbstractButton, QDialog, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.rosters.roster_fixtures import DATA
@@ -160,16 +160,36 @@ def window(make_window: Callable[..., MainWindow], sqlite_registry: Callable[...
     return make_window(reg)
 
 
+def global_rect(widget: QWidget) -> QRect:
+    return QRect(widget.mapToGlobal(widget.rect().topLeft()), widget.size())
+
+
 def outside(dialog: QWidget, available: QRect) -> list[str]:
-    """The visible buttons of `dialog` not wholly inside `available` (global coordinates)."""
+    """The visible buttons of `dialog` not wholly inside `available` (global coordinates).
+
+    A button inside a scroll area is reached by scrolling, wherever it lies: for it, the scroll area's
+    viewport must be on the screen instead (a long checklist's 是/否 rows run below the window's edge).
+    """
     out = []
+    for scroll in dialog.findChildren(QScrollArea):
+        if scroll.isVisible() and scroll.window() is dialog and not available.contains(global_rect(scroll.viewport())):
+            out.append(f"{scroll.objectName() or 'scroll area'} at {global_rect(scroll.viewport()).getRect()}")
     for button in dialog.findChildren(QAbstractButton):
-        if not button.isVisible() or button.window() is not dialog:
+        if not button.isVisible() or button.window() is not dialog or in_scroll_area(button, dialog):
             continue
-        rect = QRect(button.mapToGlobal(button.rect().topLeft()), button.size())
+        rect = global_rect(button)
         if not available.contains(rect):
             out.append(f"{button.text() or button.objectName()} at {rect.getRect()}")
     return out
+
+
+def in_scroll_area(widget: QWidget, dialog: QWidget) -> bool:
+    parent = widget.parentWidget()
+    while parent is not None and parent is not dialog:
+        if isinstance(parent, QScrollArea):
+            return True
+        parent = parent.parentWidget()
+    return False
 
 
 @pytest.mark.parametrize("open_dialog", DIALOGS, ids=lambda f: f.__name__)
