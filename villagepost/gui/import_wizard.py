@@ -99,6 +99,7 @@ def field_title(name: str) -> str:
         "services": translate("ImportWizard", "服务项目"),
         "brands": translate("ImportWizard", "快递品牌"),
         "floor_area": translate("ImportWizard", "面积（㎡）"),
+        "served": translate("ImportWizard", "服务村"),
     }.get(name, name)
 
 

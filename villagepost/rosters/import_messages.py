@@ -69,4 +69,30 @@ register({
         "试导入（未保存）：读取 {rows_read} 行，{rows_rejected} 行有错误；可导入建制村 {villages_imported} 个，站点 {stations_imported} 个。",
         "dry run (nothing saved): {rows_read} rows read, {rows_rejected} rows with errors; would import {villages_imported} villages and {stations_imported} stations.",
     ),
+    "import.served_unknown": (
+        "服务村“{value}”在{county}找不到（请填本县的村名或12位区划代码）",
+        "served village '{value}' is not found in {county} (write a village name of the county or its 12-digit code)",
+    ),
+    "import.served_ambiguous": (
+        "服务村“{value}”在{county}有{count}个同名村：{matches}。请在村名前写上乡镇名（如“{example}”），或填12位区划代码",
+        "served village '{value}' matches {count} villages of {county}: {matches}; write the township before it "
+        "(e.g. '{example}') or the 12-digit code",
+    ),
+    "import.served_code_unknown": (
+        "服务村区划代码 {value} 不在登记册的村级区划代码中",
+        "served village code {value} is not a village-level code of the registry",
+    ),
+    "import.served_retired": (
+        "服务村区划代码 {value} 已在新版区划代码中撤销",
+        "served village code {value} was retired by a newer edition of the codes",
+    ),
+    "import.served_self": (
+        "服务村“{value}”就是站点所在村，不用再填",
+        "served village '{value}' is the village the station stands in; leave it out",
+    ),
+    "import.served_other_county": (
+        "服务村“{value}”属于{other}，不在站点所在的{county}（服务村须在同一县内）",
+        "served village '{value}' lies in {other}, not in the station's county {county} (served villages must be in "
+        "the same county)",
+    ),
 })

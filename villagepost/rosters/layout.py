@@ -25,7 +25,7 @@ from villagepost.core.values import TRIM_CHARS, cell_text
 FIELDS: tuple[str, ...] = (
     "province", "city", "county", "township", "village", "code",
     "station_name", "station_type", "coop", "lon", "lat", "opened", "contact", "phone",
-    "services", "brands", "floor_area",
+    "services", "brands", "floor_area", "served",
 )
 #: Fields whose merged cells are filled down (a county or township written once for its block).
 DIVISION_FIELDS: tuple[str, ...] = ("province", "city", "county", "township")
@@ -55,6 +55,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "brands": ("快递品牌", "合作快递品牌", "入驻快递品牌", "入驻品牌", "合作品牌", "进驻品牌", "快递企业",
                "合作快递企业", "入驻快递企业", "品牌"),
     "floor_area": ("面积", "站点面积", "场地面积", "经营面积", "使用面积", "建筑面积", "营业面积", "占地面积"),
+    "served": ("服务村", "服务村庄", "服务行政村", "服务建制村", "覆盖村", "覆盖行政村", "覆盖村庄", "辐射村",
+               "辐射行政村", "另服务村", "服务其他村", "兼顾服务村", "服务周边村"),
 }
 
 #: Fragments that disqualify a header from every field: look-alikes of the real columns.

@@ -129,6 +129,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "holds a character that is not allowed, {char} (character {position}: a control, bidi or zero-width "
         "character)"),
     "roster.value.invisible_name": ("名称中没有可见的文字", "the name holds no visible character"),
+    "roster.value.served.too_many": ("服务村最多{limit}个，本格写了{count}个", "at most {limit} served villages, this cell names {count}"),
     "roster.value.too_long": ("内容过长（{length}个字符，最多{limit}个）：{value}", "too long ({length} characters, at most {limit}): {value}"),
     # --- row problem frame ------------------------------------------------------------------------
     "roster.cell": ("第{row}行“{column}”：{detail}", "row {row}, column '{column}': {detail}"),

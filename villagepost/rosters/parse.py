@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from villagepost.core.codes import Code
 from villagepost.core.messages import tr
-from villagepost.core.stations import MAX_ITEM, canonical_brands, canonical_services, join_items, split_items
+from villagepost.core.stations import MAX_ITEM, MAX_ITEMS, canonical_brands, canonical_services, join_items, split_items
 from villagepost.core.values import (
     MAX_LENGTH,
     CoopMode,
@@ -86,6 +86,8 @@ class ParsedRow:
     services: str | None = None
     brands: str | None = None
     floor_area: float | None = None
+    #: further villages served, as written (names or codes): the import resolves them within the county
+    served: tuple[str, ...] | None = None
     problems: list[CellProblem] = field(default_factory=list)
 
     @property
@@ -155,6 +157,28 @@ def parse_floor_area(value: object) -> float:
     return area
 
 
+#: Longest served-village item: a township and village name written together ('城关镇和平村委会').
+MAX_SERVED_ITEM = 50
+
+
+def parse_served(value: object) -> tuple[str, ...]:
+    """The served villages of a cell ('和平村、新利村', '640221100202;640221100203'), each once, as written.
+
+    A code written as a number (640221100202.0) keeps its digits. Names are resolved against the county's
+    villages by the import (`RegistryChecks.served_villages`), which knows where the station stands.
+    """
+    items = list(dict.fromkeys(split_items(cell_text(value))))
+    if len(items) > MAX_ITEMS:
+        raise ValueProblem(ValueKind.FIELD_TOO_LONG, "roster.value.served.too_many", value=cell_text(value)[:30],
+                           count=len(items), limit=MAX_ITEMS)
+    long = next((item for item in items if len(item) > MAX_SERVED_ITEM), None)
+    if long is not None:
+        raise ValueProblem(ValueKind.FIELD_TOO_LONG, "roster.value.item_too_long", value=long[:20],
+                           limit=MAX_SERVED_ITEM)
+    return tuple(items)
+
+
+
 class RowParser:
     """Parses the rows of one roster, with the parsers built once and repeated values parsed once.
 
@@ -175,7 +199,7 @@ class RowParser:
             "lon": parse_coordinate, "lat": parse_coordinate,
             "opened": self._date, "contact": _free_text("contact"), "phone": parse_phone,
             "services": _item_list(canonical_services), "brands": _item_list(canonical_brands),
-            "floor_area": parse_floor_area,
+            "floor_area": parse_floor_area, "served": parse_served,
         }
         self.memo: dict[str, dict[object, object]] = {name: {} for name in self.MEMO_FIELDS}
 
@@ -243,8 +267,8 @@ class RowParser:
 #: type, mode and date as their stored strings, and None for no problems. A flat tuple because it is what
 #: crosses the pipe from the forked reader (rosters.forked): rebuilding ParsedRow objects there cost
 #: 3.3 s for the national roster, more than parsing in a second process saved.
-#: `extra` is None, or (services, brands, floor_area) when the roster has any of those columns filled.
-Extra = tuple[str | None, str | None, float | None]
+#: `extra` is None, or (services, brands, floor_area, served) when the roster has any of those columns filled.
+Extra = tuple[str | None, str | None, float | None, tuple[str, ...] | None]
 CompactRow = tuple[int, str | None, str | None, str | None, str | None, str | None, str | None, str | None,
                    float | None, float | None, str | None, str | None, str | None, list[CellProblem] | None,
                    Extra | None]
@@ -259,7 +283,7 @@ def compact(parsed: ParsedRow) -> CompactRow:
             parsed.opened.iso if parsed.opened is not None else None, parsed.contact, parsed.phone,
             parsed.problems or None,
             None if parsed.services is None and parsed.brands is None and parsed.floor_area is None
-            else (parsed.services, parsed.brands, parsed.floor_area))
+            and parsed.served is None else (parsed.services, parsed.brands, parsed.floor_area, parsed.served))
 
 
 def parse_row(row: RosterRow, today: dt.date) -> ParsedRow:

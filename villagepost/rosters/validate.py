@@ -17,7 +17,7 @@ from typing import Any
 
 from villagepost.core.actor import Actor
 from villagepost.core.messages import tr
-from villagepost.core.values import squeeze, village_name_key
+from villagepost.core.values import ValueProblem, parse_village_code, squeeze, village_name_key
 from villagepost.rosters import import_messages  # noqa: F401  (registers the texts used below)
 from villagepost.storage.division_index import DivisionIndex, Unit
 
@@ -80,6 +80,8 @@ class RegistryChecks:
         # Rosters repeat their county and township names on every row: compare each pair once.
         self._same: dict[tuple[str, str, str], bool] = {}
         self._village_keys: dict[str, str] = {}
+        #: county -> village name key -> the county's villages of that name (served villages by name)
+        self._by_name: dict[str, dict[str, list[Unit]]] = {}
 
     def _matches(self, kind: str, written: str, official: str) -> bool:
         key = (kind, written, official)
@@ -170,3 +172,89 @@ class RegistryChecks:
                   scopes="、".join(self.actor.scopes))
         return errors, warnings, unit
 
+
+    def served_villages(self, row: int, village: str, items: tuple[str, ...],
+                        columns: Mapping[str, tuple[str, int | None]]) -> tuple[list[RowIssue], list[str]]:
+        """(errors, codes) of the further villages a row's station serves, written by name or code.
+
+        The rules of the station editor and `station add --serves`: a village-level unit of the registry,
+        not retired, in the station's county, not its own village, within the user's scope. A name is
+        looked up among the county's villages (村/村委会 ignored, as for the row's own village); a name two
+        villages share must be written with its township in front ('城关镇和平村') or as the code.
+        """
+        errors: list[RowIssue] = []
+        codes: list[str] = []
+        county = village[:6]
+        county_unit = self.index.get(county)
+        county_name = county_unit.name if county_unit is not None else county
+        header, index = columns.get("served", ("", None))
+
+        def issue(kind: str, key: str, value: str, **params: Any) -> None:
+            errors.append(RowIssue(row, "served", header, kind, value, key,
+                                   {"value": value, "county": county_name, **params}, index))
+
+        for item in items:
+            unit = self._served_by_name(county, item) if not item.isdigit() else None
+            if isinstance(unit, list):
+                shown = [f"{u.name}（{self._township_name(u)}，{u.code}）" for u in unit[:5]]
+                issue("served_ambiguous", "import.served_ambiguous", item, count=len(unit), matches="、".join(shown),
+                      example=f"{self._township_name(unit[0])}{unit[0].name}")
+                continue
+            if unit is None:
+                try:
+                    code = parse_village_code(item).code
+                except ValueProblem:
+                    if item.isdigit():
+                        issue("served_unknown", "import.served_code_unknown", item)
+                    else:
+                        issue("served_unknown", "import.served_unknown", item)
+                    continue
+                unit = self.index.get(code)
+                if unit is None or unit.level != 5:
+                    issue("served_unknown", "import.served_code_unknown", item)
+                    continue
+                if unit.retired:
+                    issue("served_unknown", "import.served_retired", item)
+                    continue
+                if code[:6] != county:
+                    other = self.index.county_of(code)
+                    issue("served_other_county", "import.served_other_county", item,
+                          other=other.name if other is not None else code[:6])
+                    continue
+            if unit.code == village:
+                issue("served_self", "import.served_self", item)
+                continue
+            if not self.actor.may_touch(unit.code):
+                issue("out_of_scope", "import.out_of_scope", unit.code, actor=self.actor.name,
+                      scopes="、".join(self.actor.scopes))
+                continue
+            codes.append(unit.code)
+        return errors, sorted(set(codes))
+
+    def _township_name(self, unit: Unit) -> str:
+        township = self.index.township_of(unit.code)
+        return township.name if township is not None else unit.code[:9]
+
+    def _served_by_name(self, county: str, item: str) -> Unit | list[Unit] | None:
+        """The county's village named `item`; several when the name is shared; None when none has it.
+
+        A name not found as a whole is tried as a township name followed by a village name
+        ('城关镇和平村', '城关/和平村', '城关镇 和平村' after the separators).
+        """
+        by_name = self._by_name.get(county)
+        if by_name is None:
+            by_name = self._by_name[county] = {}
+            for unit in self.index.units_in(county, 5):
+                by_name.setdefault(village_name_key(unit.name), []).append(unit)
+        found = by_name.get(village_name_key(item), [])
+        if not found:
+            text = squeeze(item)
+            for township in self.index.units_in(county, 4):
+                for prefix in dict.fromkeys((squeeze(township.name), _strip(township.name, _TOWNSHIP_SUFFIXES))):
+                    if prefix and text.startswith(prefix) and len(text) > len(prefix):
+                        rest = text[len(prefix):].lstrip("/／-—·・")
+                        found.extend(u for u in by_name.get(village_name_key(rest), [])
+                                     if u.code.startswith(township.code) and u not in found)
+            if not found:
+                return None
+        return found[0] if len(found) == 1 else found

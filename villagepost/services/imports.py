@@ -164,10 +164,14 @@ class StationUpdate:
 def _plain(value: Any) -> Any:
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
+    if isinstance(value, (list, tuple)):  # served villages: codes
+        return [_plain(v) for v in value]
     return str(value)
 
 
 def _shown(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return "、".join(map(str, value)) or "（空）"
     return "（空）" if value is None or value == "" else str(value)
 
 
@@ -203,7 +207,7 @@ def _process(book: RosterWorkbook, reg: Registry, conn: Connection, index: Divis
     columns = layout.columns
     headers = {name: (ref.header.strip(), ref.index) for name, ref in columns.items()}
     # The station attributes whose column the roster has (roster fields carry the model's names).
-    present = frozenset(STATION_FIELDS) & frozenset(columns)
+    present = (frozenset(STATION_FIELDS) | {"served"}) & frozenset(columns)
     checks = RegistryChecks(index, actor)
     writer = StationWriter(conn, actor, today)
     parse_row = RowParser(today)
@@ -217,6 +221,7 @@ def _process(book: RosterWorkbook, reg: Registry, conn: Connection, index: Divis
         source = forked.parsed_rows(book, parse_row, rows_progress, cancelled)
     else:
         source = (compact(parse_row(raw)) for raw in book.rows(progress=rows_progress, cancelled=cancelled))
+    served: list[str] = []  # the row's served villages, resolved (set on the rows that name some)
     for (row, county, township, village, code, station_name, station_type, coop, lon, lat, opened, contact,
          phone, problems, extra) in source:
         report.rows_read += 1
@@ -233,6 +238,9 @@ def _process(book: RosterWorkbook, reg: Registry, conn: Connection, index: Divis
                 errors.extend(reg_errors)
             if reg_warnings:
                 report.warnings.extend(reg_warnings)
+            if unit is not None and extra is not None and extra[3]:
+                served_errors, served = checks.served_villages(row, unit.code, extra[3], headers)
+                errors.extend(served_errors)
         elif "code" not in {e.field for e in errors}:
             header, idx = headers.get("code", ("区划代码", None))
             errors.append(RowIssue(row, "code", header, "code_format", "", "import.code_missing",
@@ -253,7 +261,9 @@ def _process(book: RosterWorkbook, reg: Registry, conn: Connection, index: Divis
                             station_type=station_type, coop=coop, lon=lon, lat=lat, opened=opened,
                             contact=contact, phone=phone)
         if extra is not None:
-            data.services, data.brands, data.floor_area = extra
+            data.services, data.brands, data.floor_area = extra[:3]
+            if extra[3]:
+                data.served = tuple(served)
         if defaulted:
             header, idx = headers.get("station_type", ("", None))
             report.warnings.append(RowIssue(row, "station_name", header, "station_name_missing", "",

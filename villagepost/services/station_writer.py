@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, bindparam, delete, select, update
 
 import villagepost.services.station_messages  # noqa: F401  (registers station.roster_older, station.renamed...)
 from villagepost.core import clock
@@ -65,6 +65,8 @@ class StationInput:
     services: str | None = None
     brands: str | None = None
     floor_area: float | None = None
+    #: further villages served (codes, resolved in the county); None: the roster says nothing of them
+    served: tuple[str, ...] | None = None
 
     def values(self) -> dict[str, Any]:
         return {f: getattr(self, f) for f in STATION_FIELDS}
@@ -77,6 +79,8 @@ class _Stored:
     name: str
     key: str
     values: dict[str, Any]
+    #: the further villages it serves, sorted
+    served: tuple[str, ...] = ()
     #: created or matched by an earlier row of this import: never the target of a rename
     touched: bool = False
 
@@ -102,6 +106,10 @@ class StationWriter:
         self._loaded_prefixes: set[str] = set()
         self._inserts: list[dict[str, Any]] = []
         self._updates: list[dict[str, Any]] = []
+        #: served villages of the stations in `_inserts` (code -> villages), and the stations whose served
+        #: villages this import replaces (code -> new villages), written with the next flush
+        self._new_served: dict[str, tuple[str, ...]] = {}
+        self._served_updates: dict[str, tuple[str, ...]] = {}
         self._seq: dict[str, int] = defaultdict(int)
         #: villages whose cover `finish` rebuilds from the registry (they had stations before this import)
         self._rebuild: set[str] = set()
@@ -130,7 +138,11 @@ class StationWriter:
                     [{**r, "created_at": now, "updated_at": now} for r in rows])
         created = self._audit.created
         for r in rows:
-            created("station", r["code"], r["village_code"], {f: r[f] for f in _AUDITED if r.get(f) is not None})
+            audited = {f: r[f] for f in _AUDITED if r.get(f) is not None}
+            served = self._new_served.get(r["code"])
+            if served:
+                audited["served"] = list(served)
+            created("station", r["code"], r["village_code"], audited)
         event_rows: list[dict[str, Any]] = []
         span_rows: list[dict[str, Any]] = []
         opened_kind = EventKind.OPENED.value
@@ -151,6 +163,10 @@ class StationWriter:
                     self._new_cover[village].append(Period(start, None, opened is None))
         insert_rows(self.conn, StationEvent.__table__, event_rows)  # type: ignore[arg-type]
         insert_rows(self.conn, StationSpan.__table__, span_rows)  # type: ignore[arg-type]
+        if self._new_served:
+            served_rows = [{"station_code": r["code"], "village_code": v}
+                           for r in rows for v in self._new_served.pop(r["code"], ())]
+            insert_rows(self.conn, StationVillage.__table__, served_rows)  # type: ignore[arg-type]
 
     def finish(self) -> None:
         """Write the covers of the villages that gained combined stations (after the last `flush`)."""
@@ -173,11 +189,21 @@ class StationWriter:
             self._loaded_prefixes.add(prefix)
             cols = [Station.id, Station.code, Station.name, Station.name_key, Station.village_code,
                     *(getattr(Station, f) for f in STATION_FIELDS)]
+            served = self._stored_served(prefix)
             for row in self.conn.execute(select(*cols).where(prefix_filter(Station.village_code, prefix))):
                 stored = _Stored(row.id, row.code, row.name, row.name_key,
-                                 {f: getattr(row, f) for f in STATION_FIELDS})
+                                 {f: getattr(row, f) for f in STATION_FIELDS}, served.get(row.code, ()))
                 self._by_village.setdefault(row.village_code, []).append(stored)
                 self._note_seq(row.village_code, row.code)
+
+    def _stored_served(self, prefix: str) -> dict[str, tuple[str, ...]]:
+        """station code -> the villages it serves, sorted, for the stations under `prefix`."""
+        served: dict[str, list[str]] = defaultdict(list)
+        stmt = select(StationVillage.station_code, StationVillage.village_code).where(
+            prefix_filter(StationVillage.station_code, prefix))
+        for station, village in self.conn.execute(stmt):
+            served[station].append(village)
+        return {code: tuple(sorted(villages)) for code, villages in served.items()}
 
     def _note_seq(self, village: str, code: str) -> None:
         tail = code.rsplit("-", 1)[-1]
@@ -203,15 +229,17 @@ class StationWriter:
             self._seq.pop(village, None)
         cols = [Station.id, Station.code, Station.name, Station.name_key, Station.village_code,
                 *(getattr(Station, f) for f in STATION_FIELDS)]
+        served = self._stored_served(county)
         for row in self.conn.execute(select(*cols).where(prefix_filter(Station.village_code, county))):
             self._by_village.setdefault(row.village_code, []).append(
-                _Stored(row.id, row.code, row.name, row.name_key, {f: getattr(row, f) for f in STATION_FIELDS}))
+                _Stored(row.id, row.code, row.name, row.name_key, {f: getattr(row, f) for f in STATION_FIELDS},
+                        served.get(row.code, ())))
             self._note_seq(row.village_code, row.code)
 
     def apply(self, village: str, data: StationInput, present: frozenset[str]) -> WriteOutcome:
         """Create or update the station of `village` that `data` describes.
 
-        `present` names the STATION_FIELDS whose column the roster has.
+        `present` names the STATION_FIELDS whose column the roster has, and "served" when it has that one.
         """
         key = name_key(data.name)
         stations = self._stations(village)
@@ -237,13 +265,18 @@ class StationWriter:
                                   "name_key": key, "status": StationStatus.OPERATING.value,
                                   "recorded_on": self.today, "created_by": self.actor.name,
                                   "updated_by": self.actor.name})
-            stations.append(_Stored(-1, code, data.name, key, stored, touched=True))
+            served = tuple(sorted(data.served)) if "served" in present and data.served else ()
+            if served:
+                self._new_served[code] = served
+                self._served.update(served)
+                self._rebuild.update(served)
+            stations.append(_Stored(-1, code, data.name, key, stored, served, touched=True))
             if len(self._inserts) >= BATCH:
                 self.flush()
             return WriteOutcome("created", code, warnings)
         match.touched = True
         changes = {f: new_values[f] for f in present
-                   if new_values[f] is not None and new_values[f] != match.values.get(f)}
+                   if f in new_values and new_values[f] is not None and new_values[f] != match.values.get(f)}
         if "station_type" in changes and match.id != -1:
             older = self._superseded_type(match.code, changes["station_type"])
             if older is not None:
@@ -255,10 +288,22 @@ class StationWriter:
         if renamed:
             changes["name"] = data.name
             changes["name_key"] = key
-        if not changes:
+        # Served villages are replaced as a set, as the editor does; an empty cell keeps what is stored.
+        new_served = tuple(sorted(data.served)) if "served" in present and data.served else None
+        served_changed = new_served is not None and new_served != match.served
+        if not changes and not served_changed:
             return WriteOutcome("unchanged", match.code, warnings)
-        diff = [(f, match.name if f == "name" else match.values.get(f), changes[f])
-                for f in ("name", *STATION_FIELDS) if f in changes]
+        diff: list[tuple[str, Any, Any]] = [(f, match.name if f == "name" else match.values.get(f), changes[f])
+                                            for f in ("name", *STATION_FIELDS) if f in changes]
+        if new_served is not None and served_changed:
+            served = new_served
+            diff.append(("served", list(match.served), list(served)))
+            # replaced after the inserts of the same flush (a station created by an earlier row included)
+            self._served_updates[match.code] = served
+            # both the villages it served and those it serves now: their covers come from the registry
+            self._served.update(served)
+            self._rebuild.update((*match.served, *served))
+            match.served = served
         self._audit.changed("station", match.code, village, {f: (old, new) for f, old, new in diff})
         match.values.update({k: v for k, v in changes.items() if k in STATION_FIELDS})
         if renamed:
@@ -305,6 +350,13 @@ class StationWriter:
             if dated:
                 history_store.refresh(self.conn, dated, today=self.today)
             self._updates = []
+        if self._served_updates:
+            codes = sorted(self._served_updates)
+            for part in history_store.chunks(codes):
+                self.conn.execute(delete(StationVillage).where(StationVillage.station_code.in_(part)))
+            insert_rows(self.conn, StationVillage.__table__,  # type: ignore[arg-type]
+                        [{"station_code": c, "village_code": v} for c in codes for v in self._served_updates[c]])
+            self._served_updates = {}
 
     def _record_history(self, updates: list[dict[str, Any]]) -> None:
         """What a roster's changed values mean for the history, before the rows are updated.

@@ -33,6 +33,8 @@ class DivisionIndex:
         self.conn = conn
         self._units: dict[str, Unit] = {}
         self._provinces: set[str] = set()
+        #: (county code, level) -> its current units of that level, for naming served villages (on first use)
+        self._county_units: dict[tuple[str, int], list[Unit]] = {}
 
     def _load_province(self, province: str) -> None:
         self._provinces.add(province)
@@ -60,6 +62,20 @@ class DivisionIndex:
         if code[:2] not in self._provinces:
             self._load_province(code[:2])
         return self._units.get(code)
+
+    def units_in(self, county: str, level: int) -> list[Unit]:
+        """The current (not retired) units of one level inside a county (4 townships, 5 villages), by code.
+
+        Why a scan of the loaded units: a roster names served villages only now and then, and the
+        county's province is already in memory when its first row was checked.
+        """
+        found = self._county_units.get((county, level))
+        if found is None:
+            self.get(county)
+            found = sorted((u for c, u in self._units.items() if c.startswith(county) and u.level == level
+                            and not u.retired), key=lambda u: u.code)
+            self._county_units[(county, level)] = found
+        return found
 
     def county_of(self, code: str) -> Unit | None:
         return self.get(code[:6])
