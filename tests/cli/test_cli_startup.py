@@ -40,7 +40,7 @@ def test_version_and_help_load_no_library(argv: tuple[str, ...]) -> None:
 
 def test_a_command_loads_only_its_own_module() -> None:
     loaded = _loaded("divisions", "--help")
-    assert loaded["commands"] == ["villagepost.commands.context", "villagepost.commands.divisions"]
+    assert loaded["commands"] == ["villagepost.commands.divisions"]
     assert "openpyxl" not in loaded["heavy"] and "reportlab" not in loaded["heavy"]
 
 

@@ -77,8 +77,9 @@ def test_served_villages_by_name_and_code_are_stored_with_the_covers(make_regist
         (8, "served", "服务村", "served_other_county", "640324103200",
          "第8行“服务村”：服务村“640324103200”属于同心县，不在站点所在的平罗县（服务村须在同一县内）"),
     ]
-    assert report.errors[0].message("en") == ("row 7, column '服务村': served village '不存在村' is not found in 平罗县 "
-                                              "(write a village name of the county or its 12-digit code)")
+    assert report.errors[0].message("en") == (
+        "row 7, column '服务村': served village '不存在村' is not found in 平罗县 "
+        "(write a village name of the county or its 12-digit code)")
     assert _served(reg) == {HEPING: ["640221100202", "640221100203"], XINLI: ["640221100200", "640221100202"]}
     # 新利's station is combined since 2024-08-12: the villages it serves are covered from then; 和平村村邮站
     # is a 村邮站 alone, so 关渠村 (served by it only) stays uncovered.

@@ -6,10 +6,12 @@ import json
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from villagepost.core.messages import tr
-from villagepost.services.registry import Registry
+
+if TYPE_CHECKING:  # imported when a command first opens the registry: `divisions show` may never do
+    from villagepost.services.registry import Registry
 
 
 @dataclass
@@ -30,6 +32,8 @@ class Context:
     def registry(self) -> Registry:
         """Open the database once per command; notices (backup made, risky location) go to stderr."""
         if self._registry is None:
+            from villagepost.services.registry import Registry
+
             login = None if self.user is None else (self.user, password_from_env_or_prompt(self.user, self.lang))
             self._registry = Registry.open(self.db, login=login, source=self.source, create=self.create)
             for key, params in self._registry.notices:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
-from villagepost.commands.context import Context
 from villagepost.core.divisions import Level
-from villagepost.services import divisions as svc
 from villagepost.storage.division_source import DEFAULT_EDITION, build_pinyin_index, edition_dir
+
+if TYPE_CHECKING:
+    from villagepost.commands.context import Context
+    from villagepost.core.division_info import UnitInfo
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
@@ -43,6 +46,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: a
 
 
 def cmd_load(args: argparse.Namespace, ctx: Context) -> int:
+    from villagepost.services import divisions as svc
+
     reg = ctx.registry()
     printer = ctx.progress("div.loading")
     result = svc.load(reg, args.scope, edition=args.edition, progress=printer)
@@ -56,8 +61,21 @@ def cmd_load(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+def _unit_info(args: argparse.Namespace, ctx: Context) -> UnitInfo:
+    """Read with plain sqlite3 when that gives the full open's answer (start-up without SQLAlchemy), else in full."""
+    if ctx.user is None:
+        from villagepost.services import division_peek
+
+        info = division_peek.show(ctx.db, args.code)
+        if info is not None:
+            return info
+    from villagepost.services import divisions as svc
+
+    return svc.show(ctx.registry(), args.code)
+
+
 def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
-    info = svc.show(ctx.registry(), args.code)
+    info = _unit_info(args, ctx)
     if ctx.as_json:
         ctx.emit_json(info.to_json())
         return 0
@@ -76,6 +94,8 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_find(args: argparse.Namespace, ctx: Context) -> int:
+    from villagepost.services import divisions as svc
+
     hits = svc.find(ctx.registry(), args.text, limit=args.limit, level=args.level)
     if ctx.as_json:
         ctx.emit_json({"query": args.text, "results": [asdict(h) for h in hits]})
@@ -88,6 +108,8 @@ def cmd_find(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_children(args: argparse.Namespace, ctx: Context) -> int:
+    from villagepost.services import divisions as svc
+
     code = svc.parse_scope(args.code) if args.code else None
     nodes = svc.children(ctx.registry(), code)
     if ctx.as_json:

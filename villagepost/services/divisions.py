@@ -6,10 +6,11 @@ The CLI (`villagepost divisions …`) and the window call exactly these function
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from villagepost.core.codes import CodeFormatError, normalise_code
+from villagepost.core.division_info import UnitInfo
 from villagepost.core.divisions import Level
 from villagepost.core.errors import KnownError
 from villagepost.services.registry import Registry
@@ -55,29 +56,6 @@ def load(
         from villagepost.storage.division_loader import load_divisions
 
         return load_divisions(conn, folder, edition, canonical, progress=progress, cancelled=cancelled)
-
-
-@dataclass
-class UnitInfo:
-    """What `divisions show` prints."""
-
-    code: str
-    name: str
-    level: str
-    level_zh: str
-    edition: int
-    retired: bool
-    parent: str | None
-    path: list[dict[str, str]]
-    path_text: str
-    counts: dict[str, int]
-    village_classes: dict[str, int]
-    village_class: str | None = None
-    pinyin: str = ""
-    initials: str = ""
-
-    def to_json(self) -> dict[str, object]:
-        return asdict(self)
 
 
 def require_unit(reg: Registry, code: str) -> tuple[Division, str]:

@@ -27,7 +27,6 @@ from typing import Concatenate, ParamSpec, TypeVar
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from villagepost.core import clock
 from villagepost.core.actor import DEFAULT_SOURCE, Actor, default_actor
 from villagepost.core.errors import DatabaseError
 from villagepost.storage import backup_store, file_checks
@@ -237,11 +236,8 @@ def _refuse_if_damaged(engine: Engine, path: Path) -> None:
 
 def _daily_backup(reg: Registry, path: Path) -> None:
     """The first open of a day backs the registry up (verified, then rotated); a failure is a notice."""
-    if not backup_store.auto_enabled():
-        return
-    today = clock.today()
     try:
-        if any(e.created_at.date() == today and e.reason != "damaged" for e in backup_store.list_backups(path)):
+        if not backup_store.daily_due(path):
             return
         entry = backup_store.make_backup(path, "daily", verify_file)
         backup_store.rotate(path)

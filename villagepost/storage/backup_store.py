@@ -293,6 +293,14 @@ def mark_damaged(db_path: Path, reason: str) -> None:
         return
 
 
+def daily_due(db_path: Path) -> bool:
+    """True when opening the registry now would make the day's automatic backup (none made today yet)."""
+    if not auto_enabled():
+        return False
+    today = clock.today()
+    return not any(e.created_at.date() == today and e.reason != "damaged" for e in list_backups(db_path))
+
+
 def damage_mark(db_path: Path) -> str | None:
     """The reason recorded by `mark_damaged` for this registry, or None."""
     try:

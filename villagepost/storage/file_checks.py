@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -123,3 +124,28 @@ def _existing_ancestor(folder: Path) -> Path:
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
     return folder
+
+
+_SYNC_MARKERS = ("onedrive", "dropbox", "google drive", "icloud", "坚果云", "百度网盘", "nutstore", "baidunetdisk")
+
+
+def risky_location(path: Path) -> bool:
+    """True when an SQLite file sits on a network share or in a cloud-sync folder (WAL corrupts there)."""
+    text = str(path)
+    if text.startswith(("\\\\", "//")):
+        return True
+    lowered = text.lower()
+    if any(m in lowered for m in _SYNC_MARKERS):
+        return True
+    if sys.platform.startswith("linux"):
+        try:
+            mounts = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return False
+        best = ("", "")
+        for line in mounts:
+            parts = line.split()
+            if len(parts) >= 3 and text.startswith(parts[1]) and len(parts[1]) > len(best[0]):
+                best = (parts[1], parts[2])
+        return best[1] in {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p"}
+    return False

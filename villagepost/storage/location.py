@@ -7,7 +7,6 @@ A clerk never has to know about URLs: a plain file path means an SQLite file; a 
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from platformdirs import user_data_dir, user_log_dir
 from sqlalchemy.engine import URL, make_url
 
 from villagepost.core.errors import DatabaseError
+from villagepost.storage.file_checks import risky_location  # noqa: F401  (where it was first defined)
 
 APP_NAME = "VillagePost"
 ENV_DB = "VILLAGEPOST_DB"
@@ -79,28 +79,3 @@ def resolve(db: str | os.PathLike[str] | None = None) -> DbLocation:
         path = Path(database).expanduser().resolve()
         return DbLocation(url.set(database=str(path)), path)
     raise DatabaseError("db.bad_url", db=raw)
-
-
-_SYNC_MARKERS = ("onedrive", "dropbox", "google drive", "icloud", "坚果云", "百度网盘", "nutstore", "baidunetdisk")
-
-
-def risky_location(path: Path) -> bool:
-    """True when an SQLite file sits on a network share or in a cloud-sync folder (WAL corrupts there)."""
-    text = str(path)
-    if text.startswith(("\\\\", "//")):
-        return True
-    lowered = text.lower()
-    if any(m in lowered for m in _SYNC_MARKERS):
-        return True
-    if sys.platform.startswith("linux"):
-        try:
-            mounts = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
-            return False
-        best = ("", "")
-        for line in mounts:
-            parts = line.split()
-            if len(parts) >= 3 and text.startswith(parts[1]) and len(parts[1]) > len(best[0]):
-                best = (parts[1], parts[2])
-        return best[1] in {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p"}
-    return False

@@ -17,44 +17,22 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Connection, select
 
 from villagepost.core import clock
-from villagepost.core.history import EventKind, Period, Span, union
+from villagepost.core.history import Period, Span, union
+from villagepost.storage import quick_check
 from villagepost.storage.division_counts import count_differences
 from villagepost.storage.history_store import StationState, derive, load_events, load_states
 from villagepost.storage.models import (
     Division,
     Station,
-    StationEvent,
-    StationEventPartner,
     StationSpan,
     VillageCover,
 )
-
-#: Tables small enough for `quick_check` on every open (each is written by a clerk's actions).
-QUICK_TABLES = ("station", "station_village", "station_event", "station_event_partner", "station_span",
-                "setting", "target", "checklist_template", "checklist_item", "inspection", "inspection_item",
-                "alembic_version")
-#: Above this many rows a table gets only the page walk of `count(*)` on open, not quick_check (which also
-#: reads every row and index entry: 0.6 s for the 162k stations of a national registry).
-QUICK_ROWS = 20_000
-#: Problems listed per kind at most (a broken rebuild would otherwise print 300k lines).
-SHOWN = 20
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One finding: `kind` (integrity, foreign_key, spans, covers, merge_partners, unit_counts) and detail."""
-
-    kind: str
-    detail: str
-
-    def to_json(self) -> dict[str, str]:
-        return {"kind": self.kind, "detail": self.detail}
+from villagepost.storage.quick_check import SHOWN, Problem
 
 
 def _sqlite_rows(conn: Connection, pragma: str) -> list[str]:
@@ -63,21 +41,7 @@ def _sqlite_rows(conn: Connection, pragma: str) -> list[str]:
 
 def quick_problems(conn: Connection) -> list[Problem]:
     """SQLite's quick_check on the small tables (see the module docstring); [] when they are sound."""
-    present = set(_sqlite_rows(conn, "SELECT name FROM sqlite_master WHERE type = 'table'"))
-    out: list[Problem] = []
-    for table in QUICK_TABLES:
-        if table not in present:
-            continue
-        # Counting without an index walks every page of the table's b-tree: a page that is not a b-tree
-        # page any more (garbage written over it) fails here, at a fraction of quick_check's cost.
-        rows = conn.exec_driver_sql(f'SELECT count(*) FROM "{table}" NOT INDEXED').scalar() or 0
-        if rows > QUICK_ROWS:
-            continue
-        found = [r for r in _sqlite_rows(conn, f"PRAGMA quick_check({table})") if r != "ok"]
-        out.extend(Problem("integrity", r) for r in found[:SHOWN])
-    if not out and "station_event_partner" in present:
-        out.extend(merge_partner_problems(conn))
-    return out
+    return quick_check.quick_problems(conn.connection.driver_connection)
 
 
 def full_problems(conn: Connection, *, sqlite: bool, today: dt.date | None = None) -> list[Problem]:
@@ -138,11 +102,7 @@ def encoding_problems(conn: Connection) -> list[Problem]:
 
 def merge_partner_problems(conn: Connection) -> list[Problem]:
     """Merge events without a partner row (what a stale write-ahead log replayed over a backup left)."""
-    has_partner = select(StationEventPartner.event_id).where(StationEventPartner.event_id == StationEvent.id)
-    rows = conn.execute(select(StationEvent.id, StationEvent.station_code)
-                        .where(StationEvent.kind == EventKind.MERGED.value, ~has_partner.exists())
-                        .order_by(StationEvent.id)).all()
-    return [Problem("merge_partners", f"merge event {r[0]} of station {r[1]} has no partner") for r in rows[:SHOWN]]
+    return quick_check.merge_partner_problems(conn.connection.driver_connection)
 
 
 def history_problems(conn: Connection, today: dt.date) -> list[Problem]:

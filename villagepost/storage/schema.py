@@ -19,13 +19,11 @@ from sqlalchemy import Connection, Engine, inspect, text
 from villagepost.core.errors import DatabaseError, SchemaTooNew
 from villagepost.storage.engine import WRITE
 from villagepost.storage.location import DbLocation
+from villagepost.storage.schema_head import SCHEMA_HEAD, VERSION_TABLE  # the head, where SQLAlchemy is not
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-#: The newest migration in db/versions; a test checks it equals Alembic's head.
-SCHEMA_HEAD = "0006"
-VERSION_TABLE = "alembic_version"
 #: Where the migration scripts are; None means the shipped db/ (tests point it at a copy with extra steps).
 MIGRATIONS_DIR: Path | None = None
 
