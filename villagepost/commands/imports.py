@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from villagepost.commands.context import Context
+
+if TYPE_CHECKING:
+    from villagepost.services.imports import ImportReport
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
@@ -21,13 +25,30 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: a
 
 
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
-    from villagepost.services.imports import import_roster, write_report
+    # The roster is read by a child forked before SQLAlchemy is imported and the registry opened, so the
+    # two overlap (see villagepost.rosters.prefetch); the day is fixed once for both.
+    from villagepost.core import clock
+    from villagepost.rosters import prefetch
 
-    reg = ctx.registry()
-    printer = ctx.progress("import.reading")
-    report = import_roster(reg, args.file, sheet=args.sheet, dry_run=args.dry_run, strict=args.strict,
-                           progress=printer)
-    printer.finish()
+    today = clock.today()
+    early = prefetch.start(args.file, args.sheet, today)
+    try:
+        from villagepost.services.imports import import_roster
+
+        reg = ctx.registry()
+        printer = ctx.progress("import.reading")
+        report = import_roster(reg, args.file, sheet=args.sheet, dry_run=args.dry_run, strict=args.strict,
+                               progress=printer, today=today, prefetch=early)
+        printer.finish()
+    finally:
+        if early is not None:
+            early.close()
+    return _answer(args, ctx, report)
+
+
+def _answer(args: argparse.Namespace, ctx: Context, report: ImportReport) -> int:
+    from villagepost.services.imports import write_report
+
     if report.pre_import_backup:
         ctx.note(ctx.t("backup.pre_import_made", path=report.pre_import_backup))
     report_path = None

@@ -32,6 +32,7 @@ from villagepost.core.messages import tr
 from villagepost.core.stations import name_key
 from villagepost.rosters import forked
 from villagepost.rosters.parse import CompactRow, RowParser, compact
+from villagepost.rosters.prefetch import Prefetch, Prefetched
 from villagepost.rosters.reader import ColumnMap, RosterLayout, RosterWorkbook, open_roster
 from villagepost.rosters.safety import RosterFileError, SheetInfo
 from villagepost.rosters.validate import RegistryChecks, RowIssue
@@ -200,8 +201,8 @@ def import_source(path: Path, via: str) -> str:
     return f"import: {path.name} sha256:{digest.hexdigest()} ({via})"
 
 
-def _process(book: RosterWorkbook, reg: Registry, conn: Connection, index: DivisionIndex, report: ImportReport,
-             *, today: dt.date, progress: Progress | None, cancelled: Callable[[], bool] | None,
+def _process(book: RosterWorkbook | Prefetched, reg: Registry, conn: Connection, index: DivisionIndex,
+             report: ImportReport, *, today: dt.date, progress: Progress | None, cancelled: Callable[[], bool] | None,
              commit: bool, actor: Actor) -> None:
     layout = book.layout
     columns = layout.columns
@@ -217,7 +218,10 @@ def _process(book: RosterWorkbook, reg: Registry, conn: Connection, index: Divis
 
     # Both sources give the same CompactRow of the same RowParser: every rule below holds on both.
     source: Iterator[CompactRow]
-    if forked.can_fork(book):
+    if isinstance(book, Prefetched):  # read and parsed by the child the command line forked first
+        source = iter(book.parsed)
+        rows_progress(len(book.parsed), len(book.parsed))
+    elif forked.can_fork(book):
         source = forked.parsed_rows(book, parse_row, rows_progress, cancelled)
     else:
         source = (compact(parse_row(raw)) for raw in book.rows(progress=rows_progress, cancelled=cancelled))
@@ -349,17 +353,22 @@ def import_roster(
     today: dt.date | None = None,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
+    prefetch: Prefetch | None = None,
 ) -> ImportReport:
     """Import the roster at `path` into `reg` in one transaction and report what happened.
 
     `mapping` (field -> 0-based column) overrides the detected columns, as the wizard's mapping editor
     does. Raises Cancelled when `cancelled()` turns true (nothing is written); every other problem is in
-    the report.
+    the report. `prefetch`: the child the command line forked to read this file while it started
+    (`rosters.prefetch`); used when it read the same file, sheet and day, else the file is read here.
     """
     backup = None if dry_run else _backup_before_import(reg, Path(path))
     with _no_full_collections():
+        day = today or clock.today()
+        early = prefetch if prefetch is not None and mapping is None and prefetch.matches(Path(path), sheet, day) \
+            else None
         report = _import_roster(reg, Path(path), sheet=sheet, mapping=mapping, dry_run=dry_run, strict=strict,
-                                today=today or clock.today(), progress=progress, cancelled=cancelled)
+                                today=day, progress=progress, cancelled=cancelled, prefetch=early)
     report.pre_import_backup = backup
     return report
 
@@ -379,7 +388,7 @@ def _backup_before_import(reg: Registry, path: Path) -> str | None:
 
 def _import_roster(reg: Registry, path: Path, *, sheet: str | None, mapping: Mapping[str, int] | None,
                    dry_run: bool, strict: bool, today: dt.date, progress: Progress | None,
-                   cancelled: Callable[[], bool] | None) -> ImportReport:
+                   cancelled: Callable[[], bool] | None, prefetch: Prefetch | None = None) -> ImportReport:
     started = time.perf_counter()
     report = ImportReport(file=path.name, dry_run=dry_run, strict=strict)
     try:
@@ -387,19 +396,20 @@ def _import_roster(reg: Registry, path: Path, *, sheet: str | None, mapping: Map
     except OSError:
         actor = reg.actor  # the reader names the file problem below
     try:
+        # The child's refusal of the file is raised here, before the transaction starts.
+        early = prefetch.result() if prefetch is not None else None
         # _Discard must leave the transaction (rolling it back) before it is suppressed.
         with contextlib.suppress(_Discard), reg.connection() as conn:
             index = DivisionIndex(conn)
-
-            def warm(info: SheetInfo) -> None:
-                if info.scan.max_row >= PRELOAD_ALL_ROWS:
+            if early is not None:
+                if len(early.parsed) >= PRELOAD_ALL_ROWS:
                     index.preload_all()
-
-            with open_roster(path, sheet=sheet, while_loading=warm) as opened:
-                book = opened.with_columns(mapping) if mapping is not None else opened
-                _describe(report, book.layout)
-                _process(book, reg, conn, index, report, today=today, progress=progress, cancelled=cancelled,
+                _describe(report, early.layout)
+                _process(early, reg, conn, index, report, today=today, progress=progress, cancelled=cancelled,
                          commit=not dry_run, actor=actor)
+            else:
+                _read_and_process(reg, conn, index, report, path, sheet=sheet, mapping=mapping, today=today,
+                                  progress=progress, cancelled=cancelled, commit=not dry_run, actor=actor)
     except RosterFileError as exc:
         _refused(report, exc)
         report.seconds = time.perf_counter() - started
@@ -407,6 +417,23 @@ def _import_roster(reg: Registry, path: Path, *, sheet: str | None, mapping: Map
     _conclude(report)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _read_and_process(reg: Registry, conn: Connection, index: DivisionIndex, report: ImportReport, path: Path, *,
+                      sheet: str | None, mapping: Mapping[str, int] | None, today: dt.date,
+                      progress: Progress | None, cancelled: Callable[[], bool] | None, commit: bool,
+                      actor: Actor) -> None:
+    """Read the roster in this process, then `_process` it."""
+
+    def warm(info: SheetInfo) -> None:
+        if info.scan.max_row >= PRELOAD_ALL_ROWS:
+            index.preload_all()
+
+    with open_roster(path, sheet=sheet, while_loading=warm) as opened:
+        book = opened.with_columns(mapping) if mapping is not None else opened
+        _describe(report, book.layout)
+        _process(book, reg, conn, index, report, today=today, progress=progress, cancelled=cancelled,
+                 commit=commit, actor=actor)
 
 
 def _describe(report: ImportReport, layout: RosterLayout) -> None:
