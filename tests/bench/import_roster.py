@@ -13,7 +13,9 @@ peak RSS from wait4():
   station writes, one transaction, commit;
 - pandas: `pandas.read_excel(dtype=str)` + `DataFrame.to_sql` into SQLite (reads and stores, checks nothing);
 - openpyxl: bare read-only iteration of the values;
-- calamine: bare python-calamine iteration.
+- calamine: bare python-calamine iteration;
+- before (with `--before DIR`): ours, run from another source tree (e.g. `git archive main villagepost | tar
+  -x -C DIR`), for an A/B of a change in the same run.
 """
 
 from __future__ import annotations
@@ -51,10 +53,10 @@ PEER_CODE = {
 }
 
 
-def run(cmd: list[str]) -> tuple[float, float, str]:
+def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
     """Wall seconds, peak RSS in MB, and stdout of a child process."""
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
     assert proc.stdout is not None
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -69,6 +71,7 @@ def main() -> None:
     parser.add_argument("--skip", nargs="*", default=[], choices=["ours", "pandas", "openpyxl", "calamine"])
     parser.add_argument("--file", type=Path, help="import this roster instead of a generated one")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each peer; the median is shown")
+    parser.add_argument("--before", type=Path, help="also run ours from this source tree (holding villagepost/)")
     args = parser.parse_args()
     cache: Path = args.cache
     cache.mkdir(parents=True, exist_ok=True)
@@ -90,10 +93,12 @@ def main() -> None:
           + (f"  (median of {args.repeat}, process start included)" if args.repeat > 1 else ""))
     floor = None
     peers = [p for p in ("ours", "pandas", "openpyxl", "calamine") if p not in args.skip]
+    if args.before is not None:
+        peers.insert(1, "before")
     measured: dict[str, list[tuple[float, float, int, str]]] = {p: [] for p in peers}
     for _ in range(args.repeat):
         for peer in peers:  # interleaved, so drift of the shared machine hits every peer alike
-            measured[peer].append(_one(peer, cache, template, roster))
+            measured[peer].append(_one(peer, cache, template, roster, args.before))
     for peer in peers:
         runs = measured[peer]
         seconds = statistics.median(r[0] for r in runs)
@@ -104,19 +109,28 @@ def main() -> None:
             floor = seconds
         if peer == "ours":
             ours = seconds
+        if peer == "before":
+            before = seconds
     if floor and "ours" not in args.skip:
         print(f"ours / openpyxl bare read: {ours / floor:.2f}x")
+        if args.before is not None:
+            print(f"before / openpyxl bare read: {before / floor:.2f}x")
+    print(f"load average {os.getloadavg()[0]:.1f}")
 
 
-def _one(peer: str, cache: Path, template: Path, roster: Path) -> tuple[float, float, int, str]:
+def _one(peer: str, cache: Path, template: Path, roster: Path,
+         before: Path | None = None) -> tuple[float, float, int, str]:
     """One run of `peer` in a fresh process: seconds, peak MB, rows, what it did."""
-    if peer == "ours":
+    if peer in ("ours", "before"):
         db = cache / "work.sqlite"
         for suffix in ("", "-wal", "-shm"):
             Path(str(db) + suffix).unlink(missing_ok=True)
+        # Each run is a first import of the day on its own: the daily backup and the pre-import one.
+        shutil.rmtree(cache / "work-backups", ignore_errors=True)
         shutil.copyfile(template, db)
+        env = None if peer == "ours" else {**os.environ, "PYTHONPATH": str(before)}
         seconds, peak, out = run([sys.executable, "-m", "villagepost", "--db", str(db), "import", str(roster),
-                                  "--json"])
+                                  "--json"], env)
         doc = json.loads(out)
         rows = doc["rows_read"]
         what = (f"status {doc['status']}, {doc['villages_imported']:,} villages, "
