@@ -252,3 +252,48 @@ def test_the_check_page_shows_what_the_import_will_change(
     check.changes.expandAll()
     wizard.grab().save(str(tmp_path / "check_page.png"))
     assert {s.code: s.phone for s in list_stations(reg, "640221")}["640221100201-01"] == "15675671692"
+
+
+def test_the_served_villages_column_is_mapped_checked_and_shown(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], sqlite_registry: Callable[..., Registry], tmp_path: Path
+) -> None:
+    book = load_workbook(DATA / "A01_pingluo_clean.xlsx")
+    sheet = book.active
+    assert sheet is not None
+    sheet["N1"], sheet["N3"], sheet["N7"] = "服务村", "新建村、关渠村委会", "不存在村"
+    path = tmp_path / "A01_served.xlsx"
+    book.save(path)
+    reg = sqlite_registry("640221")
+    window = make_window(reg)
+    wizard = window.open_import_wizard()
+    wizard.file_page.path_edit.setText(str(path))
+    next_page(qtbot, wizard, MAPPING_PAGE)
+    page = wizard.mapping_page
+    assert page.mapping()["served"] == 13 and page.combos["served"].currentText() == "N 服务村"
+    page.grab().save(str(tmp_path / "mapping.png"))
+    next_page(qtbot, wizard, CHECK_PAGE)
+    wait_idle(qtbot, wizard)
+    check = wizard.check_page
+    assert check.errors.rowCount() == 1
+    assert (check.errors.index(0, 0).data(), check.errors.index(0, 1).data()) == ("7", "新民村委会")
+    assert check.errors.index(0, 4).data() == (
+        "第7行“服务村”：服务村“不存在村”在平罗县找不到（请填本县的村名或12位区划代码）")
+    check.grab().save(str(tmp_path / "check.png"))
+    with qtbot.waitSignal(wizard.imported, timeout=30000):
+        next_page(qtbot, wizard, RESULT_PAGE)
+    wizard.close()
+    qtbot.waitUntil(lambda: window.import_wizard is None, timeout=10000)
+
+    sheet["N3"], sheet["N7"] = "合作村", None  # a new list for 和平村村邮站: what the check page shows
+    book.save(path)
+    again = window.open_import_wizard()
+    again.file_page.path_edit.setText(str(path))
+    next_page(qtbot, again, MAPPING_PAGE)
+    next_page(qtbot, again, CHECK_PAGE)
+    wait_idle(qtbot, again)
+    tree = again.check_page.changes
+    assert tree.topLevelItemCount() == 1
+    top = tree.topLevelItem(0)
+    assert top is not None and top.childCount() == 1
+    child = top.child(0)
+    assert [child.text(i) for i in range(3)] == ["服务村", "640221100202、640221100203", "640221100200"]

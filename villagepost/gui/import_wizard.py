@@ -220,6 +220,8 @@ class RowDialog(QDialog):
 
 
 def _shown(value: object) -> str:
+    if isinstance(value, (list, tuple)):  # served villages: codes
+        return "、".join(map(str, value)) or "（空）"
     return "（空）" if value is None or value == "" else str(value)
 
 
