@@ -1202,7 +1202,7 @@ Checklist: {title} ({count} items)</translation>
         <translation>Yes {p}   No {f}   N/A {n}   Unanswered {u}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/inspection_form.py" line="368"/>
+        <location filename="../../villagepost/gui/inspection_form.py" line="371"/>
         <source>有 {n} 个检查项目没有填写结果（是/否/不适用），已用红色标出：第 {numbers} 项。</source>
         <translation>{n} items have no answer (Yes/No/N/A), marked in red: items {numbers}.</translation>
     </message>
@@ -1483,13 +1483,13 @@ Checklist: {title} ({count} items)</translation>
     </message>
     <message>
         <location filename="../../villagepost/gui/main_window.py" line="234"/>
-        <location filename="../../villagepost/gui/main_window.py" line="527"/>
+        <location filename="../../villagepost/gui/main_window.py" line="532"/>
         <source>撤销(&amp;U)</source>
         <translation>&amp;Undo</translation>
     </message>
     <message>
         <location filename="../../villagepost/gui/main_window.py" line="237"/>
-        <location filename="../../villagepost/gui/main_window.py" line="529"/>
+        <location filename="../../villagepost/gui/main_window.py" line="534"/>
         <source>重做(&amp;R)</source>
         <translation>&amp;Redo</translation>
     </message>
@@ -1570,7 +1570,7 @@ Checklist: {title} ({count} items)</translation>
     </message>
     <message>
         <location filename="../../villagepost/gui/main_window.py" line="385"/>
-        <location filename="../../villagepost/gui/main_window.py" line="583"/>
+        <location filename="../../villagepost/gui/main_window.py" line="588"/>
         <source>村邮通</source>
         <translation>VillagePost</translation>
     </message>
@@ -1620,92 +1620,92 @@ Checklist: {title} ({count} items)</translation>
         <translation>No unit with the code {code} in the tree</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="550"/>
+        <location filename="../../villagepost/gui/main_window.py" line="555"/>
         <source>请先在“站点”页中选择一个站点。</source>
         <translation>Select a station on the Stations page first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="570"/>
+        <location filename="../../villagepost/gui/main_window.py" line="575"/>
         <source>新增站点</source>
         <translation>New station</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="571"/>
+        <location filename="../../villagepost/gui/main_window.py" line="576"/>
         <source>请先在左侧目录（或“村庄”页）中选择站点所在的村。</source>
         <translation>Select the station&apos;s village in the tree on the left (or on the Villages page) first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="583"/>
+        <location filename="../../villagepost/gui/main_window.py" line="588"/>
         <source>请先在“站点”页选中一个站点。</source>
         <translation>Select a station on the Stations tab first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="658"/>
+        <location filename="../../villagepost/gui/main_window.py" line="663"/>
         <source>已修改登记册设置：建制村总数{what}类似村委会。</source>
         <translation>Registry setting changed: village-committee-like units are {what} the administrative village total.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="659"/>
+        <location filename="../../villagepost/gui/main_window.py" line="664"/>
         <source>计入</source>
         <translation>counted in</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="659"/>
+        <location filename="../../villagepost/gui/main_window.py" line="664"/>
         <source>不计入</source>
         <translation>not counted in</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="666"/>
+        <location filename="../../villagepost/gui/main_window.py" line="671"/>
         <source>选项</source>
         <translation>Preferences</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="666"/>
+        <location filename="../../villagepost/gui/main_window.py" line="671"/>
         <source>界面语言将在下次启动村邮通时改变。</source>
         <translation>The language changes the next time VillagePost starts.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="762"/>
+        <location filename="../../villagepost/gui/main_window.py" line="767"/>
         <source>区划代码已载入。</source>
         <translation>Division codes loaded.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="769"/>
+        <location filename="../../villagepost/gui/main_window.py" line="774"/>
         <source>打开数据库</source>
         <translation>Open database</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="770"/>
+        <location filename="../../villagepost/gui/main_window.py" line="775"/>
         <source>村邮通数据库 (*.sqlite *.sqlite3 *.db);;所有文件 (*)</source>
         <translation>VillagePost databases (*.sqlite *.sqlite3 *.db);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="829"/>
+        <location filename="../../villagepost/gui/main_window.py" line="834"/>
         <source>&lt;h3&gt;村邮通 VillagePost {version}&lt;/h3&gt;&lt;p&gt;县级交通运输部门的农村寄递物流站点登记、合并进度与覆盖率管理工具。&lt;/p&gt;&lt;p&gt;区划代码：国家统计局 2023 年统计用区划代码和城乡划分代码。&lt;br&gt;界面字体：文泉驿微米黑（Apache-2.0 许可）。&lt;/p&gt;</source>
         <translation>&lt;h3&gt;VillagePost 村邮通 {version}&lt;/h3&gt;&lt;p&gt;Registry of rural delivery stations, their merger pace and village coverage for county transport bureaus.&lt;/p&gt;&lt;p&gt;Division codes: National Bureau of Statistics, 2023 statistical division and urban-rural codes.&lt;br&gt;Interface font: WenQuanYi Micro Hei (Apache-2.0 licence).&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="846"/>
+        <location filename="../../villagepost/gui/main_window.py" line="851"/>
         <source>关于村邮通</source>
         <translation>About VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="527"/>
+        <location filename="../../villagepost/gui/main_window.py" line="532"/>
         <source>撤销：{what}(&amp;U)</source>
         <translation>&amp;Undo: {what}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="529"/>
+        <location filename="../../villagepost/gui/main_window.py" line="534"/>
         <source>重做：{what}(&amp;R)</source>
         <translation>&amp;Redo: {what}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="618"/>
+        <location filename="../../villagepost/gui/main_window.py" line="623"/>
         <source>目标</source>
         <translation>Targets</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="618"/>
+        <location filename="../../villagepost/gui/main_window.py" line="623"/>
         <source>请先在左侧目录中选择一个单位。</source>
         <translation>Select a unit in the tree on the left first.</translation>
     </message>
@@ -1981,88 +1981,88 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>PrintChecklistsDialog</name>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="311"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="312"/>
         <source>打印站点检查表</source>
         <translation>Print station checklists</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="313"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="314"/>
         <source>站点检查表（预先填好站点信息）</source>
         <translation>Station checklists (station details filled in)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="315"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="316"/>
         <source>空白检查表（一份，现场手填）</source>
         <translation>A blank checklist (one, filled in by hand)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="317"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="318"/>
         <source>合成一个 PDF 文件</source>
         <translation>One PDF file</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="319"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="320"/>
         <source>每个站点一个 PDF 文件（保存到一个文件夹）</source>
         <translation>One PDF file per station (in a folder)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="336"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="337"/>
         <source>内容：</source>
         <translation>Content:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="337"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="338"/>
         <source>文件：</source>
         <translation>Files:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="338"/>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="402"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="339"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="408"/>
         <source>保存为：</source>
         <translation>Save as:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="344"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="345"/>
         <source>打印所选的 {n} 个站点的检查表</source>
         <translation>Print the checklists of the {n} selected stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="352"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="354"/>
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="364"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="366"/>
         <source>打印{scope}内运营和暂停中的站点的检查表</source>
         <translation>Print the checklists of the operating and suspended stations of {scope}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="380"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="385"/>
         <source>所选{n}个站点</source>
         <translation>{n} selected stations </translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="402"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="408"/>
         <source>保存到文件夹：</source>
         <translation>Save in folder:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="410"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="416"/>
         <source>选择保存检查表的文件夹</source>
         <translation>Choose the folder for the checklists</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="412"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="418"/>
         <source>保存检查表</source>
         <translation>Save the checklists</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="436"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="442"/>
         <source>已生成空白检查表（{pages} 页）：{where}</source>
         <translation>Blank checklist written ({pages} pages): {where}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="437"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="443"/>
         <source>已打印 {sheets} 份检查表，共 {pages} 页：{where}</source>
         <translation>Printed {sheets} checklists, {pages} pages: {where}</translation>
     </message>
@@ -2070,93 +2070,93 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>PrintSummaryDialog</name>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="455"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="461"/>
         <source>打印覆盖率汇总表</source>
         <extracomment>the levels a summary can list, as the combo box names them</extracomment>
         <translation>Print the coverage summary</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="464"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="470"/>
         <source>下一级单位</source>
         <translation>Units one level down</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="469"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="475"/>
         <source>留空：按现在的记录；例如 2026-10-31 18:00:00 重现当时打印的表</source>
         <translation>Leave empty for the registry as it is now; e.g. 2026-10-31 18:00:00 reproduces the table printed then</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="471"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="477"/>
         <source>按该时刻登记册中已记录的内容重算（之后的更正、补录不计）。只写日期表示当天结束时；统计日期未改动时取该时刻当天。汇总表上印有“数据登记截至”的时刻，照抄即可重现。</source>
         <translation>Recomputed from what the registry had recorded at that moment (later corrections and late entries do not count). A date alone means the end of that day; when the reporting date is unchanged it takes that moment&apos;s day. The summary prints its &apos;recorded up to&apos; moment: copy it to reproduce the table.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="473"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="479"/>
         <source>PDF（打印、开会用）</source>
         <translation>PDF (to print, for meetings)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="475"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="481"/>
         <source>Excel 工作簿（.xlsx，转报数据用）</source>
         <translation>Excel workbook (.xlsx, to pass the numbers on)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="488"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="494"/>
         <source>统计日期：</source>
         <translation>On date:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="489"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="495"/>
         <source>列出：</source>
         <translation>List:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="490"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="496"/>
         <source>制表单位：</source>
         <translation>Prepared by:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="491"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="497"/>
         <source>按登记时刻：</source>
         <translation>As recorded at:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="492"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="498"/>
         <source>格式：</source>
         <translation>Format:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="493"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="499"/>
         <source>保存为：</source>
         <translation>Save as:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="497"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="503"/>
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="509"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="515"/>
         <source>{scope}建制村覆盖率汇总表</source>
         <translation>Coverage summary of the administrative villages of {scope}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="528"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="534"/>
         <source>保存覆盖率汇总表</source>
         <translation>Save the coverage summary</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="557"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="563"/>
         <source>已生成覆盖率汇总表（{pages} 页）：{where}</source>
         <translation>Coverage summary written ({pages} pages): {where}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="559"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="565"/>
         <source>已生成覆盖率汇总表：{where}</source>
         <translation>Coverage summary written: {where}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="535"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="541"/>
         <source>统计日期：{problem}</source>
         <translation>Date: {problem}</translation>
     </message>
@@ -2250,97 +2250,108 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="74"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="79"/>
         <source>选项</source>
+        <extracomment>logged in to an account: the account is who acts, and the free user name is not offered</extracomment>
         <translation>Preferences</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="77"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="82"/>
         <source>本机设置</source>
         <translation>This computer</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="78"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="83"/>
         <source>本机数据库文件（SQLite）</source>
         <translation>Database file on this computer (SQLite)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="79"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="84"/>
         <source>省级服务器（PostgreSQL）</source>
         <translation>Provincial server (PostgreSQL)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="85"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="90"/>
         <source>留空：使用默认位置 {path}</source>
         <translation>Empty: the default location {path}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="86"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="91"/>
         <source>浏览…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="106"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="111"/>
         <source>当前打开：{db}</source>
         <translation>Open now: {db}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="110"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="115"/>
         <source>用户名：</source>
         <translation>User name:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="111"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="117"/>
         <source>界面语言：</source>
         <translation>Language:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="112"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="118"/>
         <source>命令行的 --db、环境变量 VILLAGEPOST_DB 优先于这里的数据库；语言在下次启动时生效。</source>
         <translation>--db on the command line and the VILLAGEPOST_DB variable win over this database; the language changes at the next start.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="119"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="125"/>
         <source>登记册设置（保存在数据库中，所有使用者相同）</source>
         <translation>Registry setting (kept in the database, the same for everyone)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="121"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="127"/>
         <source>建制村总数计入类似村委会（代码 500–599：农场、林场生活区等）</source>
         <translation>Count village-committee-like units (codes 500–599: farms, forestry living areas…) as administrative villages</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="126"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="132"/>
         <source>村级寄递物流覆盖率按建制村（村委会，代码 200–399）计算；县里决定是否把类似村委会也算进去。改变后所有覆盖率数字都会随之改变。</source>
         <translation>Village delivery coverage counts administrative villages (village committees, codes 200–399); the county decides whether units like village committees count too. Changing it changes every coverage figure.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="137"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="143"/>
         <source>确定</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="138"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="144"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="181"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="171"/>
+        <source>登录账号：</source>
+        <translation>Logged in as:</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="174"/>
+        <source>已用账号登录：修改记录都记在这个账号名下。换账号请重新登录。</source>
+        <translation>Logged in to an account: every change is recorded under this account. To change accounts, log in again.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="193"/>
         <source>选择或新建数据库文件</source>
         <translation>Choose or create a database file</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="182"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="194"/>
         <source>村邮通数据库 (*.sqlite *.sqlite3 *.db);;所有文件 (*)</source>
         <translation>VillagePost databases (*.sqlite *.sqlite3 *.db);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="194"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="206"/>
         <source>请填写用户名：每条修改都会记下是谁做的。</source>
         <translation>Enter a user name: every change records who made it.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/settings_dialog.py" line="198"/>
+        <location filename="../../villagepost/gui/settings_dialog.py" line="210"/>
         <source>请填写服务器地址，例如 postgresql://用户名:密码@服务器/villagepost</source>
         <translation>Enter the server address, e.g. postgresql://user:password@server/villagepost</translation>
     </message>
@@ -3010,7 +3021,7 @@ Checklist: {title} ({count} items)</translation>
     </message>
     <message>
         <location filename="../../villagepost/gui/targets_editor.py" line="211"/>
-        <location filename="../../villagepost/gui/targets_editor.py" line="500"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="502"/>
         <source>删除目标</source>
         <translation>Remove target</translation>
     </message>
@@ -3071,7 +3082,7 @@ Checklist: {title} ({count} items)</translation>
         <translation> stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/targets_editor.py" line="489"/>
+        <location filename="../../villagepost/gui/targets_editor.py" line="491"/>
         <source>删除目标 #{id}（{text}）？
 目标是计划，删除后不留记录；进度将不再对照它。</source>
         <translation>Remove target #{id} ({text})?
@@ -3823,18 +3834,23 @@ You can:
     <name>ops</name>
     <message>
         <location filename="../../villagepost/gui/known_errors.py" line="20"/>
-        <location filename="../../villagepost/gui/ops.py" line="315"/>
+        <location filename="../../villagepost/gui/ops.py" line="322"/>
         <source>村邮通</source>
-        <extracomment>Delay before a progress dialog appears; shorter jobs finish without one. how long a save waits, in busy-timeout rounds, for another program that writes the same SQLite registry (a province&apos;s import takes minutes) before it gives up and says who is writing lupdate finds `translate(&quot;context&quot;, &quot;text&quot;)` calls; a wrapper function would hide them. emitted on the GUI thread when no job is queued or running any more</extracomment>
         <translation>VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/ops.py" line="322"/>
+        <location filename="../../villagepost/gui/ops.py" line="249"/>
+        <source>正在保存…</source>
+        <extracomment>Delay before a progress dialog appears; shorter jobs finish without one. how long a save waits, in busy-timeout rounds, for another program that writes the same SQLite registry (a province&apos;s import takes minutes) before it gives up and says who is writing lupdate finds `translate(&quot;context&quot;, &quot;text&quot;)` calls; a wrapper function would hide them. emitted on the GUI thread when no job is queued or running any more</extracomment>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/ops.py" line="329"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/ops.py" line="336"/>
+        <location filename="../../villagepost/gui/ops.py" line="343"/>
         <source>正在取消，登记册将保持原样…</source>
         <translation>Cancelling; the registry will stay as it was…</translation>
     </message>

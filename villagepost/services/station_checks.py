@@ -10,7 +10,7 @@ CLI can print them all at once instead of stopping at the first.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any
@@ -200,7 +200,8 @@ def check_village(index: DivisionIndex, actor: Actor, code: str, field_name: str
     if own_village is not None and code[:6] != own_village[:6]:
         return [FieldProblem(field_name, "station.served_other_county", {"code": code, "county": own_village[:6]})]
     if not actor.may_touch(code):
-        return [FieldProblem(field_name, "station.out_of_scope",
+        key = "station.served_out_of_scope" if own_village is not None else "station.out_of_scope"
+        return [FieldProblem(field_name, key,
                              {"actor": actor.name, "code": code, "scopes": "、".join(actor.scopes)})]
     return []
 
@@ -209,3 +210,24 @@ def require_scope(actor: Actor, code: str) -> None:
     """Refuse a change to a unit outside the actor's scopes (the one policy: `Actor.may_touch`)."""
     if not actor.may_touch(code):
         raise KnownError("station.out_of_scope", actor=actor.name, code=code, scopes="、".join(actor.scopes))
+
+
+def cover_guard(actor: Actor) -> Callable[[Sequence[str]], None] | None:
+    """The check `history_store.refresh` runs on the villages whose coverage a write is about to change.
+
+    A station may serve a village of another township (a county clerk set it so). Its own township's
+    staff may still edit it, as long as that village's coverage stays as it was; a change that would alter
+    it (closing the station, a new opening date) is the county's to make. Refusing here, inside the
+    transaction and before any cover row is written, gives the same clear message on SQLite as on
+    PostgreSQL, where row-level security would otherwise reject the write as an internal error.
+    """
+    if not actor.scopes and actor.writes:
+        return None
+
+    def guard(villages: Sequence[str]) -> None:
+        outside = [v for v in villages if not actor.may_touch(v)]
+        if outside:
+            raise KnownError("station.cover_out_of_scope", actor=actor.name, code=outside[0],
+                             scopes=actor.scope_text())
+
+    return guard
