@@ -4,72 +4,72 @@
 <context>
     <name>CheckPage</name>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="431"/>
+        <location filename="../../villagepost/gui/import_check_page.py" line="41"/>
         <source>检查</source>
         <translation>Check</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="458"/>
+        <location filename="../../villagepost/gui/import_check_page.py" line="68"/>
         <source>有任何问题时整个文件都不导入</source>
         <translation>Import nothing if any row has a problem</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="460"/>
+        <location filename="../../villagepost/gui/import_check_page.py" line="70"/>
         <source>保存错误报告…</source>
         <translation>Save error report…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="504"/>
+        <location filename="../../villagepost/gui/import_check_page.py" line="114"/>
         <source>正在检查…</source>
         <translation>Checking…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="539"/>
+        <location filename="../../villagepost/gui/import_check_page.py" line="149"/>
         <source>正在读取第 {row} 行…</source>
         <translation>Reading row {row}…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="432"/>
+        <location filename="../../villagepost/gui/import_check_page.py" line="42"/>
         <source>逐行检查花名册，尚未写入登记册。双击一条问题可查看该行。有问题的行不会导入，其他行照常导入。点“导入”才写入登记册。</source>
         <translation>The roster is checked row by row; nothing is written to the registry yet. Double-click a problem to see its row. Rows with problems are not imported; the others are. Nothing is written until you click Import.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="436"/>
+        <location filename="../../villagepost/gui/import_check_page.py" line="46"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="454"/>
+        <location filename="../../villagepost/gui/import_check_page.py" line="64"/>
         <source>将更新的站点 / 字段</source>
         <translation>Stations / fields to update</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="454"/>
+        <location filename="../../villagepost/gui/import_check_page.py" line="64"/>
         <source>原值</source>
         <translation>Old value</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="454"/>
+        <location filename="../../villagepost/gui/import_check_page.py" line="64"/>
         <source>新值</source>
         <translation>New value</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="488"/>
+        <location filename="../../villagepost/gui/import_check_page.py" line="98"/>
         <source>导入不会修改已登记的站点。</source>
         <translation>The import changes no registered station.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="491"/>
+        <location filename="../../villagepost/gui/import_check_page.py" line="101"/>
         <source>导入将修改已登记的站点 {n} 个（展开查看修改的内容）：</source>
         <translation>The import changes {n} registered stations (expand to see what changes):</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="493"/>
+        <location filename="../../villagepost/gui/import_check_page.py" line="103"/>
         <source>第{row}行 {village} {name}（{code}）</source>
         <translation>Row {row} {village} {name} ({code})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="495"/>
+        <location filename="../../villagepost/gui/import_check_page.py" line="105"/>
         <source>{n} 项</source>
         <translation>{n} fields</translation>
     </message>
@@ -620,32 +620,32 @@ Please send this file to support. You can go on working, or quit and open Villag
 <context>
     <name>ErrorsModel</name>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="151"/>
+        <location filename="../../villagepost/gui/import_errors.py" line="93"/>
         <source>行</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="151"/>
+        <location filename="../../villagepost/gui/import_errors.py" line="93"/>
         <source>列</source>
         <translation>Column</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="151"/>
+        <location filename="../../villagepost/gui/import_errors.py" line="93"/>
         <source>单元格内容</source>
         <translation>Cell</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="151"/>
+        <location filename="../../villagepost/gui/import_errors.py" line="93"/>
         <source>问题</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="167"/>
+        <location filename="../../villagepost/gui/import_errors.py" line="109"/>
         <source>提醒：</source>
         <translation>Note: </translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="151"/>
+        <location filename="../../villagepost/gui/import_errors.py" line="93"/>
         <source>村</source>
         <translation>Village</translation>
     </message>
@@ -666,28 +666,28 @@ Please send this file to support. You can go on working, or quit and open Villag
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="246"/>
-        <location filename="../../villagepost/gui/import_wizard.py" line="266"/>
+        <location filename="../../villagepost/gui/import_file_page.py" line="24"/>
+        <location filename="../../villagepost/gui/import_file_page.py" line="44"/>
         <source>选择花名册</source>
         <translation>Choose a roster</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="247"/>
+        <location filename="../../villagepost/gui/import_file_page.py" line="25"/>
         <source>选择乡镇报来的花名册：Excel（.xlsx/.xls/.xlsb）、WPS、ODS 或 CSV 都可以。表格可以是任何样式：程序会找出表头、各列的含义和数据行，下一步可以核对和修改。</source>
         <translation>Choose the roster a township sent: Excel (.xlsx/.xls/.xlsb), WPS, ODS or CSV. Any layout will do: the program finds the header, what each column holds and the data rows; the next step lets you check and change them.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="251"/>
+        <location filename="../../villagepost/gui/import_file_page.py" line="29"/>
         <source>花名册文件路径</source>
         <translation>Path of the roster file</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="253"/>
+        <location filename="../../villagepost/gui/import_file_page.py" line="31"/>
         <source>浏览…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="267"/>
+        <location filename="../../villagepost/gui/import_file_page.py" line="45"/>
         <source>花名册 (*.xlsx *.xlsm *.xltx *.xls *.xlsb *.et *.ods *.csv *.txt);;所有文件 (*)</source>
         <translation>Rosters (*.xlsx *.xlsm *.xltx *.xls *.xlsb *.et *.ods *.csv *.txt);;All files (*)</translation>
     </message>
@@ -949,159 +949,158 @@ Please send this file to support. You can go on working, or quit and open Villag
 <context>
     <name>ImportWizard</name>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="85"/>
+        <location filename="../../villagepost/gui/import_errors.py" line="27"/>
         <source>省</source>
-        <extracomment>Qt&apos;s QWIDGETSIZE_MAX fits a 1366×768 laptop; the mapping page needs about this much</extracomment>
         <translation>Province</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="86"/>
+        <location filename="../../villagepost/gui/import_errors.py" line="28"/>
         <source>地级市</source>
         <translation>City</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="87"/>
+        <location filename="../../villagepost/gui/import_errors.py" line="29"/>
         <source>县（区）</source>
         <translation>County</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="88"/>
+        <location filename="../../villagepost/gui/import_errors.py" line="30"/>
         <source>乡镇（街道）</source>
         <translation>Township</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="89"/>
+        <location filename="../../villagepost/gui/import_errors.py" line="31"/>
         <source>行政村</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="90"/>
+        <location filename="../../villagepost/gui/import_errors.py" line="32"/>
         <source>区划代码</source>
         <translation>Division code</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="91"/>
+        <location filename="../../villagepost/gui/import_errors.py" line="33"/>
         <source>站点名称</source>
         <translation>Station name</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="92"/>
+        <location filename="../../villagepost/gui/import_errors.py" line="34"/>
         <source>站点类型</source>
         <translation>Station type</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="93"/>
+        <location filename="../../villagepost/gui/import_errors.py" line="35"/>
         <source>合作模式</source>
         <translation>Cooperation mode</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="94"/>
+        <location filename="../../villagepost/gui/import_errors.py" line="36"/>
         <source>经度</source>
         <translation>Longitude</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="95"/>
+        <location filename="../../villagepost/gui/import_errors.py" line="37"/>
         <source>纬度</source>
         <translation>Latitude</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="96"/>
+        <location filename="../../villagepost/gui/import_errors.py" line="38"/>
         <source>建成日期</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="97"/>
+        <location filename="../../villagepost/gui/import_errors.py" line="39"/>
         <source>联系人</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="98"/>
+        <location filename="../../villagepost/gui/import_errors.py" line="40"/>
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="99"/>
+        <location filename="../../villagepost/gui/import_errors.py" line="41"/>
         <source>服务项目</source>
         <translation>Services</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="100"/>
+        <location filename="../../villagepost/gui/import_errors.py" line="42"/>
         <source>快递品牌</source>
         <translation>Express brands</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="101"/>
+        <location filename="../../villagepost/gui/import_errors.py" line="43"/>
         <source>面积（㎡）</source>
         <translation>Floor area (m²)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="615"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="78"/>
         <source>导入花名册</source>
-        <extracomment>a commit finished (argument: the ImportReport), whether all rows, some or none were imported an error report was written (argument: its path)</extracomment>
+        <extracomment>Qt&apos;s QWIDGETSIZE_MAX fits a 1366×768 laptop; the mapping page needs about this much a commit finished (argument: the ImportReport), whether all rows, some or none were imported an error report was written (argument: its path)</extracomment>
         <translation>Import a roster</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="619"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="82"/>
         <source>&lt; 上一步</source>
         <translation>&lt; Back</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="620"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="83"/>
         <source>下一步 &gt;</source>
         <translation>Next &gt;</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="621"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="84"/>
         <source>完成</source>
         <translation>Finish</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="622"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="85"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="657"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="120"/>
         <source>已取消，登记册保持原样。</source>
         <translation>Cancelled; the registry is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="661"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="124"/>
         <source>出现程序错误，详情见错误报告。</source>
         <translation>A program error occurred; see the error report for details.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="688"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="151"/>
         <source>正在识别花名册…</source>
         <translation>Recognising the roster…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="701"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="164"/>
         <source>正在检查花名册…</source>
         <translation>Checking the roster…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="716"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="179"/>
         <source>正在导入花名册…</source>
         <translation>Importing the roster…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="725"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="188"/>
         <source>保存错误报告</source>
         <translation>Save error report</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="725"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="188"/>
         <source>Excel 工作簿 (*.xlsx)</source>
         <translation>Excel workbooks (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="736"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="199"/>
         <source>错误报告已保存：{path}</source>
         <translation>Error report saved: {path}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="739"/>
+        <location filename="../../villagepost/gui/import_wizard.py" line="202"/>
         <source>正在保存错误报告…</source>
         <translation>Saving the error report…</translation>
     </message>
@@ -1396,321 +1395,188 @@ Checklist: {title} ({count} items)</translation>
     <message>
         <location filename="../../villagepost/gui/demo_window.py" line="108"/>
         <location filename="../../villagepost/gui/demo_window.py" line="137"/>
-        <location filename="../../villagepost/gui/main_window.py" line="102"/>
+        <location filename="../../villagepost/gui/main_window.py" line="80"/>
         <source>村邮通 VillagePost</source>
-        <extracomment>Size on first start when no geometry is saved; fits a 1366×768 laptop with its taskbar. An explicit minimum, above what the content ever needs: the search list appearing must not change the window&apos;s size constraints (no jump, no size renegotiation with the window manager). the division tree&apos;s width at least, in characters: a village&apos;s name five levels deep beside its code emitted once, right after the window&apos;s first paint has been flushed emitted when the tree shows the registry (after start(), a load, or opening another database) emitted with a UnitInfo when the details panel shows a unit</extracomment>
+        <extracomment>Size on first start when no geometry is saved; fits a 1366×768 laptop with its taskbar. An explicit minimum, above what the content ever needs: the search list appearing must not change the window&apos;s size constraints (no jump, no size renegotiation with the window manager). the division tree&apos;s width at least, in characters: a village&apos;s name five levels deep beside its code</extracomment>
         <translation>VillagePost 村邮通</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="151"/>
+        <location filename="../../villagepost/gui/main_window.py" line="129"/>
         <source>概况</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="152"/>
+        <location filename="../../villagepost/gui/main_window.py" line="130"/>
         <source>村庄</source>
         <translation>Villages</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="153"/>
+        <location filename="../../villagepost/gui/main_window.py" line="131"/>
         <source>站点</source>
         <translation>Stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="156"/>
+        <location filename="../../villagepost/gui/main_window.py" line="134"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="159"/>
+        <location filename="../../villagepost/gui/main_window.py" line="137"/>
         <source>检查</source>
         <translation>Inspections</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="187"/>
+        <location filename="../../villagepost/gui/main_window.py" line="165"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="188"/>
+        <location filename="../../villagepost/gui/main_window.py" line="166"/>
         <source>打开数据库(&amp;O)…</source>
         <translation>&amp;Open database…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="192"/>
+        <location filename="../../villagepost/gui/main_window.py" line="170"/>
         <source>载入区划代码(&amp;L)…</source>
         <translation>&amp;Load division codes…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="195"/>
+        <location filename="../../villagepost/gui/main_window.py" line="173"/>
         <source>导入花名册(&amp;I)…</source>
         <translation>&amp;Import roster…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="199"/>
+        <location filename="../../villagepost/gui/main_window.py" line="177"/>
         <source>导出(&amp;E)</source>
         <translation>&amp;Export</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="200"/>
+        <location filename="../../villagepost/gui/main_window.py" line="178"/>
         <source>登记表（所选范围）(&amp;R)…</source>
         <translation>&amp;Registry (selected scope)…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="205"/>
+        <location filename="../../villagepost/gui/main_window.py" line="183"/>
         <source>乡镇填报模板（所选乡镇）(&amp;T)…</source>
         <translation>Township fill-in &amp;template (selected township)…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="210"/>
+        <location filename="../../villagepost/gui/main_window.py" line="188"/>
         <source>备份数据库(&amp;B)…</source>
         <translation>&amp;Back up the database…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="218"/>
+        <location filename="../../villagepost/gui/main_window.py" line="196"/>
         <source>选项(&amp;P)…</source>
         <translation>&amp;Preferences…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="227"/>
+        <location filename="../../villagepost/gui/main_window.py" line="205"/>
         <source>退出(&amp;X)</source>
         <translation>E&amp;xit</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="233"/>
+        <location filename="../../villagepost/gui/main_window.py" line="211"/>
         <source>编辑(&amp;E)</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="234"/>
-        <location filename="../../villagepost/gui/main_window.py" line="527"/>
+        <location filename="../../villagepost/gui/main_window.py" line="212"/>
         <source>撤销(&amp;U)</source>
         <translation>&amp;Undo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="237"/>
-        <location filename="../../villagepost/gui/main_window.py" line="529"/>
+        <location filename="../../villagepost/gui/main_window.py" line="215"/>
         <source>重做(&amp;R)</source>
         <translation>&amp;Redo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="246"/>
+        <location filename="../../villagepost/gui/main_window.py" line="224"/>
         <source>站点(&amp;S)</source>
         <translation>&amp;Stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="247"/>
+        <location filename="../../villagepost/gui/main_window.py" line="225"/>
         <source>新增站点(&amp;N)…</source>
         <translation>&amp;New station…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="250"/>
+        <location filename="../../villagepost/gui/main_window.py" line="228"/>
         <source>打开所选站点(&amp;E)…</source>
         <translation>&amp;Edit selected station…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="256"/>
+        <location filename="../../villagepost/gui/main_window.py" line="234"/>
         <source>检查所选站点(&amp;I)…</source>
         <translation>&amp;Inspect the selected station…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="259"/>
+        <location filename="../../villagepost/gui/main_window.py" line="237"/>
         <source>检查表模板(&amp;T)…</source>
         <translation>Checklist &amp;template…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="262"/>
+        <location filename="../../villagepost/gui/main_window.py" line="240"/>
         <source>目标(&amp;G)…</source>
         <translation>Tar&amp;gets…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="266"/>
+        <location filename="../../villagepost/gui/main_window.py" line="244"/>
         <source>修改记录(&amp;H)…</source>
         <translation>Change &amp;history…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="268"/>
+        <location filename="../../villagepost/gui/main_window.py" line="246"/>
         <source>所选区划（如一个村）内谁在何时改了什么</source>
         <translation>Who changed what, and when, in the selected unit (e.g. a village)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="272"/>
+        <location filename="../../villagepost/gui/main_window.py" line="250"/>
         <source>打印(&amp;P)</source>
         <translation>&amp;Print</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="273"/>
+        <location filename="../../villagepost/gui/main_window.py" line="251"/>
         <source>所选站点的检查表(&amp;S)…</source>
         <translation>Checklists of the &amp;selected stations…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="277"/>
+        <location filename="../../villagepost/gui/main_window.py" line="255"/>
         <source>范围内全部站点的检查表(&amp;A)…</source>
         <translation>Checklists of &amp;all stations in the scope…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="282"/>
+        <location filename="../../villagepost/gui/main_window.py" line="260"/>
         <source>覆盖率汇总表(&amp;C)…</source>
         <translation>&amp;Coverage summary…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="288"/>
+        <location filename="../../villagepost/gui/main_window.py" line="266"/>
         <source>帮助(&amp;H)</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="289"/>
+        <location filename="../../villagepost/gui/main_window.py" line="267"/>
         <source>用户手册(&amp;U)</source>
         <translation>&amp;User guide</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="293"/>
+        <location filename="../../villagepost/gui/main_window.py" line="271"/>
         <source>关于村邮通(&amp;A)</source>
         <translation>&amp;About VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="385"/>
-        <location filename="../../villagepost/gui/main_window.py" line="583"/>
-        <source>村邮通</source>
-        <translation>VillagePost</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/main_window.py" line="402"/>
-        <source>尚未载入区划代码</source>
-        <translation>no division codes loaded</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/main_window.py" line="402"/>
-        <source>正在打开…</source>
-        <translation>opening…</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/main_window.py" line="404"/>
-        <source>全国</source>
-        <translation>the whole country</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/main_window.py" line="405"/>
-        <source>{count} 个省级单位</source>
-        <translation>{count} provinces</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/main_window.py" line="408"/>
-        <source>数据库：{db}</source>
-        <translation>Database: {db}</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/main_window.py" line="410"/>
-        <source>范围：{scope}</source>
-        <translation>Scope: {scope}</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/main_window.py" line="413"/>
-        <source>用户：{name}（{role}）</source>
-        <translation>User: {name} ({role})</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/main_window.py" line="416"/>
-        <source>用户：{name}</source>
-        <translation>User: {name}</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/main_window.py" line="423"/>
-        <source>目录中没有代码为 {code} 的单位</source>
-        <translation>No unit with the code {code} in the tree</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/main_window.py" line="550"/>
-        <source>请先在“站点”页中选择一个站点。</source>
-        <translation>Select a station on the Stations page first.</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/main_window.py" line="570"/>
-        <source>新增站点</source>
-        <translation>New station</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/main_window.py" line="571"/>
-        <source>请先在左侧目录（或“村庄”页）中选择站点所在的村。</source>
-        <translation>Select the station&apos;s village in the tree on the left (or on the Villages page) first.</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/main_window.py" line="583"/>
-        <source>请先在“站点”页选中一个站点。</source>
-        <translation>Select a station on the Stations tab first.</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/main_window.py" line="658"/>
-        <source>已修改登记册设置：建制村总数{what}类似村委会。</source>
-        <translation>Registry setting changed: village-committee-like units are {what} the administrative village total.</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/main_window.py" line="659"/>
-        <source>计入</source>
-        <translation>counted in</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/main_window.py" line="659"/>
-        <source>不计入</source>
-        <translation>not counted in</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/main_window.py" line="666"/>
-        <source>选项</source>
-        <translation>Preferences</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/main_window.py" line="666"/>
-        <source>界面语言将在下次启动村邮通时改变。</source>
-        <translation>The language changes the next time VillagePost starts.</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/main_window.py" line="762"/>
-        <source>区划代码已载入。</source>
-        <translation>Division codes loaded.</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/main_window.py" line="769"/>
-        <source>打开数据库</source>
-        <translation>Open database</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/main_window.py" line="770"/>
-        <source>村邮通数据库 (*.sqlite *.sqlite3 *.db);;所有文件 (*)</source>
-        <translation>VillagePost databases (*.sqlite *.sqlite3 *.db);;All files (*)</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/main_window.py" line="829"/>
+        <location filename="../../villagepost/gui/main_window.py" line="329"/>
         <source>&lt;h3&gt;村邮通 VillagePost {version}&lt;/h3&gt;&lt;p&gt;县级交通运输部门的农村寄递物流站点登记、合并进度与覆盖率管理工具。&lt;/p&gt;&lt;p&gt;区划代码：国家统计局 2023 年统计用区划代码和城乡划分代码。&lt;br&gt;界面字体：文泉驿微米黑（Apache-2.0 许可）。&lt;/p&gt;</source>
         <translation>&lt;h3&gt;VillagePost 村邮通 {version}&lt;/h3&gt;&lt;p&gt;Registry of rural delivery stations, their merger pace and village coverage for county transport bureaus.&lt;/p&gt;&lt;p&gt;Division codes: National Bureau of Statistics, 2023 statistical division and urban-rural codes.&lt;br&gt;Interface font: WenQuanYi Micro Hei (Apache-2.0 licence).&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="846"/>
+        <location filename="../../villagepost/gui/main_window.py" line="346"/>
         <source>关于村邮通</source>
         <translation>About VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="527"/>
-        <source>撤销：{what}(&amp;U)</source>
-        <translation>&amp;Undo: {what}</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/main_window.py" line="529"/>
-        <source>重做：{what}(&amp;R)</source>
-        <translation>&amp;Redo: {what}</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/main_window.py" line="618"/>
-        <source>目标</source>
-        <translation>Targets</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/main_window.py" line="618"/>
-        <source>请先在左侧目录中选择一个单位。</source>
-        <translation>Select a unit in the tree on the left first.</translation>
-    </message>
-    <message>
-        <location filename="../../villagepost/gui/main_window.py" line="214"/>
+        <location filename="../../villagepost/gui/main_window.py" line="192"/>
         <source>备份与恢复(&amp;R)…</source>
         <translation>Backups and &amp;restore…</translation>
     </message>
@@ -1718,37 +1584,38 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>MappingPage</name>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="297"/>
+        <location filename="../../villagepost/gui/import_mapping_page.py" line="40"/>
         <source>核对表头和各列</source>
+        <extracomment>the preview&apos;s header rows</extracomment>
         <translation>Check the header and the columns</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="298"/>
+        <location filename="../../villagepost/gui/import_mapping_page.py" line="41"/>
         <source>下面是识别出的工作表、表头行和每个字段对应的列。识别有误时请在右侧改正；预览中蓝色为表头行。</source>
         <translation>Below are the sheet, the header rows and the column found for each field. Correct them on the right if something is wrong; header rows are blue in the preview.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="305"/>
+        <location filename="../../villagepost/gui/import_mapping_page.py" line="48"/>
         <source>工作表：</source>
         <translation>Sheet:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="349"/>
+        <location filename="../../villagepost/gui/import_mapping_page.py" line="92"/>
         <source>表头在第 {rows} 行，数据从第 {first} 行开始</source>
         <translation>Header in row {rows}; data from row {first}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="354"/>
+        <location filename="../../villagepost/gui/import_mapping_page.py" line="97"/>
         <source>（不导入）</source>
         <translation>(not imported)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="394"/>
+        <location filename="../../villagepost/gui/import_mapping_page.py" line="137"/>
         <source>两个字段不能对应同一列，请改正。</source>
         <translation>Two fields cannot use the same column; please correct.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="396"/>
+        <location filename="../../villagepost/gui/import_mapping_page.py" line="139"/>
         <source>已修改对应关系；点“下一步”时按新的对应关系检查。</source>
         <translation>Mapping changed; &quot;Next&quot; checks the roster with the new mapping.</translation>
     </message>
@@ -1981,88 +1848,88 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>PrintChecklistsDialog</name>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="311"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="312"/>
         <source>打印站点检查表</source>
         <translation>Print station checklists</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="313"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="314"/>
         <source>站点检查表（预先填好站点信息）</source>
         <translation>Station checklists (station details filled in)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="315"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="316"/>
         <source>空白检查表（一份，现场手填）</source>
         <translation>A blank checklist (one, filled in by hand)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="317"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="318"/>
         <source>合成一个 PDF 文件</source>
         <translation>One PDF file</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="319"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="320"/>
         <source>每个站点一个 PDF 文件（保存到一个文件夹）</source>
         <translation>One PDF file per station (in a folder)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="336"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="337"/>
         <source>内容：</source>
         <translation>Content:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="337"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="338"/>
         <source>文件：</source>
         <translation>Files:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="338"/>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="402"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="339"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="408"/>
         <source>保存为：</source>
         <translation>Save as:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="344"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="345"/>
         <source>打印所选的 {n} 个站点的检查表</source>
         <translation>Print the checklists of the {n} selected stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="352"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="354"/>
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="364"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="366"/>
         <source>打印{scope}内运营和暂停中的站点的检查表</source>
         <translation>Print the checklists of the operating and suspended stations of {scope}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="380"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="385"/>
         <source>所选{n}个站点</source>
         <translation>{n} selected stations </translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="402"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="408"/>
         <source>保存到文件夹：</source>
         <translation>Save in folder:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="410"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="416"/>
         <source>选择保存检查表的文件夹</source>
         <translation>Choose the folder for the checklists</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="412"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="418"/>
         <source>保存检查表</source>
         <translation>Save the checklists</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="436"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="442"/>
         <source>已生成空白检查表（{pages} 页）：{where}</source>
         <translation>Blank checklist written ({pages} pages): {where}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="437"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="443"/>
         <source>已打印 {sheets} 份检查表，共 {pages} 页：{where}</source>
         <translation>Printed {sheets} checklists, {pages} pages: {where}</translation>
     </message>
@@ -2070,116 +1937,204 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>PrintSummaryDialog</name>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="455"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="461"/>
         <source>打印覆盖率汇总表</source>
         <extracomment>the levels a summary can list, as the combo box names them</extracomment>
         <translation>Print the coverage summary</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="464"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="470"/>
         <source>下一级单位</source>
         <translation>Units one level down</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="469"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="475"/>
         <source>留空：按现在的记录；例如 2026-10-31 18:00:00 重现当时打印的表</source>
         <translation>Leave empty for the registry as it is now; e.g. 2026-10-31 18:00:00 reproduces the table printed then</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="471"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="477"/>
         <source>按该时刻登记册中已记录的内容重算（之后的更正、补录不计）。只写日期表示当天结束时；统计日期未改动时取该时刻当天。汇总表上印有“数据登记截至”的时刻，照抄即可重现。</source>
         <translation>Recomputed from what the registry had recorded at that moment (later corrections and late entries do not count). A date alone means the end of that day; when the reporting date is unchanged it takes that moment&apos;s day. The summary prints its &apos;recorded up to&apos; moment: copy it to reproduce the table.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="473"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="479"/>
         <source>PDF（打印、开会用）</source>
         <translation>PDF (to print, for meetings)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="475"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="481"/>
         <source>Excel 工作簿（.xlsx，转报数据用）</source>
         <translation>Excel workbook (.xlsx, to pass the numbers on)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="488"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="494"/>
         <source>统计日期：</source>
         <translation>On date:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="489"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="495"/>
         <source>列出：</source>
         <translation>List:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="490"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="496"/>
         <source>制表单位：</source>
         <translation>Prepared by:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="491"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="497"/>
         <source>按登记时刻：</source>
         <translation>As recorded at:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="492"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="498"/>
         <source>格式：</source>
         <translation>Format:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="493"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="499"/>
         <source>保存为：</source>
         <translation>Save as:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="497"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="503"/>
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="509"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="515"/>
         <source>{scope}建制村覆盖率汇总表</source>
         <translation>Coverage summary of the administrative villages of {scope}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="528"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="534"/>
         <source>保存覆盖率汇总表</source>
         <translation>Save the coverage summary</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="557"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="563"/>
         <source>已生成覆盖率汇总表（{pages} 页）：{where}</source>
         <translation>Coverage summary written ({pages} pages): {where}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="559"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="565"/>
         <source>已生成覆盖率汇总表：{where}</source>
         <translation>Coverage summary written: {where}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="535"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="541"/>
         <source>统计日期：{problem}</source>
         <translation>Date: {problem}</translation>
     </message>
 </context>
 <context>
+    <name>RegistryActions</name>
+    <message>
+        <location filename="../../villagepost/gui/window_registry.py" line="73"/>
+        <source>村邮通</source>
+        <translation>VillagePost</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/window_registry.py" line="90"/>
+        <source>尚未载入区划代码</source>
+        <translation>no division codes loaded</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/window_registry.py" line="90"/>
+        <source>正在打开…</source>
+        <translation>opening…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/window_registry.py" line="92"/>
+        <source>全国</source>
+        <translation>the whole country</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/window_registry.py" line="93"/>
+        <source>{count} 个省级单位</source>
+        <translation>{count} provinces</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/window_registry.py" line="96"/>
+        <source>数据库：{db}</source>
+        <translation>Database: {db}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/window_registry.py" line="98"/>
+        <source>范围：{scope}</source>
+        <translation>Scope: {scope}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/window_registry.py" line="101"/>
+        <source>用户：{name}（{role}）</source>
+        <translation>User: {name} ({role})</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/window_registry.py" line="104"/>
+        <source>用户：{name}</source>
+        <translation>User: {name}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/window_registry.py" line="131"/>
+        <source>区划代码已载入。</source>
+        <translation>Division codes loaded.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/window_registry.py" line="138"/>
+        <source>打开数据库</source>
+        <translation>Open database</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/window_registry.py" line="139"/>
+        <source>村邮通数据库 (*.sqlite *.sqlite3 *.db);;所有文件 (*)</source>
+        <translation>VillagePost databases (*.sqlite *.sqlite3 *.db);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/window_registry.py" line="248"/>
+        <source>已修改登记册设置：建制村总数{what}类似村委会。</source>
+        <translation>Registry setting changed: village-committee-like units are {what} the administrative village total.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/window_registry.py" line="249"/>
+        <source>计入</source>
+        <translation>counted in</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/window_registry.py" line="249"/>
+        <source>不计入</source>
+        <translation>not counted in</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/window_registry.py" line="256"/>
+        <source>选项</source>
+        <translation>Preferences</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/window_registry.py" line="256"/>
+        <source>界面语言将在下次启动村邮通时改变。</source>
+        <translation>The language changes the next time VillagePost starts.</translation>
+    </message>
+</context>
+<context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="552"/>
+        <location filename="../../villagepost/gui/import_result_page.py" line="23"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="557"/>
+        <location filename="../../villagepost/gui/import_result_page.py" line="28"/>
         <source>保存错误报告（发回乡镇改正）…</source>
         <translation>Save error report (for the township to correct)…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="569"/>
+        <location filename="../../villagepost/gui/import_result_page.py" line="40"/>
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="577"/>
+        <location filename="../../villagepost/gui/import_result_page.py" line="48"/>
         <source>读取 {rows_read} 行；导入 {villages_imported} 个村，其中站点 {stations_imported} 个（新增 {stations_created}、更新 {stations_updated}、未变 {stations_unchanged}）；未导入 {rows_rejected} 行。</source>
         <translation>{rows_read} rows read; {villages_imported} villages imported with {stations_imported} stations ({stations_created} new, {stations_updated} updated, {stations_unchanged} unchanged); {rows_rejected} rows not imported.</translation>
     </message>
@@ -2187,20 +2142,28 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>RowDialog</name>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="188"/>
+        <location filename="../../villagepost/gui/import_errors.py" line="130"/>
         <source>第 {row} 行</source>
         <extracomment>read-only cells look like labels; the cells a problem names are marked in red</extracomment>
         <translation>Row {row}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="192"/>
+        <location filename="../../villagepost/gui/import_errors.py" line="134"/>
         <source>第 {row} 行不是数据行（空行、合计行或表头）。</source>
         <translation>Row {row} is not a data row (blank, a total or a header).</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/import_wizard.py" line="210"/>
+        <location filename="../../villagepost/gui/import_errors.py" line="152"/>
         <source>关闭</source>
         <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>ScopeNavigation</name>
+    <message>
+        <location filename="../../villagepost/gui/window_navigation.py" line="33"/>
+        <source>目录中没有代码为 {code} 的单位</source>
+        <translation>No unit with the code {code} in the tree</translation>
     </message>
 </context>
 <context>
@@ -2343,6 +2306,64 @@ Checklist: {title} ({count} items)</translation>
         <location filename="../../villagepost/gui/settings_dialog.py" line="198"/>
         <source>请填写服务器地址，例如 postgresql://用户名:密码@服务器/villagepost</source>
         <translation>Enter the server address, e.g. postgresql://user:password@server/villagepost</translation>
+    </message>
+</context>
+<context>
+    <name>StationActions</name>
+    <message>
+        <location filename="../../villagepost/gui/window_stations.py" line="36"/>
+        <source>撤销：{what}(&amp;U)</source>
+        <translation>&amp;Undo: {what}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/window_stations.py" line="36"/>
+        <source>撤销(&amp;U)</source>
+        <translation>&amp;Undo</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/window_stations.py" line="38"/>
+        <source>重做：{what}(&amp;R)</source>
+        <translation>&amp;Redo: {what}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/window_stations.py" line="38"/>
+        <source>重做(&amp;R)</source>
+        <translation>&amp;Redo</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/window_stations.py" line="59"/>
+        <source>请先在“站点”页中选择一个站点。</source>
+        <translation>Select a station on the Stations page first.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/window_stations.py" line="79"/>
+        <source>新增站点</source>
+        <translation>New station</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/window_stations.py" line="80"/>
+        <source>请先在左侧目录（或“村庄”页）中选择站点所在的村。</source>
+        <translation>Select the station&apos;s village in the tree on the left (or on the Villages page) first.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/window_stations.py" line="92"/>
+        <source>村邮通</source>
+        <translation>VillagePost</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/window_stations.py" line="92"/>
+        <source>请先在“站点”页选中一个站点。</source>
+        <translation>Select a station on the Stations tab first.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/window_stations.py" line="127"/>
+        <source>目标</source>
+        <translation>Targets</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/window_stations.py" line="127"/>
+        <source>请先在左侧目录中选择一个单位。</source>
+        <translation>Select a unit in the tree on the left first.</translation>
     </message>
 </context>
 <context>
