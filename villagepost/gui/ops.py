@@ -347,23 +347,19 @@ class BackgroundOp(Generic[T]):
             self._last_progress = latest  # kept: a report that arrives before the dialog must not be lost
         if self._last_progress is None or self._dialog is None or self.context.cancelled():
             return
-        dialog = self._dialog
         done, total, text = self._last_progress
-        if total > 0:
-            dialog.setMaximum(total)
-            dialog.setValue(min(done, total))
-        else:
-            dialog.setMaximum(0)
-            dialog.setValue(0)
-        if self._dialog is not dialog:
-            return  # a window-modal dialog's setValue processes events: the job ended there and closed it
         described = self._describe(text)
         label = self._progress_label or ""
         if total > 0:
             label = f"{label}\n{described}  {done:,}/{total:,}"
         elif described:
             label = f"{label}\n{described}"
+        dialog = self._dialog
         dialog.setLabelText(label)
+        # A window-modal QProgressDialog runs the event loop inside setValue: the job may finish there and
+        # close the dialog, so nothing may touch it after that call.
+        dialog.setMaximum(total if total > 0 else 0)
+        dialog.setValue(min(done, total) if total > 0 else 0)
 
     def _close_dialog(self) -> None:
         # The timer and the dialog are children of the widget that started the job; when that widget was
