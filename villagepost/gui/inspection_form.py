@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from villagepost.core import clock
-from villagepost.core.checklists import MAX_REMARK, Checklist, Result
+from villagepost.core.checklists import MAX_REMARK, Checklist, Result, chinese_number
 from villagepost.core.errors import Cancelled, KnownError
 from villagepost.core.messages import DEFAULT_LANG
 from villagepost.core.stations import STATUS_ZH, StationStatus
@@ -42,7 +42,6 @@ from villagepost.gui.day_edit import DayEdit
 from villagepost.gui.form_parts import ErrorLabel, SettledDialog, alive
 from villagepost.gui.ops import BackgroundOp, TaskManager, default_failure, saving_label, waiting_for_writers
 from villagepost.gui.window_sizing import fit_to_screen
-from villagepost.reports.checklist_pdf import chinese_number
 from villagepost.services import inspections as svc
 from villagepost.services.checklists import checklist_for
 from villagepost.services.registry import Registry

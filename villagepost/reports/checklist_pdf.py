@@ -29,7 +29,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from villagepost.core.checklists import Checklist, Result
+from villagepost.core.checklists import Checklist, Result, chinese_number
 from villagepost.reports.fonts import FONT_NAME, missing_note, printable, register_font
 from villagepost.reports.lines import text_width, wrap
 from villagepost.reports.qr import draw_qr
@@ -64,16 +64,6 @@ GREY_LABEL = 0.92
 GREY_HEADER = 0.85
 GREY_CATEGORY = 0.95
 
-CHINESE_NUMBERS = "一二三四五六七八九十"
-
-
-def chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (category headings 一、二、…)."""
-    if n <= 10:
-        return CHINESE_NUMBERS[n - 1]
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 1 else CHINESE_NUMBERS[tens - 1]
-    return head + "十" + (CHINESE_NUMBERS[ones - 1] if ones else "")
 
 
 @dataclass(frozen=True)
