@@ -30,6 +30,7 @@ from villagepost.services.registry import Registry, retrying
 from villagepost.services.station_checks import (
     FieldProblem,
     StationInvalid,
+    check_place,
     check_village,
     clean_values,
     require_scope,
@@ -200,6 +201,7 @@ def add_station(reg: Registry, draft: StationDraft, *, today: dt.date | None = N
         lock_counties(conn, [village, *values.get("served", [])])
         problems[:0] = check_village(index, reg.actor, village)
         problems.extend(_check_served(index, reg, values.get("served", []), village))
+        problems.extend(check_place(village, values.get("lon"), values.get("lat")))
         if draft.planned and values.get("opened"):
             problems.append(FieldProblem("opened", "station.planned_has_date"))
         if not problems and "name" in values:
@@ -250,6 +252,8 @@ def edit_station(reg: Registry, code: str, changes: Mapping[str, object], *, on:
         index = DivisionIndex(conn)
         if "served" in values:
             problems.extend(_check_served(index, reg, values["served"], row.village_code))
+        if "lon" in values or "lat" in values:  # the pair as it would be stored
+            problems.extend(check_place(row.village_code, values.get("lon", row.lon), values.get("lat", row.lat)))
         if "name" in values:
             taken = _name_taken(conn, row.village_code, values["name"], other_than=row.code)
             if taken:
