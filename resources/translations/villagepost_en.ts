@@ -1483,13 +1483,13 @@ Checklist: {title} ({count} items)</translation>
     </message>
     <message>
         <location filename="../../villagepost/gui/main_window.py" line="234"/>
-        <location filename="../../villagepost/gui/main_window.py" line="527"/>
+        <location filename="../../villagepost/gui/main_window.py" line="532"/>
         <source>撤销(&amp;U)</source>
         <translation>&amp;Undo</translation>
     </message>
     <message>
         <location filename="../../villagepost/gui/main_window.py" line="237"/>
-        <location filename="../../villagepost/gui/main_window.py" line="529"/>
+        <location filename="../../villagepost/gui/main_window.py" line="534"/>
         <source>重做(&amp;R)</source>
         <translation>&amp;Redo</translation>
     </message>
@@ -1570,7 +1570,7 @@ Checklist: {title} ({count} items)</translation>
     </message>
     <message>
         <location filename="../../villagepost/gui/main_window.py" line="385"/>
-        <location filename="../../villagepost/gui/main_window.py" line="583"/>
+        <location filename="../../villagepost/gui/main_window.py" line="588"/>
         <source>村邮通</source>
         <translation>VillagePost</translation>
     </message>
@@ -1620,92 +1620,92 @@ Checklist: {title} ({count} items)</translation>
         <translation>No unit with the code {code} in the tree</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="550"/>
+        <location filename="../../villagepost/gui/main_window.py" line="555"/>
         <source>请先在“站点”页中选择一个站点。</source>
         <translation>Select a station on the Stations page first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="570"/>
+        <location filename="../../villagepost/gui/main_window.py" line="575"/>
         <source>新增站点</source>
         <translation>New station</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="571"/>
+        <location filename="../../villagepost/gui/main_window.py" line="576"/>
         <source>请先在左侧目录（或“村庄”页）中选择站点所在的村。</source>
         <translation>Select the station&apos;s village in the tree on the left (or on the Villages page) first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="583"/>
+        <location filename="../../villagepost/gui/main_window.py" line="588"/>
         <source>请先在“站点”页选中一个站点。</source>
         <translation>Select a station on the Stations tab first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="658"/>
+        <location filename="../../villagepost/gui/main_window.py" line="663"/>
         <source>已修改登记册设置：建制村总数{what}类似村委会。</source>
         <translation>Registry setting changed: village-committee-like units are {what} the administrative village total.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="659"/>
+        <location filename="../../villagepost/gui/main_window.py" line="664"/>
         <source>计入</source>
         <translation>counted in</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="659"/>
+        <location filename="../../villagepost/gui/main_window.py" line="664"/>
         <source>不计入</source>
         <translation>not counted in</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="666"/>
+        <location filename="../../villagepost/gui/main_window.py" line="671"/>
         <source>选项</source>
         <translation>Preferences</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="666"/>
+        <location filename="../../villagepost/gui/main_window.py" line="671"/>
         <source>界面语言将在下次启动村邮通时改变。</source>
         <translation>The language changes the next time VillagePost starts.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="762"/>
+        <location filename="../../villagepost/gui/main_window.py" line="767"/>
         <source>区划代码已载入。</source>
         <translation>Division codes loaded.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="769"/>
+        <location filename="../../villagepost/gui/main_window.py" line="774"/>
         <source>打开数据库</source>
         <translation>Open database</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="770"/>
+        <location filename="../../villagepost/gui/main_window.py" line="775"/>
         <source>村邮通数据库 (*.sqlite *.sqlite3 *.db);;所有文件 (*)</source>
         <translation>VillagePost databases (*.sqlite *.sqlite3 *.db);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="829"/>
+        <location filename="../../villagepost/gui/main_window.py" line="834"/>
         <source>&lt;h3&gt;村邮通 VillagePost {version}&lt;/h3&gt;&lt;p&gt;县级交通运输部门的农村寄递物流站点登记、合并进度与覆盖率管理工具。&lt;/p&gt;&lt;p&gt;区划代码：国家统计局 2023 年统计用区划代码和城乡划分代码。&lt;br&gt;界面字体：文泉驿微米黑（Apache-2.0 许可）。&lt;/p&gt;</source>
         <translation>&lt;h3&gt;VillagePost 村邮通 {version}&lt;/h3&gt;&lt;p&gt;Registry of rural delivery stations, their merger pace and village coverage for county transport bureaus.&lt;/p&gt;&lt;p&gt;Division codes: National Bureau of Statistics, 2023 statistical division and urban-rural codes.&lt;br&gt;Interface font: WenQuanYi Micro Hei (Apache-2.0 licence).&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="846"/>
+        <location filename="../../villagepost/gui/main_window.py" line="851"/>
         <source>关于村邮通</source>
         <translation>About VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="527"/>
+        <location filename="../../villagepost/gui/main_window.py" line="532"/>
         <source>撤销：{what}(&amp;U)</source>
         <translation>&amp;Undo: {what}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="529"/>
+        <location filename="../../villagepost/gui/main_window.py" line="534"/>
         <source>重做：{what}(&amp;R)</source>
         <translation>&amp;Redo: {what}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="618"/>
+        <location filename="../../villagepost/gui/main_window.py" line="623"/>
         <source>目标</source>
         <translation>Targets</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/main_window.py" line="618"/>
+        <location filename="../../villagepost/gui/main_window.py" line="623"/>
         <source>请先在左侧目录中选择一个单位。</source>
         <translation>Select a unit in the tree on the left first.</translation>
     </message>
@@ -1981,88 +1981,88 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>PrintChecklistsDialog</name>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="311"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="312"/>
         <source>打印站点检查表</source>
         <translation>Print station checklists</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="313"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="314"/>
         <source>站点检查表（预先填好站点信息）</source>
         <translation>Station checklists (station details filled in)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="315"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="316"/>
         <source>空白检查表（一份，现场手填）</source>
         <translation>A blank checklist (one, filled in by hand)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="317"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="318"/>
         <source>合成一个 PDF 文件</source>
         <translation>One PDF file</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="319"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="320"/>
         <source>每个站点一个 PDF 文件（保存到一个文件夹）</source>
         <translation>One PDF file per station (in a folder)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="336"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="337"/>
         <source>内容：</source>
         <translation>Content:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="337"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="338"/>
         <source>文件：</source>
         <translation>Files:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="338"/>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="402"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="339"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="408"/>
         <source>保存为：</source>
         <translation>Save as:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="344"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="345"/>
         <source>打印所选的 {n} 个站点的检查表</source>
         <translation>Print the checklists of the {n} selected stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="352"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="354"/>
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="364"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="366"/>
         <source>打印{scope}内运营和暂停中的站点的检查表</source>
         <translation>Print the checklists of the operating and suspended stations of {scope}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="380"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="385"/>
         <source>所选{n}个站点</source>
         <translation>{n} selected stations </translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="402"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="408"/>
         <source>保存到文件夹：</source>
         <translation>Save in folder:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="410"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="416"/>
         <source>选择保存检查表的文件夹</source>
         <translation>Choose the folder for the checklists</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="412"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="418"/>
         <source>保存检查表</source>
         <translation>Save the checklists</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="436"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="442"/>
         <source>已生成空白检查表（{pages} 页）：{where}</source>
         <translation>Blank checklist written ({pages} pages): {where}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="437"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="443"/>
         <source>已打印 {sheets} 份检查表，共 {pages} 页：{where}</source>
         <translation>Printed {sheets} checklists, {pages} pages: {where}</translation>
     </message>
@@ -2070,93 +2070,93 @@ Checklist: {title} ({count} items)</translation>
 <context>
     <name>PrintSummaryDialog</name>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="455"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="461"/>
         <source>打印覆盖率汇总表</source>
         <extracomment>the levels a summary can list, as the combo box names them</extracomment>
         <translation>Print the coverage summary</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="464"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="470"/>
         <source>下一级单位</source>
         <translation>Units one level down</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="469"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="475"/>
         <source>留空：按现在的记录；例如 2026-10-31 18:00:00 重现当时打印的表</source>
         <translation>Leave empty for the registry as it is now; e.g. 2026-10-31 18:00:00 reproduces the table printed then</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="471"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="477"/>
         <source>按该时刻登记册中已记录的内容重算（之后的更正、补录不计）。只写日期表示当天结束时；统计日期未改动时取该时刻当天。汇总表上印有“数据登记截至”的时刻，照抄即可重现。</source>
         <translation>Recomputed from what the registry had recorded at that moment (later corrections and late entries do not count). A date alone means the end of that day; when the reporting date is unchanged it takes that moment&apos;s day. The summary prints its &apos;recorded up to&apos; moment: copy it to reproduce the table.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="473"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="479"/>
         <source>PDF（打印、开会用）</source>
         <translation>PDF (to print, for meetings)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="475"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="481"/>
         <source>Excel 工作簿（.xlsx，转报数据用）</source>
         <translation>Excel workbook (.xlsx, to pass the numbers on)</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="488"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="494"/>
         <source>统计日期：</source>
         <translation>On date:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="489"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="495"/>
         <source>列出：</source>
         <translation>List:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="490"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="496"/>
         <source>制表单位：</source>
         <translation>Prepared by:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="491"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="497"/>
         <source>按登记时刻：</source>
         <translation>As recorded at:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="492"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="498"/>
         <source>格式：</source>
         <translation>Format:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="493"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="499"/>
         <source>保存为：</source>
         <translation>Save as:</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="497"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="503"/>
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="509"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="515"/>
         <source>{scope}建制村覆盖率汇总表</source>
         <translation>Coverage summary of the administrative villages of {scope}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="528"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="534"/>
         <source>保存覆盖率汇总表</source>
         <translation>Save the coverage summary</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="557"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="563"/>
         <source>已生成覆盖率汇总表（{pages} 页）：{where}</source>
         <translation>Coverage summary written ({pages} pages): {where}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="559"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="565"/>
         <source>已生成覆盖率汇总表：{where}</source>
         <translation>Coverage summary written: {where}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/print_dialogs.py" line="535"/>
+        <location filename="../../villagepost/gui/print_dialogs.py" line="541"/>
         <source>统计日期：{problem}</source>
         <translation>Date: {problem}</translation>
     </message>
@@ -2613,47 +2613,47 @@ Checklist: {title} ({count} items)</translation>
     </message>
     <message>
         <location filename="../../villagepost/gui/station_editor.py" line="462"/>
-        <location filename="../../villagepost/gui/station_editor.py" line="493"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="495"/>
         <source>没有修改。</source>
         <translation>Nothing changed.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="487"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="489"/>
         <source>修改站点 {name}</source>
         <translation>Edit station {name}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="491"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="493"/>
         <source>已保存。</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="525"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="529"/>
         <source>已新增站点 {code}。</source>
         <translation>Station {code} added.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="554"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="558"/>
         <source>正在保存…</source>
         <translation>Saving…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="635"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="644"/>
         <source>合并站点</source>
         <translation>Merge stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="657"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="666"/>
         <source>请先在历史记录中选择一条。</source>
         <translation>Select an entry of the history first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="711"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="720"/>
         <source>村邮通</source>
         <translation>VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="711"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="720"/>
         <source>站点的修改还没有保存。要保存吗？</source>
         <translation>The station&apos;s changes are not saved. Save them?</translation>
     </message>
@@ -2663,47 +2663,47 @@ Checklist: {title} ({count} items)</translation>
         <translation>merged (into {code})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="643"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="652"/>
         <source>{action} {name}</source>
         <translation>{action} {name}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="644"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="653"/>
         <source>已记录：{what}。</source>
         <translation>Recorded: {what}.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="662"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="671"/>
         <source>{kind} {name}</source>
         <translation>{kind} {name}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="669"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="678"/>
         <source>作废记录 #{id}（{what}）</source>
         <translation>Void entry #{id} ({what})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="670"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="679"/>
         <source>已作废记录 #{id}（{what}），它保留在历史中。</source>
         <translation>Voided entry #{id} ({what}); it stays in the history.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="693"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="702"/>
         <source>撤销：{what}</source>
         <translation>Undo: {what}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="694"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="703"/>
         <source>本站点没有可撤销的修改</source>
         <translation>Nothing of this station&apos;s to undo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="695"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="704"/>
         <source>重做：{what}</source>
         <translation>Redo: {what}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="696"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="705"/>
         <source>本站点没有可重做的修改</source>
         <translation>Nothing of this station&apos;s to redo</translation>
     </message>
@@ -3722,6 +3722,69 @@ You can:
     </message>
     <message>
         <location filename="../../villagepost/gui/backup_dialog.py" line="179"/>
+        <source>恢复备份</source>
+        <translation>Restore a backup</translation>
+    </message>
+</context>
+<context>
+    <name>damaged_registry</name>
+    <message>
+        <location filename="../../villagepost/gui/damaged_registry.py" line="48"/>
+        <source>将恢复到备份“{id}”（{created}）时的状态，此后录入的全部修改都会丢失。</source>
+        <translation>The registry returns to the backup &apos;{id}&apos; ({created}); every change entered since then is lost.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/damaged_registry.py" line="49"/>
+        <source>备份中：{s} 个站点、{e} 条站点事件。</source>
+        <translation>The backup holds {s} stations and {e} station events.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/damaged_registry.py" line="50"/>
+        <source>损坏的登记册不会被删除，而是移到备份文件夹中保存。确定要恢复吗？</source>
+        <translation>The damaged registry is not deleted: it is moved into the backups folder. Restore now?</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/damaged_registry.py" line="72"/>
+        <source>村邮通 — 数据库已损坏</source>
+        <translation>VillagePost — the database is damaged</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/damaged_registry.py" line="79"/>
+        <source>可以从下面经过校验（✓）的备份恢复。恢复时，损坏的文件会移到备份文件夹中保存；备份之后录入的修改会丢失。备份文件夹：{folder}</source>
+        <translation>You can restore one of the verified (✓) backups below. The damaged file is moved into the backups folder; changes entered after the backup are lost. Backups folder: {folder}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/damaged_registry.py" line="87"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/damaged_registry.py" line="88"/>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/damaged_registry.py" line="89"/>
+        <source>大小</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/damaged_registry.py" line="90"/>
+        <source>校验</source>
+        <translation>Verified</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/damaged_registry.py" line="98"/>
+        <source>恢复所选备份…</source>
+        <translation>Restore the selected backup…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/damaged_registry.py" line="147"/>
+        <source>没有恢复</source>
+        <translation>Not restored</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/damaged_registry.py" line="154"/>
         <source>恢复备份</source>
         <translation>Restore a backup</translation>
     </message>
