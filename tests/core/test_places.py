@@ -57,6 +57,26 @@ def test_all_far_equals_far_for_every_station() -> None:
             assert far.km > FAR_KM and far.others == n
 
 
+def test_all_far_equals_far_near_the_threshold() -> None:
+    """Counties spread over ~3.5 degrees, so many stations lie near 150 km from the others' median: the
+    shortcut (an upper bound of the distance) never hides a far station nor invents one."""
+    rng = random.Random(11)
+    near_threshold = 0
+    for n in range(4, 60):
+        positions = {f"s{i}": (rng.uniform(100, 103.5), rng.uniform(30, 33.5)) for i in range(n)}
+        county = CountyPositions(positions)
+        expected = {}
+        for code, pos in positions.items():
+            far = county.far(*pos, own=code)
+            if far is not None:
+                expected[code] = far
+            others = [p for c, p in positions.items() if c != code]
+            km = distance_km(*pos, statistics.median(p[0] for p in others), statistics.median(p[1] for p in others))
+            near_threshold += abs(km - FAR_KM) < 20
+        assert county.all_far(list(positions)) == expected
+    assert near_threshold > 50
+
+
 def test_one_misplaced_station_does_not_move_the_reference() -> None:
     positions = {f"s{i}": (106.4 + 0.01 * i, 38.9) for i in range(5)}
     positions["typo"] = (116.4, 38.9)  # a digit off: 10 degrees east
