@@ -35,8 +35,8 @@ from villagepost.rosters.parse import CompactRow, RowParser, compact
 from villagepost.rosters.reader import ColumnMap, RosterLayout, RosterWorkbook, open_roster
 from villagepost.rosters.safety import RosterFileError, SheetInfo
 from villagepost.rosters.validate import RegistryChecks, RowIssue
+from villagepost.services.county_places import Placed, far_placed
 from villagepost.services.registry import Registry, retrying
-from villagepost.services.station_checks import Placed, far_placed
 from villagepost.services.station_writer import STATION_FIELDS, StationInput, StationWriter
 from villagepost.storage.audit_store import AuditBatch
 from villagepost.storage.division_index import DivisionIndex

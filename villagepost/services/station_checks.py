@@ -10,7 +10,7 @@ CLI can print them all at once instead of stopping at the first.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any
@@ -251,24 +251,3 @@ def place_warnings(conn: Connection, code: str) -> list[PlaceWarning]:
     name = conn.execute(select(Division.name).where(Division.code == county)).scalar() or county
     return [PlaceWarning(code, county, far.params(name))]
 
-
-#: (row, station code, county code) of a roster row that placed a station
-Placed = tuple[int, str, str]
-
-
-def far_placed(conn: Connection, placed: list[Placed], county_name: Callable[[str], str]
-               ) -> list[tuple[int, str, dict[str, Any]]]:
-    """(row, county, message params) for each placed station far from its county's other stations.
-
-    Read after the import's rows are written (in its transaction), so "the county's other stations" are
-    the registry's and the roster's alike. One query and one sort per county, whatever the roster's size.
-    """
-    by_county: dict[str, list[tuple[int, str]]] = {}
-    for row, code, county in placed:
-        by_county.setdefault(county, []).append((row, code))
-    positions = county_positions(conn, by_county)
-    out: list[tuple[int, str, dict[str, Any]]] = []
-    for county, rows in by_county.items():
-        far = CountyPositions(positions[county]).all_far([code for _, code in rows])
-        out.extend((row, county, far[code].params(county_name(county))) for row, code in rows if code in far)
-    return sorted(out)
