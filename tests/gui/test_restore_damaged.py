@@ -25,6 +25,16 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
+def keep_hooks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """run() installs the crash hooks; put the test runner's back afterwards."""
+    import sys
+    import threading
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+
+
+@pytest.fixture
 def db(tmp_path: Path, sqlite_template: Callable[[tuple[str, ...]], Path]) -> Path:
     path = tmp_path / "registry.sqlite"
     shutil.copyfile(sqlite_template((COUNTY,)), path)
@@ -103,3 +113,43 @@ def test_the_dialog_in_english_and_a_cancelled_confirmation_changes_nothing(qtbo
     assert "is damaged" in dialog.reason.text()
     assert dialog.restore_selected() is False and dialog.restored is None
     assert db.read_bytes() == damaged  # nothing restored, nothing moved
+
+
+def test_start_up_on_a_damaged_registry_offers_the_restore_then_opens_the_window(
+        db: Path, monkeypatch: pytest.MonkeyPatch, keep_hooks: None) -> None:
+    """`villagepost-window --db DAMAGED`: instead of only "use the CLI", the restore dialog; accepted, the
+    window opens on the restored registry (and paints)."""
+    from villagepost.gui import app as gui_app
+
+    good = backups.create(db)
+    _garbage_page(db)
+    shown: list[str] = []
+
+    def accept_newest(dialog: RestoreDamagedDialog) -> int:
+        shown.append(dialog.reason.text())
+        dialog.confirm = lambda _text: True
+        assert dialog.selected() == good
+        return int(dialog.restore_selected())  # 1 = accepted
+
+    monkeypatch.setattr(RestoreDamagedDialog, "exec", accept_newest)
+    monkeypatch.setattr("PySide6.QtWidgets.QMessageBox.critical",
+                        lambda *_a: pytest.fail("no 'cannot open' box once the registry is restored"))
+    monkeypatch.setenv(gui_app.ENV_EXIT_AFTER_PAINT, "1")
+    assert gui_app.run(str(db), "zh") == 0
+    assert len(shown) == 1 and "已损坏" in shown[0]
+    assert verify_file(db) == []
+
+
+def test_start_up_when_the_clerk_declines_shows_the_usual_message(
+        db: Path, monkeypatch: pytest.MonkeyPatch, keep_hooks: None) -> None:
+    from villagepost.gui import app as gui_app
+
+    backups.create(db)
+    _garbage_page(db)
+    damaged = db.read_bytes()
+    monkeypatch.setattr(RestoreDamagedDialog, "exec", lambda _self: 0)
+    boxes: list[str] = []
+    monkeypatch.setattr("PySide6.QtWidgets.QMessageBox.critical", lambda _p, _t, text: boxes.append(text))
+    assert gui_app.run(str(db), "zh") == 2
+    assert len(boxes) == 1 and "已损坏" in boxes[0]
+    assert db.read_bytes() == damaged
