@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from villagepost.gui import crash
@@ -24,6 +24,28 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
     monkeypatch.setattr(crash, "log_dir", lambda: tmp_path / "logs")
     yield folder
+
+
+@pytest.fixture(autouse=True)
+def crash_dialogs_fail_the_test(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """An unexpected error shown to the clerk fails the test at once, with its report.
+
+    The crash dialog is modal: in a test nobody would close it, so the test would hang until pytest's
+    timeout and say nothing about the error. Tests of the crash dialog itself replace `exec` again.
+    """
+    from villagepost.gui.crash_dialog import CrashDialog
+
+    reports: list[str] = []
+
+    def record(dialog: CrashDialog) -> int:
+        details = dialog.findChild(QPlainTextEdit, "crashDetails")
+        reports.append(details.toPlainText() if details is not None else "(no details)")
+        return 0
+
+    monkeypatch.setattr(CrashDialog, "exec", record)
+    yield
+    if reports:
+        pytest.fail("the window showed the crash dialog:\n" + "\n".join(reports), pytrace=False)
 
 
 @pytest.fixture

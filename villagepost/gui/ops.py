@@ -348,19 +348,18 @@ class BackgroundOp(Generic[T]):
         if self._last_progress is None or self._dialog is None or self.context.cancelled():
             return
         done, total, text = self._last_progress
-        if total > 0:
-            self._dialog.setMaximum(total)
-            self._dialog.setValue(min(done, total))
-        else:
-            self._dialog.setMaximum(0)
-            self._dialog.setValue(0)
         described = self._describe(text)
         label = self._progress_label or ""
         if total > 0:
             label = f"{label}\n{described}  {done:,}/{total:,}"
         elif described:
             label = f"{label}\n{described}"
-        self._dialog.setLabelText(label)
+        dialog = self._dialog
+        dialog.setLabelText(label)
+        # A window-modal QProgressDialog runs the event loop inside setValue: the job may finish there and
+        # close the dialog, so nothing may touch it after that call.
+        dialog.setMaximum(total if total > 0 else 0)
+        dialog.setValue(min(done, total) if total > 0 else 0)
 
     def _close_dialog(self) -> None:
         # The timer and the dialog are children of the widget that started the job; when that widget was
