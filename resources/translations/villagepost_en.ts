@@ -2645,47 +2645,47 @@ Checklist: {title} ({count} items)</translation>
     </message>
     <message>
         <location filename="../../villagepost/gui/station_editor.py" line="462"/>
-        <location filename="../../villagepost/gui/station_editor.py" line="493"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="495"/>
         <source>没有修改。</source>
         <translation>Nothing changed.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="487"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="489"/>
         <source>修改站点 {name}</source>
         <translation>Edit station {name}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="491"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="493"/>
         <source>已保存。</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="525"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="529"/>
         <source>已新增站点 {code}。</source>
         <translation>Station {code} added.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="554"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="558"/>
         <source>正在保存…</source>
         <translation>Saving…</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="635"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="644"/>
         <source>合并站点</source>
         <translation>Merge stations</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="657"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="666"/>
         <source>请先在历史记录中选择一条。</source>
         <translation>Select an entry of the history first.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="711"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="720"/>
         <source>村邮通</source>
         <translation>VillagePost</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="711"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="720"/>
         <source>站点的修改还没有保存。要保存吗？</source>
         <translation>The station&apos;s changes are not saved. Save them?</translation>
     </message>
@@ -2695,47 +2695,47 @@ Checklist: {title} ({count} items)</translation>
         <translation>merged (into {code})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="643"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="652"/>
         <source>{action} {name}</source>
         <translation>{action} {name}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="644"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="653"/>
         <source>已记录：{what}。</source>
         <translation>Recorded: {what}.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="662"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="671"/>
         <source>{kind} {name}</source>
         <translation>{kind} {name}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="669"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="678"/>
         <source>作废记录 #{id}（{what}）</source>
         <translation>Void entry #{id} ({what})</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="670"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="679"/>
         <source>已作废记录 #{id}（{what}），它保留在历史中。</source>
         <translation>Voided entry #{id} ({what}); it stays in the history.</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="693"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="702"/>
         <source>撤销：{what}</source>
         <translation>Undo: {what}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="694"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="703"/>
         <source>本站点没有可撤销的修改</source>
         <translation>Nothing of this station&apos;s to undo</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="695"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="704"/>
         <source>重做：{what}</source>
         <translation>Redo: {what}</translation>
     </message>
     <message>
-        <location filename="../../villagepost/gui/station_editor.py" line="696"/>
+        <location filename="../../villagepost/gui/station_editor.py" line="705"/>
         <source>本站点没有可重做的修改</source>
         <translation>Nothing of this station&apos;s to redo</translation>
     </message>
@@ -3754,6 +3754,69 @@ You can:
     </message>
     <message>
         <location filename="../../villagepost/gui/backup_dialog.py" line="179"/>
+        <source>恢复备份</source>
+        <translation>Restore a backup</translation>
+    </message>
+</context>
+<context>
+    <name>damaged_registry</name>
+    <message>
+        <location filename="../../villagepost/gui/damaged_registry.py" line="48"/>
+        <source>将恢复到备份“{id}”（{created}）时的状态，此后录入的全部修改都会丢失。</source>
+        <translation>The registry returns to the backup &apos;{id}&apos; ({created}); every change entered since then is lost.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/damaged_registry.py" line="49"/>
+        <source>备份中：{s} 个站点、{e} 条站点事件。</source>
+        <translation>The backup holds {s} stations and {e} station events.</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/damaged_registry.py" line="50"/>
+        <source>损坏的登记册不会被删除，而是移到备份文件夹中保存。确定要恢复吗？</source>
+        <translation>The damaged registry is not deleted: it is moved into the backups folder. Restore now?</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/damaged_registry.py" line="72"/>
+        <source>村邮通 — 数据库已损坏</source>
+        <translation>VillagePost — the database is damaged</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/damaged_registry.py" line="79"/>
+        <source>可以从下面经过校验（✓）的备份恢复。恢复时，损坏的文件会移到备份文件夹中保存；备份之后录入的修改会丢失。备份文件夹：{folder}</source>
+        <translation>You can restore one of the verified (✓) backups below. The damaged file is moved into the backups folder; changes entered after the backup are lost. Backups folder: {folder}</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/damaged_registry.py" line="87"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/damaged_registry.py" line="88"/>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/damaged_registry.py" line="89"/>
+        <source>大小</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/damaged_registry.py" line="90"/>
+        <source>校验</source>
+        <translation>Verified</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/damaged_registry.py" line="98"/>
+        <source>恢复所选备份…</source>
+        <translation>Restore the selected backup…</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/damaged_registry.py" line="147"/>
+        <source>没有恢复</source>
+        <translation>Not restored</translation>
+    </message>
+    <message>
+        <location filename="../../villagepost/gui/damaged_registry.py" line="154"/>
         <source>恢复备份</source>
         <translation>Restore a backup</translation>
     </message>

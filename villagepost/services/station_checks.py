@@ -15,9 +15,12 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any
 
+from sqlalchemy import Connection, select
+
 from villagepost.core.actor import Actor
 from villagepost.core.errors import KnownError
 from villagepost.core.messages import tr
+from villagepost.core.places import CountyPositions, province_problem
 from villagepost.core.stations import (
     MAX_ITEM,
     MAX_ITEMS,
@@ -44,6 +47,8 @@ from villagepost.core.values import (
 from villagepost.rosters import messages as _roster_messages  # noqa: F401  (the value texts)
 from villagepost.services import station_messages
 from villagepost.storage.division_index import DivisionIndex
+from villagepost.storage.models import Division, Station
+from villagepost.storage.place_queries import county_positions
 
 #: what the editor may set on a station (village and code are fixed once it exists)
 EDITABLE = ("name", "station_type", "coop", "operator", "contact", "phone", "lon", "lat", "opened", "services",
@@ -212,6 +217,7 @@ def require_scope(actor: Actor, code: str) -> None:
         raise KnownError("station.out_of_scope", actor=actor.name, code=code, scopes="、".join(actor.scopes))
 
 
+<<<<<<< HEAD
 def cover_guard(actor: Actor) -> Callable[[Sequence[str]], None] | None:
     """The check `history_store.refresh` runs on the villages whose coverage a write is about to change.
 
@@ -231,3 +237,40 @@ def cover_guard(actor: Actor) -> Callable[[Sequence[str]], None] | None:
                              scopes=actor.scope_text())
 
     return guard
+=======
+def check_place(village_code: str, lon: float | None, lat: float | None) -> list[FieldProblem]:
+    """The coordinates lie within the extent of the village's province (the import's row rule)."""
+    problem = province_problem(village_code, lon, lat)
+    return [] if problem is None else [FieldProblem("lon", problem.detail_key, problem.params)]
+
+
+@dataclass(frozen=True)
+class PlaceWarning:
+    """A saved station stands far from its county's other stations: said, not refused (it may be right)."""
+
+    station: str
+    county: str
+    params: dict[str, Any]
+    kind: str = "coord_far_from_county"
+
+    def message(self, lang: str = "zh") -> str:
+        return tr("station.far_from_county", lang, self.params)
+
+    def to_json(self, lang: str = "zh") -> dict[str, Any]:
+        return {"field": "lon", "kind": self.kind, "county": self.county, "message": self.message(lang)}
+
+
+def place_warnings(conn: Connection, code: str) -> list[PlaceWarning]:
+    """The warning for station `code` when it lies more than 150 km from the median of its county's
+    other stations (the editor and the CLI show it after a save; the import reports it per row)."""
+    row = conn.execute(select(Station.village_code, Station.lon, Station.lat).where(Station.code == code)).first()
+    if row is None or row.lon is None or row.lat is None:
+        return []
+    county = row.village_code[:6]
+    far = CountyPositions(county_positions(conn, [county])[county]).far(row.lon, row.lat, own=code)
+    if far is None:
+        return []
+    name = conn.execute(select(Division.name).where(Division.code == county)).scalar() or county
+    return [PlaceWarning(code, county, far.params(name))]
+
+>>>>>>> s12

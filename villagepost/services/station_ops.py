@@ -30,6 +30,7 @@ from villagepost.services.registry import Registry, retrying
 from villagepost.services.station_checks import (
     FieldProblem,
     StationInvalid,
+    check_place,
     check_village,
     clean_values,
     cover_guard,
@@ -201,6 +202,7 @@ def add_station(reg: Registry, draft: StationDraft, *, today: dt.date | None = N
         lock_counties(conn, [village, *values.get("served", [])])
         problems[:0] = check_village(index, reg.actor, village)
         problems.extend(_check_served(index, reg, values.get("served", []), village))
+        problems.extend(check_place(village, values.get("lon"), values.get("lat")))
         if draft.planned and values.get("opened"):
             problems.append(FieldProblem("opened", "station.planned_has_date"))
         if not problems and "name" in values:
@@ -259,6 +261,8 @@ def edit_station(reg: Registry, code: str, changes: Mapping[str, object], *, on:
             problems.extend(FieldProblem("served", "station.unserve_out_of_scope",
                                          {"actor": reg.actor.name, "code": v, "scopes": reg.actor.scope_text()})
                             for v in old_served if v not in values["served"] and not reg.actor.may_touch(v))
+        if "lon" in values or "lat" in values:  # the pair as it would be stored
+            problems.extend(check_place(row.village_code, values.get("lon", row.lon), values.get("lat", row.lat)))
         if "name" in values:
             taken = _name_taken(conn, row.village_code, values["name"], other_than=row.code)
             if taken:
