@@ -217,7 +217,6 @@ def require_scope(actor: Actor, code: str) -> None:
         raise KnownError("station.out_of_scope", actor=actor.name, code=code, scopes="、".join(actor.scopes))
 
 
-<<<<<<< HEAD
 def cover_guard(actor: Actor) -> Callable[[Sequence[str]], None] | None:
     """The check `history_store.refresh` runs on the villages whose coverage a write is about to change.
 
@@ -237,7 +236,8 @@ def cover_guard(actor: Actor) -> Callable[[Sequence[str]], None] | None:
                              scopes=actor.scope_text())
 
     return guard
-=======
+
+
 def check_place(village_code: str, lon: float | None, lat: float | None) -> list[FieldProblem]:
     """The coordinates lie within the extent of the village's province (the import's row rule)."""
     problem = province_problem(village_code, lon, lat)
@@ -273,4 +273,3 @@ def place_warnings(conn: Connection, code: str) -> list[PlaceWarning]:
     name = conn.execute(select(Division.name).where(Division.code == county)).scalar() or county
     return [PlaceWarning(code, county, far.params(name))]
 
->>>>>>> s12
