@@ -56,6 +56,12 @@ install -m 0644 CHANGELOG.md "$ROOT/usr/share/doc/villagepost/CHANGELOG.md"
 "$BUNDLE/villagepost" guide --pdf "$ROOT/usr/share/doc/villagepost/用户手册.pdf" >/dev/null
 chmod 0644 "$ROOT/usr/share/doc/villagepost/用户手册.pdf"
 
+# The operating system's libraries the bundle links but does not carry (packaging/bundle_excludes.py): their
+# packages, with this machine's versions as floors (packaging/deb_depends.py; X11/xcb/GL ones recommended).
+SHLIBS="$("$PY" packaging/deb_depends.py "$BUNDLE")"
+LIB_DEPENDS="$(printf '%s\n' "$SHLIBS" | sed -n 's/^Depends: //p')"
+LIB_RECOMMENDS="$(printf '%s\n' "$SHLIBS" | sed -n 's/^Recommends: //p')"
+
 INSTALLED_KB="$(du -sk --apparent-size "$ROOT" | cut -f1)"
 cat > "$ROOT/DEBIAN/control" <<CONTROL
 Package: villagepost
@@ -65,14 +71,13 @@ Maintainer: VillagePost <villagepost@localhost>
 Installed-Size: ${INSTALLED_KB}
 Section: misc
 Priority: optional
-Depends: libc6 (>= ${GLIBC_MIN})
-Recommends: libpq5, libegl1, libgl1, libfontconfig1, libxkbcommon0, libxkbcommon-x11-0, libdbus-1-3, libxcb-cursor0,
- libxcb-icccm4, libxcb-keysyms1, libxcb-image0, libxcb-render-util0, libxcb-xkb1, libxcb-shape0,
- libxcb-randr0, libxcb-xinerama0
+Depends: libc6 (>= ${GLIBC_MIN})${LIB_DEPENDS:+, ${LIB_DEPENDS}}
+Recommends: ${LIB_RECOMMENDS}
 Description: 村邮通 VillagePost - rural delivery station registry
  Registry of townships, administrative villages and delivery stations for county
  transport bureaus: merger pace, coverage against targets, printed checklists.
- Runs without Python (a frozen bundle in /opt/villagepost). The window's X11
+ Runs without Python (a frozen bundle in /opt/villagepost), on the system's
+ own C++, GLib, font, OpenSSL and SQLite libraries. The window's X11
  libraries are recommended, not required: a missing one is named at start.
 CONTROL
 

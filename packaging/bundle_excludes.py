@@ -38,8 +38,32 @@ MODULE_GROUPS: dict[str, list[str]] = {
     "developer and test tools present in the build environment": [
         "tkinter", "_tkinter", "pytest", "_pytest", "hypothesis", "mypy", "pandas", "IPython", "pydoc_data",
         "setuptools", "pip", "pypdf", "ruff", "lib2to3",
+        "readline",  # (an interactive prompt's line editing, with libreadline and libtinfo)
     ],
 }
+
+#: Libraries of the operating system that PyInstaller copied from the build machine (/lib, /usr/lib) and
+#: that every Debian 12 / 统信UOS / 银河麒麟 desktop installs anyway: the Linux bundle leaves them to the
+#: system, and packaging/build-deb.sh names their packages, found on the build machine, in the .deb's
+#: Depends (X11 and xcb ones, which only the window loads, in Recommends) with the build machine's version
+#: as the floor. Kept in the bundle: libpython (no Python on a clerk's PC) and the wheels' own libraries
+#: (`*.libs` folders, PySide6's Qt and ICU). Linux sonames only: the Windows bundle is unaffected.
+SYSTEM_GROUP = "libraries of the operating system (the .deb depends on their packages)"
+SYSTEM_SONAMES = [
+    # C++ and compression runtimes (Qt, shiboken, numpy, Python's zlib/bz2/lzma modules)
+    "libstdc++.so.6", "libgcc_s.so.1", "libz.so.1", "libzstd.so.1", "liblzma.so.5", "libbz2.so.1.0", "liblz4.so.1",
+    # GLib (QtCore's event loop), D-Bus and systemd (QtDBus, fcitx/ibus input), libgcrypt (systemd)
+    "libglib-2.0.so.0", "libgobject-2.0.so.0", "libgmodule-2.0.so.0", "libgthread-2.0.so.0", "libpcre2-8.so.0",
+    "libffi.so.8", "libdbus-1.so.3", "libsystemd.so.0", "libgcrypt.so.20", "libgpg-error.so.0", "libcap.so.2",
+    # fonts (QtGui)
+    "libfontconfig.so.1", "libfreetype.so.6", "libpng16.so.16", "libexpat.so.1", "libbrotlidec.so.1",
+    "libbrotlicommon.so.1",
+    # Python's own modules: ssl/hashlib (OpenSSL 3), sqlite3, uuid
+    "libssl.so.3", "libcrypto.so.3", "libsqlite3.so.0", "libuuid.so.1",
+    # X11 (QtGui and the xcb platform: the window only)
+    "libX11.so.6", "libX11-xcb.so.1", "libXau.so.6", "libXdmcp.so.6", "libbsd.so.0", "libmd.so.0",
+    "libxkbcommon.so.0", "libxkbcommon-x11.so.0", "libxcb-*.so.*",
+]
 
 #: Collected files (paths inside the bundle, fnmatch patterns) that Qt's hooks bring but the program never
 #: loads. The window needs the xcb, offscreen and minimal platforms on Linux, windows on Windows.
@@ -73,6 +97,8 @@ FILE_GROUPS: dict[str, list[str]] = {
     "Qt's translations other than Chinese (English is Qt's own language)": [
         "*/translations/qt*_*.qm",
     ],
+    # at the top of _internal/ only, where PyInstaller puts system libraries: never a wheel's `*.libs` copy
+    SYSTEM_GROUP: [f"/{soname}" for soname in SYSTEM_SONAMES],
 }
 
 #: Files a group must never remove although a pattern matches them.

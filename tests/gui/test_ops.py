@@ -142,6 +142,27 @@ def test_progress_reaches_the_dialog_and_cancel_reaches_the_job(
     assert op._dialog is None
 
 
+def test_the_job_may_end_while_its_dialog_shows_progress(qtbot: QtBot, parent: QWidget, taskman: TaskManager) -> None:
+    """A window-modal progress dialog's setValue processes events: the job's end may close the dialog there."""
+    release = threading.Event()
+
+    def job(ctx: OpContext) -> None:
+        ctx.progress(1, 2, "")
+        release.wait(10)
+
+    op = BackgroundOp(parent, taskman, job).with_progress("x", delay_ms=0)
+    op.run_in_background()
+    qtbot.waitUntil(lambda: op._dialog is not None)
+    assert op._dialog is not None and op.context is not None
+    # what processing events inside setValue does when the job has just ended
+    op._dialog.setValue = lambda _value: op._close_dialog()  # type: ignore[method-assign]
+    op.context.progress(2, 2, "")
+    op._flush_progress()  # was: AttributeError 'NoneType' object has no attribute 'setLabelText'
+    assert op._dialog is None
+    release.set()
+    qtbot.waitUntil(lambda: op.finished)
+
+
 def test_a_quick_job_never_shows_a_dialog(qtbot: QtBot, parent: QWidget, taskman: TaskManager) -> None:
     op = BackgroundOp(parent, taskman, lambda ctx: ctx.progress(1, 2, "")).with_progress("x")
     op.run_in_background()

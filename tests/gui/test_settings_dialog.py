@@ -18,7 +18,7 @@ from villagepost.gui.main_window import MainWindow
 from villagepost.gui.settings import Settings
 from villagepost.gui.settings_dialog import SettingsDialog
 from villagepost.gui.villages_tab import NAME
-from villagepost.services import coverage
+from villagepost.services import accounts, coverage
 from villagepost.services.registry import Registry
 from villagepost.storage.models import Division
 
@@ -115,6 +115,38 @@ def test_a_township_user_may_not_change_the_registry_option(
     qtbot.waitUntil(lambda: bool(warned), timeout=5000)
     assert warned[0].startswith("用户“城关镇”")
     assert not coverage.include_village_like(reg)
+
+
+def test_after_a_login_the_account_is_the_user_and_cannot_be_retyped(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], sqlite_registry: Callable[..., Registry],
+) -> None:
+    Settings().set(opts.USER_NAME, "张三")  # this PC's free name, from before accounts existed
+    reg = sqlite_registry("640221")
+    accounts.add_account(reg, "boss", "admin", [], "secret1")
+    accounts.add_account(reg, "tong", "township", ["640221100"], "secret3")
+    assert reg.location.path is not None
+    reg.close()
+    window = make_window(Registry.open(reg.location.path, login=("tong", "secret3"), source="window"))
+    dialog = open_dialog(qtbot, window)
+    assert dialog.user_label.text() == "登录账号："
+    assert (dialog.user_edit.text(), dialog.user_edit.isReadOnly()) == ("tong", True)
+    assert dialog.user_edit.toolTip() == "已用账号登录：修改记录都记在这个账号名下。换账号请重新登录。"
+    dialog.user_edit.setFocus()
+    qtbot.keyClicks(dialog.user_edit, "lisi")  # typing changes nothing
+    assert dialog.user_edit.text() == "tong"
+    with qtbot.waitSignal(dialog.accepted):
+        dialog._ok()
+    assert Settings().get(opts.USER_NAME) == "张三"  # the free name is kept for a registry without accounts
+    assert window.registry.actor.name == "tong" and window.registry.actor.account
+
+
+def test_without_accounts_the_user_name_is_typed(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], sqlite_registry: Callable[..., Registry],
+) -> None:
+    window = make_window(sqlite_registry("640221"))
+    dialog = open_dialog(qtbot, window)
+    assert dialog.user_label.text() == "用户名：" and not dialog.user_edit.isReadOnly()
+    assert dialog.user_edit.toolTip() == ""
 
 
 def test_command_line_and_environment_win(monkeypatch: pytest.MonkeyPatch) -> None:

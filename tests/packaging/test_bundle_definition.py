@@ -14,6 +14,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "packaging"))
 
 import bundle_excludes  # noqa: E402
+import deb_depends  # noqa: E402
 import entry  # noqa: E402
 
 QT_USED = {"PySide6", "PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets"}
@@ -54,6 +55,39 @@ def test_file_groups() -> None:
     assert bundle_excludes.module_group("PIL.Image") is None
     assert bundle_excludes.module_group("PIL._avif").startswith("Pillow")
     assert bundle_excludes.module_group("PySide6.QtNetwork").startswith("Qt modules")
+
+
+def test_the_system_libraries_leave_only_the_top_of_the_bundle() -> None:
+    """PyInstaller copies the build machine's libraries to the top of _internal/; the wheels' own copies in
+    their `*.libs` folders (hashed names) and Qt's ICU stay, and libpython always stays."""
+    group = bundle_excludes.file_group
+    system = bundle_excludes.SYSTEM_GROUP
+    assert [group(path) for path in ("libstdc++.so.6", "libssl.so.3", "libxcb-xkb.so.1", "libglib-2.0.so.0")] \
+        == [system] * 4
+    for kept in ("pillow.libs/libxcb-9065bb12.so.1.1.0", "pillow.libs/libzstd-40ad5e7e.so.1.5.7",
+                 "PySide6/Qt/lib/libicudata.so.73", "libpython3.11.so.1.0", "numpy.libs/libgfortran-040039e1.so.5"):
+        assert group(kept) is None, kept
+    assert group("libssl-3-x64.dll") is None  # the Windows bundle is unaffected
+
+
+def test_the_window_only_libraries_are_recommended() -> None:
+    window = deb_depends.WINDOW_ONLY.match
+    assert all(window(name) for name in ("libX11.so.6", "libxcb-cursor.so.0", "libxkbcommon.so.0", "libEGL.so.1"))
+    assert not any(window(name) for name in ("libstdc++.so.6", "libglib-2.0.so.0", "libssl.so.3", "libz.so.1"))
+    assert deb_depends.GLIBC.match("ld-linux-x86-64.so.2") and deb_depends.GLIBC.match("libm.so.6")
+    assert not deb_depends.GLIBC.match("libmd.so.0")
+
+
+@pytest.mark.skipif(shutil.which("dpkg-query") is None, reason="not a Debian system")
+def test_a_library_package_gives_its_declared_floor() -> None:
+    """zlib1g declares `libz 1 zlib1g (>= 1:1.2.3.3.dfsg…)` in its shlibs file (any Debian has zlib1g)."""
+    package = deb_depends.owner("/lib/x86_64-linux-gnu/libz.so.1")
+    if package is None:
+        pytest.skip("libz.so.1 is elsewhere on this architecture")
+    assert package == "zlib1g"
+    floor = deb_depends.dependency("zlib1g", "libz.so.1")
+    assert floor.startswith("zlib1g (>= 1:1.") and floor.endswith(")")
+    assert deb_depends._newer("zlib1g (>= 1:1.3)", floor) and not deb_depends._newer(floor, "zlib1g (>= 1:1.3)")
 
 
 def test_an_exclusion_that_breaks_a_kept_binary_is_caught() -> None:

@@ -126,7 +126,7 @@ def test_a_township_user_may_only_touch_its_township(make_registry: Callable[...
     assert [p.key for p in err.value.problems] == ["station.out_of_scope"]
     with pytest.raises(StationInvalid) as err:
         ops.edit_station(reg, code, {"served": [GAOREN]}, today=TODAY)
-    assert [p.key for p in err.value.problems] == ["station.out_of_scope"]
+    assert [p.key for p in err.value.problems] == ["station.served_out_of_scope"]
 
 
 def test_merger_undo_and_redo(reg: Registry) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, text
 from sqlalchemy.engine import make_url
 
 from villagepost.services import accounts, station_ops
@@ -71,6 +71,24 @@ def test_township_role_cannot_update_another_townships_station_with_raw_sql(regi
     assert phones == {mine: "120", theirs: None}
 
 
+def test_township_role_cannot_make_its_station_serve_another_township_with_raw_sql(registry: Registry) -> None:
+    mine, _ = _stations(registry)
+    with registry.engine.begin() as conn:  # the county made it serve a village of the other township
+        conn.execute(text("INSERT INTO station_village (station_code, village_code) VALUES (:s, :v)"),
+                     {"s": mine, "v": THEIRS})
+    with _connect(registry, "tong", "secret3") as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("INSERT INTO station_village (station_code, village_code) VALUES (%s, %s)",
+                         (mine, "640221101201"))
+        assert conn.execute("DELETE FROM station_village WHERE village_code = %s", (THEIRS,)).rowcount == 0
+        own = conn.execute("INSERT INTO station_village (station_code, village_code) VALUES (%s, %s)",
+                           (mine, "640221100201"))
+        assert own.rowcount == 1
+    with registry.engine.connect() as conn:
+        served = conn.execute(text("SELECT village_code FROM station_village ORDER BY 1")).scalars().all()
+    assert served == ["640221100201", THEIRS]
+
+
 def _phones() -> Select[tuple[str, str | None]]:
     return select(Station.code, Station.phone)
 
@@ -95,8 +113,6 @@ def test_account_connection_is_its_own_role(registry: Registry) -> None:
 
 
 def test_an_account_does_not_upgrade_the_schema_the_owner_does(registry: Registry) -> None:
-    from sqlalchemy import text
-
     from villagepost.core.errors import KnownError
 
     _stations(registry)

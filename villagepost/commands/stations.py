@@ -13,6 +13,7 @@ from typing import Any
 from villagepost.commands.context import Context
 from villagepost.core.stations import STATUS_ZH, StationStatus
 from villagepost.services import divisions as div_svc
+from villagepost.services import station_checks as checks
 from villagepost.services import station_ops as ops
 from villagepost.services import stations as svc
 
@@ -130,11 +131,18 @@ def cmd_edit(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _report(ctx: Context, code: str, text: str, **extra: Any) -> int:
+    """What was saved, and the position warning when the station stands far from its county's others."""
+    reg = ctx.registry()
+    with reg.reading() as conn:
+        warnings = checks.place_warnings(conn, code)
     if ctx.as_json:
-        details = ops.station_details(ctx.registry(), code)
-        ctx.emit_json({"status": "ok", **extra, "station": details.to_json()})
+        details = ops.station_details(reg, code)
+        ctx.emit_json({"status": "ok", **extra, "station": details.to_json(),
+                       "warnings": [w.to_json(ctx.lang) for w in warnings]})
     else:
         ctx.out(text)
+        for warning in warnings:
+            ctx.note(ctx.pick("注意：", "warning: ") + warning.message(ctx.lang))
     return 0
 
 

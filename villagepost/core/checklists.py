@@ -23,6 +23,18 @@ from importlib import resources
 from villagepost.core import checklist_messages as _messages  # noqa: F401  (registers the texts)
 from villagepost.core.errors import KnownError
 
+CHINESE_NUMBERS = "一二三四五六七八九十"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (category headings 一、二、…, printed and in the editors)."""
+    if n <= 10:
+        return CHINESE_NUMBERS[n - 1]
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 1 else CHINESE_NUMBERS[tens - 1]
+    return head + "十" + (CHINESE_NUMBERS[ones - 1] if ones else "")
+
+
 #: limits that keep a template printable on A4 and storable in its columns
 MAX_ITEMS = 100
 MAX_CATEGORY = 20

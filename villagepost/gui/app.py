@@ -19,7 +19,7 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from villagepost import __version__
-from villagepost.core.errors import KnownError
+from villagepost.core.errors import DamagedDatabase, KnownError
 from villagepost.core.messages import tr as catalogue_text  # not `tr`: lupdate would take its keys for texts
 from villagepost.gui import crash, fonts, single_instance, smoke
 from villagepost.gui import settings as opts
@@ -162,7 +162,15 @@ def run(db: str | None = None, lang: str = "zh", user: str | None = None) -> int
         # Only the per-user default location is set up on first start (the first-start dialog then loads
         # the codes); a --db, VILLAGEPOST_DB or stored location that is missing is refused by name.
         first_start = db is None and not os.environ.get(ENV_DB)
-        registry = open_with_login(db, settings, lang, user, create=first_start)
+        try:
+            registry = open_with_login(db, settings, lang, user, create=first_start)
+        except DamagedDatabase as exc:
+            # too damaged to open: offer its verified backups; restored, it opens (or says why not)
+            from villagepost.gui.damaged_registry import offer_restore
+
+            if not offer_restore(None, exc, lang):
+                raise
+            registry = open_with_login(db, settings, lang, user, create=False)
     except KnownError as exc:
         show_open_error(exc, lang)
         return EXIT_REFUSED

@@ -37,14 +37,13 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import Shiboken
 
-from villagepost.core.checklists import Checklist
+from villagepost.core.checklists import Checklist, chinese_number
 from villagepost.core.divisions import CODE_LENGTHS, Level
 from villagepost.core.errors import Cancelled, KnownError
 from villagepost.core.messages import DEFAULT_LANG
 from villagepost.gui.file_prompts import FilePrompts, default_folder, xlsx_filter
 from villagepost.gui.form_parts import ErrorLabel, SettledDialog, alive
 from villagepost.gui.ops import BackgroundOp, OpContext, TaskManager, default_failure
-from villagepost.reports.checklist_pdf import chinese_number
 from villagepost.services import checklists as svc
 from villagepost.services.divisions import parse_scope, require_unit
 from villagepost.services.registry import Registry

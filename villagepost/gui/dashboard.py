@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QShowEvent
@@ -40,15 +41,17 @@ from villagepost.core import clock
 from villagepost.core.divisions import Level
 from villagepost.core.errors import KnownError
 from villagepost.core.messages import DEFAULT_LANG
-from villagepost.gui import chart_style
-from villagepost.gui.coverage_bars import CoverageBarChart
+from villagepost.gui import dashboard_messages as _messages  # noqa: F401  (registers the texts)
 from villagepost.gui.dashboard_data import DashboardData, load_dashboard
 from villagepost.gui.dashboard_panels import Headline, PaceTree, StationCountsTable, unit_text
 from villagepost.gui.day_edit import DayEdit
 from villagepost.gui.ops import BackgroundOp, TaskManager, default_failure, show_known_error
-from villagepost.gui.pacing_chart import PacingChart
 from villagepost.services.registry import Registry
 from villagepost.services.targets import TargetRow
+
+if TYPE_CHECKING:  # the charts (pyqtgraph, numpy) load when the tab is first shown: see _build_body
+    from villagepost.gui.coverage_bars import CoverageBarChart
+    from villagepost.gui.pacing_chart import PacingChart
 
 translate = QCoreApplication.translate
 
@@ -86,6 +89,20 @@ class DashboardTab(QWidget):
     loaded = Signal()
     #: emitted after the targets were changed through the targets dialog
     targets_changed = Signal()
+
+    # the body, made by _build_body when first needed
+    headline: Headline
+    bars: CoverageBarChart
+    bars_box: QGroupBox
+    bars_legend: QLabel
+    bars_export: QPushButton
+    curve: PacingChart
+    curve_box: QGroupBox
+    curve_legend: QLabel
+    curve_export: QPushButton
+    pace_tree: PaceTree
+    pace_box: QGroupBox
+    counts: StationCountsTable
 
     def __init__(self, registry: Registry | None, taskman: TaskManager, *, lang: str = DEFAULT_LANG,
                  today: Callable[[], dt.date] = clock.today, parent: QWidget | None = None) -> None:
@@ -137,6 +154,29 @@ class DashboardTab(QWidget):
         self.status.setObjectName("dashboardStatus")
         self._fix_line(self.status)
 
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(top)
+        layout.addWidget(self.status)
+        layout.addWidget(self.scroll_area, 1)
+        self._body_built = False
+        self._update_actions()
+
+    def _build_body(self) -> None:
+        """The headline, the two charts, the targets' pace and the counts — built when the tab is first
+        shown (or drawn), not with the window: pyqtgraph and numpy take about a second to import, which
+        the window's first paint does not wait for."""
+        if self._body_built:
+            return
+        self._body_built = True
+        from villagepost.gui.coverage_bars import CoverageBarChart
+        from villagepost.gui.pacing_chart import PacingChart
+
+        lang = self.lang
         # -- body -------------------------------------------------------------------------------
         body = QWidget(self)
         column = QVBoxLayout(body)
@@ -164,17 +204,9 @@ class DashboardTab(QWidget):
         QVBoxLayout(counts_box).addWidget(self.counts)
         column.addWidget(counts_box)
         column.addStretch(1)  # a village shows less: the rest stays at the top, not spread out
-
-        self.scroll_area = QScrollArea(self)
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll_area.setWidget(body)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addLayout(top)
-        layout.addWidget(self.status)
-        layout.addWidget(self.scroll_area, 1)
+        if self.scroll_area.isVisible():
+            body.show()
         self._update_actions()
 
     @staticmethod
@@ -240,6 +272,7 @@ class DashboardTab(QWidget):
             self.reload()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        self._build_body()
         super().showEvent(event)
         if self._stale:
             self.reload()
@@ -292,6 +325,7 @@ class DashboardTab(QWidget):
 
     # --- drawing ---------------------------------------------------------------------------------
     def show_data(self, data: DashboardData) -> None:
+        self._build_body()
         self.data = data
         r = data.coverage
         day = data.on.isoformat()
@@ -352,8 +386,9 @@ class DashboardTab(QWidget):
         self.targets_button.setEnabled(may_target)
         self.targets_button.setToolTip(self.tr("设定、修改、删除本单位的覆盖率或站点数目标") if may_target else
                                        self.tr("目标定在省、市、县或乡镇：请先在左侧选择这样的单位"))
-        self.bars_export.setEnabled(data is not None and bool(data.bar_units()))
-        self.curve_export.setEnabled(data is not None and data.pacing is not None)
+        if self._body_built:
+            self.bars_export.setEnabled(data is not None and bool(data.bar_units()))
+            self.curve_export.setEnabled(data is not None and data.pacing is not None)
 
     # --- exports -----------------------------------------------------------------------------------
     def _ask_save_path(self, suggested: str) -> Path | None:
@@ -376,6 +411,9 @@ class DashboardTab(QWidget):
             return None
         if path.suffix.lower() != ".png":
             path = path.with_name(path.name + ".png")
+        from villagepost.gui import chart_style
+
+        self._build_body()
         chart = self.bars.plot if which == "bars" else self.curve.plot
         try:
             chart_style.export_png(chart, path)

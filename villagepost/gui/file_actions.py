@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
@@ -17,8 +18,11 @@ from villagepost.core import clock
 from villagepost.core.errors import KnownError
 from villagepost.core.messages import DEFAULT_LANG, register
 from villagepost.gui.ops import BackgroundOp, OpContext, TaskManager, show_known_error
-from villagepost.services import exports, maintenance
+from villagepost.services import maintenance
 from villagepost.services.registry import Registry
+
+if TYPE_CHECKING:  # openpyxl loads with the first export, not with the window (start to first paint)
+    from villagepost.services import exports
 
 translate = QCoreApplication.translate
 
@@ -56,6 +60,8 @@ def export_registry(parent: QWidget, taskman: TaskManager, reg: Registry, scope:
         return None
 
     def job(ctx: OpContext) -> exports.ExportResult:
+        from villagepost.services import exports
+
         return exports.export_registry(reg, out, scope, progress=ctx.progress)
 
     op = (BackgroundOp(parent, taskman, job, lang=lang)
@@ -76,7 +82,12 @@ def export_template(parent: QWidget, taskman: TaskManager, reg: Registry, townsh
               translate("file_actions", "Excel 工作簿 (*.xlsx)"))
     if out is None:
         return None
-    op = (BackgroundOp(parent, taskman, lambda _ctx: exports.export_template(reg, out, township), lang=lang)
+    def job(_ctx: OpContext) -> exports.ExportResult:
+        from villagepost.services import exports
+
+        return exports.export_template(reg, out, township)
+
+    op = (BackgroundOp(parent, taskman, job, lang=lang)
           .with_progress(translate("file_actions", "正在导出填报模板…"), cancellable=False)
           .success(lambda r: _exported(parent, r.path, tell)))
     op.run_in_background()

@@ -34,15 +34,14 @@ from PySide6.QtWidgets import (
 )
 
 from villagepost.core import clock
-from villagepost.core.checklists import MAX_REMARK, Checklist, Result
+from villagepost.core.checklists import MAX_REMARK, Checklist, Result, chinese_number
 from villagepost.core.errors import Cancelled, KnownError
 from villagepost.core.messages import DEFAULT_LANG
 from villagepost.core.stations import STATUS_ZH, StationStatus
 from villagepost.gui.day_edit import DayEdit
 from villagepost.gui.form_parts import ErrorLabel, SettledDialog, alive
-from villagepost.gui.ops import BackgroundOp, TaskManager, default_failure
+from villagepost.gui.ops import BackgroundOp, TaskManager, default_failure, saving_label, waiting_for_writers
 from villagepost.gui.window_sizing import fit_to_screen
-from villagepost.reports.checklist_pdf import chinese_number
 from villagepost.services import inspections as svc
 from villagepost.services.checklists import checklist_for
 from villagepost.services.registry import Registry
@@ -324,8 +323,11 @@ class InspectionDialog(SettledDialog):
             return
         draft, registry, today = self.draft(), self.registry, self.today
         self._set_busy(True)
-        (BackgroundOp(self, self.taskman, lambda _ctx: svc.record_inspection(registry, draft, today=today),
-                      lang=self.lang)
+        # another program's write (an import) holds the registry: wait behind a note naming it
+        (BackgroundOp(self, self.taskman,
+                      waiting_for_writers(lambda _ctx: svc.record_inspection(registry, draft, today=today),
+                                          self.lang), lang=self.lang)
+         .with_progress(saving_label(), describe=lambda text: text)
          .success(self._saved)
          .failure(self._refused)
          .run_in_background())

@@ -37,7 +37,6 @@ from villagepost.gui.list_model import Column, RowListModel
 from villagepost.gui.ops import BackgroundOp, OpContext, TaskManager, default_failure
 from villagepost.services import inspections as svc
 from villagepost.services.divisions import require_unit
-from villagepost.services.printing import print_inspection
 from villagepost.services.registry import Registry
 
 translate = QCoreApplication.translate
@@ -355,6 +354,9 @@ class InspectionsPanel(QWidget):
         target = out
 
         def job(_ctx: OpContext) -> Path:
+            # reportlab loads with the first print, not with the window (start to first paint)
+            from villagepost.services.printing import print_inspection
+
             target.parent.mkdir(parents=True, exist_ok=True)
             return Path(print_inspection(registry, picked.id, target, today=today).paths[0])
 

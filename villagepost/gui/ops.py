@@ -220,16 +220,18 @@ def default_failure(parent: QWidget | None, exc: BaseException, lang: str = DEFA
 
 
 def waiting_for_writers(job: Callable[[OpContext], T], lang: str = DEFAULT_LANG,
-                        patience: float = WRITER_PATIENCE_S) -> Callable[[OpContext], T]:
+                        patience: float | None = None) -> Callable[[OpContext], T]:
     """`job`, tried again while another program holds the registry's write lock (an import elsewhere).
 
     Each try waits the busy timeout; between tries the progress dialog says who is writing, so a save
     during an import waits visibly (and can be cancelled) instead of failing after 10 s. Nothing is
-    half-written: each try is one whole transaction.
+    half-written: each try is one whole transaction. After `patience` seconds (default
+    `WRITER_PATIENCE_S`, read when the job starts) the last refusal, naming the writer, is the job's error.
+    Show it with `saving_label()` as the progress title (`BackgroundOp.with_progress`).
     """
 
     def run(ctx: OpContext) -> T:
-        deadline = time.monotonic() + patience
+        deadline = time.monotonic() + (WRITER_PATIENCE_S if patience is None else patience)
         while True:
             try:
                 return job(ctx)
@@ -240,6 +242,11 @@ def waiting_for_writers(job: Callable[[OpContext], T], lang: str = DEFAULT_LANG,
                 ctx.progress(0, 0, tr(key, lang, exc.params))
 
     return run
+
+
+def saving_label() -> str:
+    """The title of a save's progress dialog (shown when it waits for another program's write)."""
+    return translate("ops", "正在保存…")
 
 
 class BackgroundOp(Generic[T]):

@@ -16,7 +16,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QDate, QObject, Qt, Signal
 from PySide6.QtWidgets import (
@@ -51,11 +51,13 @@ from villagepost.gui.file_prompts import (
 )
 from villagepost.gui.form_parts import ErrorLabel, SettledDialog, alive
 from villagepost.gui.ops import BackgroundOp, OpContext, TaskManager, default_failure
-from villagepost.services import as_recorded, printing
+from villagepost.services import as_recorded
 from villagepost.services.divisions import parse_scope, require_unit
-from villagepost.services.printing import PrintResult
 from villagepost.services.registry import Registry
 from villagepost.services.station_ops import station_details
+
+if TYPE_CHECKING:
+    from villagepost.services.printing import PrintResult
 
 translate = QCoreApplication.translate
 #: the printing service's note on characters the font lacks (a name, so lupdate does not take it for a text)
@@ -427,6 +429,8 @@ class PrintChecklistsDialog(_PrintDialog):
         first = codes[0] if codes else None
 
         def run(ctx: OpContext) -> PrintResult:
+            from villagepost.services import printing  # reportlab loads with the first print, not the window
+
             if blank:
                 return printing.print_checklists(registry, out, scope=scope or (first or "")[:12] or None, blank=True,
                                                  today=today, progress=ctx.progress, cancelled=ctx.cancelled)
@@ -513,7 +517,9 @@ class PrintSummaryDialog(_PrintDialog):
             return
         self.scope_name = scope
         self.heading.setText(self.tr("{scope}建制村覆盖率汇总表").format(scope=scope.label))
-        self.unit.setPlaceholderText(printing.default_unit(scope.name, scope.level))
+        from villagepost.services.printing import default_unit
+
+        self.unit.setPlaceholderText(default_unit(scope.name, scope.level))
         for level in LEVEL_CHOICES:
             if level > scope.level:
                 self.level.addItem(level.zh, int(level))
@@ -551,6 +557,8 @@ class PrintSummaryDialog(_PrintDialog):
         date_untouched = on == today
 
         def run(ctx: OpContext) -> PrintResult:
+            from villagepost.services import printing  # reportlab loads with the first print, not the window
+
             instant = as_recorded.parse_instant(recorded_text) if recorded_text else None
             day = as_recorded.local_day(instant) if instant is not None and date_untouched else on
             return printing.print_summary(registry, scope, out, on=day, level=level, unit=unit, today=today,

@@ -1,5 +1,8 @@
 """选项 (settings): the database to open, the user name, the language, and the registry's 类似村委会 option.
 
+After a login the user name is the account's, shown read-only: the audit must name the account, so the
+free name (this PC's preference, used when the registry has no accounts) is neither shown nor changed.
+
 Two kinds of setting live here, and the dialog says which is which:
 - this PC's preferences (typed options over QSettings, gui/settings.py): database location, user name,
   language — they follow the clerk, not the data;
@@ -70,6 +73,8 @@ class SettingsDialog(QDialog):
         self.settings = settings
         self.lang = lang
         self.registry_village_like: bool | None = None
+        #: logged in to an account: the account is who acts, and the free user name is not offered
+        self.logged_in = registry.actor.account
         self.setObjectName("settingsDialog")
         self.setWindowTitle(self.tr("选项"))
 
@@ -107,7 +112,8 @@ class SettingsDialog(QDialog):
         self.current_db.setWordWrap(True)
         self.current_db.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow(self.current_db)
-        form.addRow(self.tr("用户名："), self.user_edit)
+        self.user_label = QLabel(self.tr("用户名："), local)
+        form.addRow(self.user_label, self.user_edit)
         form.addRow(self.tr("界面语言："), self.language)
         note = QLabel(self.tr("命令行的 --db、环境变量 VILLAGEPOST_DB 优先于这里的数据库；"
                               "语言在下次启动时生效。"), local)
@@ -160,6 +166,13 @@ class SettingsDialog(QDialog):
         (self.url_edit if is_server else self.file_edit).setText(stored)
         self._kind_changed()
         self.user_edit.setText(self.settings.get(opts.USER_NAME))
+        if self.logged_in:
+            # the audit names the account that logged in; a typed name here would only mislead
+            self.user_label.setText(self.tr("登录账号："))
+            self.user_edit.setText(self.registry.actor.name)
+            self.user_edit.setReadOnly(True)
+            self.user_edit.setFrame(False)  # reads as a fact, not as a field to fill in
+            self.user_edit.setToolTip(self.tr("已用账号登录：修改记录都记在这个账号名下。换账号请重新登录。"))
         self.language.setCurrentIndex(max(self.language.findData(self.settings.get(opts.LANGUAGE)), 0))
         registry = self.registry
         (BackgroundOp(self, self.taskman, lambda _ctx: coverage.include_village_like(registry), lang=self.lang)
@@ -190,7 +203,7 @@ class SettingsDialog(QDialog):
     def _ok(self) -> None:
         """Refuse what cannot work before storing anything: an empty user name, an unreadable location."""
         self.error.hide()
-        if not self.user_edit.text().strip():
+        if not self.logged_in and not self.user_edit.text().strip():
             self._refuse(self.tr("请填写用户名：每条修改都会记下是谁做的。"))
             return
         database = self.database()
@@ -215,7 +228,7 @@ class SettingsDialog(QDialog):
     def apply(self) -> SettingsChange:
         """Store this PC's values; return what changed (the registry setting is written by the window)."""
         database = self.database()
-        user = self.user_edit.text().strip()
+        user = self.settings.get(opts.USER_NAME) if self.logged_in else self.user_edit.text().strip()
         language = str(self.language.currentData())
         change = SettingsChange(
             database=database if database != self.settings.get(opts.DATABASE) else None,

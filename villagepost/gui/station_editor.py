@@ -70,7 +70,7 @@ from villagepost.gui.stations_tab import status_text
 from villagepost.gui.window_sizing import settle_layout
 from villagepost.services import divisions, station_ops
 from villagepost.services.registry import Registry
-from villagepost.services.station_checks import StationInvalid
+from villagepost.services.station_checks import PlaceWarning, StationInvalid, place_warnings
 from villagepost.services.station_ops import HistoryEntry, StationDetails, StationDraft
 
 translate = QCoreApplication.translate
@@ -470,16 +470,18 @@ class StationEditor(QDialog):
         # refuses this save and names the fields that differ (yours / stored)
         started_from = self.details.version if self.details is not None else None
 
-        def job(_ctx: OpContext) -> tuple[bool, StationDetails, int | None]:
+        def job(_ctx: OpContext) -> tuple[bool, StationDetails, int | None, list[PlaceWarning]]:
             known = {h.id for h in station_ops.station_details(registry, code).history}
             changed = station_ops.edit_station(registry, code, send, on=on, expect_version=started_from)
             details = station_ops.station_details(registry, code)
             new_type_events = [h.id for h in details.history
                                if h.kind == EventKind.TYPE_CHANGED.value and h.id not in known]
-            return changed, details, max(new_type_events, default=None)
+            moved = {"lon", "lat"} & set(send)
+            return changed, details, max(new_type_events, default=None), _place_warnings(registry, code) \
+                if moved else []
 
-        def saved(result: tuple[bool, StationDetails, int | None]) -> None:
-            changed, details, type_event = result
+        def saved(result: tuple[bool, StationDetails, int | None, list[PlaceWarning]]) -> None:
+            changed, details, type_event, warnings = result
             self.show_details(details)
             if changed:
                 if "station_type" in changes and type_event is None:
@@ -488,7 +490,7 @@ class StationEditor(QDialog):
                 self._push(EditCommand(self.undo_runner, details.code, text, before=before, after=after,
                                        type_event=type_event))
                 self.saved.emit(details.code)
-                self._info(self.tr("已保存。"))
+                self._info(self.tr("已保存。"), warnings)
             else:
                 self._info(self.tr("没有修改。"))
 
@@ -507,10 +509,12 @@ class StationEditor(QDialog):
             planned=self.planned.isChecked())
         registry = self.registry
 
-        def job(_ctx: OpContext) -> StationDetails:
-            return station_ops.station_details(registry, station_ops.add_station(registry, draft))
+        def job(_ctx: OpContext) -> tuple[StationDetails, list[PlaceWarning]]:
+            code = station_ops.add_station(registry, draft)
+            return station_ops.station_details(registry, code), _place_warnings(registry, code)
 
-        def added(details: StationDetails) -> None:
+        def added(result: tuple[StationDetails, list[PlaceWarning]]) -> None:
+            details, warnings = result
             self.pages.setTabVisible(self.history_index, True)
             for button in (self.merge_button, self.suspend_button, self.close_station_button, self.reopen_button):
                 button.show()
@@ -522,7 +526,7 @@ class StationEditor(QDialog):
             finally:
                 self._own_change = False
             self.saved.emit(details.code)
-            self._info(self.tr("已新增站点 {code}。").format(code=details.code))
+            self._info(self.tr("已新增站点 {code}。").format(code=details.code), warnings)
 
         self._run(job, added)
 
@@ -592,9 +596,14 @@ class StationEditor(QDialog):
         widget.style().unpolish(widget)
         widget.style().polish(widget)
 
-    def _info(self, text: str) -> None:
-        self.error.setStyleSheet("color: #1b7a2e;")
-        self.error.setText(text)
+    def _info(self, text: str, warnings: Sequence[PlaceWarning] = ()) -> None:
+        """A saved-state line; a position warning (saved, but far from the county's other stations) in amber."""
+        if warnings:
+            self.error.setStyleSheet("color: #8a5a00;")
+            self.error.setText("\n".join([text, *(w.message(self.lang) for w in warnings)]))
+        else:
+            self.error.setStyleSheet("color: #1b7a2e;")
+            self.error.setText(text)
         self.error.show()
 
     def marked_fields(self) -> list[str]:
@@ -733,3 +742,9 @@ class StationEditor(QDialog):
             settle_layout(self)
             self._leaving = False
         super().setVisible(visible)
+
+
+def _place_warnings(registry: Registry, code: str) -> list[PlaceWarning]:
+    """The service's position warning for a just-saved station (read in the save's worker thread)."""
+    with registry.reading() as conn:
+        return place_warnings(conn, code)

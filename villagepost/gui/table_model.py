@@ -26,7 +26,6 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
@@ -206,6 +205,8 @@ class LazyTableModel(QAbstractTableModel, Generic[Q, R]):
         """The row showing `row_id`, if the full id list is in and holds it."""
         if self._ids is None:
             return None
+        import numpy as np  # loaded by the id list already (storage.table_queries.fetch_ids)
+
         found = np.flatnonzero(self._ids == row_id)
         return int(found[0]) if len(found) else None
 

@@ -54,7 +54,7 @@ from villagepost.core.messages import tr as catalogue_text  # not `tr`: lupdate 
 from villagepost.core.pacing import Measure
 from villagepost.core.stations import StationType
 from villagepost.gui.day_edit import DayEdit
-from villagepost.gui.ops import BackgroundOp, TaskManager, default_failure
+from villagepost.gui.ops import BackgroundOp, TaskManager, default_failure, saving_label, waiting_for_writers
 from villagepost.gui.window_sizing import settle_layout
 from villagepost.services import targets as tgt
 from villagepost.services.registry import Registry
@@ -437,7 +437,9 @@ class TargetsDialog(QDialog):
             self.targets_changed.emit()
             self.refresh()
 
-        (BackgroundOp(self, self.taskman, lambda _ctx: job(), lang=self.lang)
+        # another program's write (an import) holds the registry: wait behind a note naming it
+        (BackgroundOp(self, self.taskman, waiting_for_writers(lambda _ctx: job(), self.lang), lang=self.lang)
+         .with_progress(saving_label(), describe=lambda text: text)
          .success(succeeded).failure(self._failed).run_in_background())
 
     def _failed(self, exc: BaseException) -> None:

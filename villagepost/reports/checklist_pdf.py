@@ -29,7 +29,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from villagepost.core.checklists import Checklist, Result
+from villagepost.core.checklists import Checklist, Result, chinese_number
 from villagepost.reports.fonts import FONT_NAME, missing_note, printable, register_font
 from villagepost.reports.lines import text_width, wrap
 from villagepost.reports.qr import draw_qr
@@ -64,16 +64,6 @@ GREY_LABEL = 0.92
 GREY_HEADER = 0.85
 GREY_CATEGORY = 0.95
 
-CHINESE_NUMBERS = "一二三四五六七八九十"
-
-
-def chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (category headings 一、二、…)."""
-    if n <= 10:
-        return CHINESE_NUMBERS[n - 1]
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 1 else CHINESE_NUMBERS[tens - 1]
-    return head + "十" + (CHINESE_NUMBERS[ones - 1] if ones else "")
 
 
 @dataclass(frozen=True)
@@ -153,21 +143,31 @@ class _Row:
     result: Result | None = None
 
 
+#: (label, value, label2, value2) of one station block row; label2 None = the value spans the row
+BlockRow = tuple[str, "_Text", str | None, "_Text | None"]
+
+
 @dataclass
 class _Layout:
     title: _Text
     subtitle: str
     region: str
-    block: list[tuple[str, _Text, str | None, _Text | None]]
+    block: list[BlockRow]
     block_height: float
+    min_h: float
     note: _Text | None
     rows: list[_Row]
     opinion: _Text | None
     signer: str
     missing: list[str] = field(default_factory=list)
-    #: rows per page (indices into rows); page 0 also holds the header and the station block
+    #: rows per page (indices into rows); page 0 also holds the header, and the first pages the station block
     pages: list[list[int]] = field(default_factory=list)
     closing_page: int = 0
+    #: the station block's rows per page: one page unless what is stored is taller (30 services of 40
+    #: characters, 30 brands, a long name...); a row cut at a page foot goes on, labelled (续), on the next
+    block_pages: list[list[BlockRow]] = field(default_factory=list)
+    #: where the block (and the note under it) ends on its last page
+    block_end: float = 0.0
 
 
 class _Prep:
@@ -258,10 +258,11 @@ def layout(sheet: Sheet) -> _Layout:
     signer = ""
     if sheet.answers is not None:
         signer = prep(sheet.answers.operator or "")
-    out = _Layout(title, subtitle, prep(sheet.region), block, block_height, None, rows, opinion, signer)
+    out = _Layout(title, subtitle, prep(sheet.region), block, block_height, min_h, None, rows, opinion, signer)
     if prep.missing:
         out.note = _Text(wrap(missing_note(prep.missing), SIZE_SMALL, WIDTH), SIZE_SMALL)
     out.missing = prep.missing
+    _paginate_block(out)
     _paginate(out)
     return out
 
@@ -271,13 +272,53 @@ CONT_HEADER_H = 12 * mm
 GAP = 4 * mm
 
 
-def _first_page_top(lay: _Layout) -> float:
-    """Where the item table starts on the first page."""
-    head = max(QR_SIZE + 4 * mm, lay.title.height + 14 * mm)
-    y = TOP - head - lay.block_height
+def _head_height(lay: _Layout) -> float:
+    """The first page's title and QR code, above the station block."""
+    return max(QR_SIZE + 4 * mm, lay.title.height + 14 * mm)
+
+
+#: a block row with more lines than this shows its label at its top instead of its middle
+TALL_LINES = 3
+#: a full-width block row is cut at a page foot only when at least this many of its lines stay above it
+MIN_LINES_CUT = 2
+
+
+def _continued(label: str) -> str:
+    return label if label.endswith("(续)") else f"{label}(续)"
+
+
+def _paginate_block(lay: _Layout) -> None:
+    """Cut the station block into pages: whatever is stored is printed, never run off the page's foot.
+
+    A row that does not fit below the previous one starts the next page; a full-width row taller than
+    the room left (services, brands) is cut between its lines, its rest continuing on the next page
+    under the same label marked (续).
+    """
+    pages: list[list[BlockRow]] = [[]]
+    y = TOP - _head_height(lay)
+    for row in lay.block:
+        label, value, label2, value2 = row
+        while True:
+            h = _row_height(value, value2, minimum=lay.min_h)
+            if y - h >= BOTTOM:
+                pages[-1].append((label, value, label2, value2))
+                y -= h
+                break
+            fit = int((y - BOTTOM - 2 * PAD) // (value.size * LEADING))
+            if label2 is None and MIN_LINES_CUT <= fit < len(value.lines):
+                pages[-1].append((label, _Text(value.lines[:fit], value.size), None, None))
+                value = _Text(value.lines[fit:], value.size)
+                label = _continued(label)
+            elif not pages[-1]:  # alone on its page and still too tall: cannot happen (a half row fits a page)
+                pages[-1].append((label, value, label2, value2))
+                y -= h
+                break
+            pages.append([])
+            y = TOP - CONT_HEADER_H
     if lay.note is not None:
         y -= lay.note.height + 1.5 * mm
-    return y - GAP
+    lay.block_pages = pages
+    lay.block_end = y
 
 
 def _opinion_height(lay: _Layout) -> float:
@@ -289,17 +330,22 @@ CLOSING_H = 22 * mm
 
 
 def _paginate(lay: _Layout) -> None:
-    pages: list[list[int]] = [[]]
-    y = _first_page_top(lay) - HEADER_ROW_H
+    """Cut the item rows into pages, starting below the station block on the block's last page."""
+    pages: list[list[int]] = [[] for _ in lay.block_pages]
+    y = lay.block_end - GAP - HEADER_ROW_H
+    fresh = False  # nothing on the page yet (the block's last page holds the block)
     i = 0
     rows = lay.rows
     while i < len(rows):
         need = rows[i].height
         if rows[i].kind == "category" and i + 1 < len(rows):
             need += rows[i + 1].height  # a heading never stays alone at the foot of a page
-        if y - need < BOTTOM and pages[-1]:
+        if y - need < BOTTOM and not fresh:
             pages.append([])
             y = TOP - CONT_HEADER_H - HEADER_ROW_H
+            fresh = True
+            continue
+        fresh = False
         pages[-1].append(i)
         y -= rows[i].height
         i += 1
@@ -348,6 +394,13 @@ class ChecklistWriter:
         for p, row_ids in enumerate(lay.pages):
             self._begin_page()
             y = self._first_header(sheet, lay) if p == 0 else self._continued_header(sheet, lay)
+            if p < len(lay.block_pages):
+                y = self._block(lay, lay.block_pages[p], y)
+                if p == len(lay.block_pages) - 1:
+                    if lay.note is not None:
+                        self._lines(LEFT, y - 1 * mm, lay.note, grey=0.25)
+                        y -= lay.note.height + 1.5 * mm
+                    y -= GAP
             if row_ids and sheet.answers is None:
                 self._reuse(("table", sheet.checklist.items, tuple(row_ids), round(y, 3)),
                             partial(self._table, lay, row_ids, y))
@@ -355,7 +408,7 @@ class ChecklistWriter:
             elif row_ids:
                 y = self._table(lay, row_ids, y)
             if p == lay.closing_page:
-                top = y - GAP if row_ids or p == 0 else y
+                top = y - GAP if row_ids or p < len(lay.block_pages) else y
                 if sheet.answers is None:
                     self._reuse(("closing", round(top, 3)), partial(self._closing, sheet, lay, top))
                 else:
@@ -420,28 +473,26 @@ class ChecklistWriter:
             draw_qr(c, sheet.station.code, RIGHT - QR_SIZE, TOP - QR_SIZE, QR_SIZE)
             self._text(RIGHT - QR_SIZE / 2, TOP - QR_SIZE - 2.8 * mm, sheet.station.code, SIZE_SMALL - 1,
                        align="center")
-        head = max(QR_SIZE + 4 * mm, lay.title.height + 14 * mm)
-        y = self._block(lay, TOP - head)
-        if lay.note is not None:
-            self._lines(LEFT, y - 1 * mm, lay.note, grey=0.25)
-            y -= lay.note.height + 1.5 * mm
-        return y - GAP
+        return TOP - _head_height(lay)
 
-    def _block(self, lay: _Layout, top: float) -> float:
+    def _block(self, lay: _Layout, block: Sequence[BlockRow], top: float) -> float:
+        """Draw this page's rows of the station block from `top`; returns where they end."""
         c = self.canvas
         y = top
-        blank = lay.subtitle == "（空白表）"
-        min_h = (9 if blank else 7) * mm
+        if not block:
+            return y
         c.setLineWidth(0.6)
         c.setStrokeGray(0)
-        for label, value, label2, value2 in lay.block:
-            h = _row_height(value, value2, minimum=min_h)
+        for label, value, label2, value2 in block:
+            h = _row_height(value, value2, minimum=lay.min_h)
             c.setFillGray(GREY_LABEL)
             c.rect(LEFT, y - h, LABEL_W, h, stroke=0, fill=1)
             if label2 is not None:
                 c.rect(LEFT + WIDTH / 2, y - h, LABEL_W, h, stroke=0, fill=1)
             mid = y - h / 2 - SIZE_LABEL * 0.35
-            self._text(LEFT + PAD, mid, label, SIZE_LABEL)
+            # a tall row (a long list, a page of services) keeps its label at the top, beside its first line
+            at = mid if len(value.lines) <= TALL_LINES else y - PAD - SIZE_LABEL
+            self._text(LEFT + PAD, at, label, SIZE_LABEL)
             self._lines(LEFT + LABEL_W + PAD, y - (h - value.height) / 2, value)
             c.line(LEFT, y - h, RIGHT, y - h)
             c.line(LEFT + LABEL_W, y, LEFT + LABEL_W, y - h)
@@ -456,10 +507,16 @@ class ChecklistWriter:
         return y
 
     def _continued_header(self, sheet: Sheet, lay: _Layout) -> float:
-        title = " ".join(lay.title.lines)
-        self._text(LEFT, TOP - 11, f"{title}（续）", 11)
+        title = f"{' '.join(lay.title.lines)}（续）"
+        self._text(LEFT, TOP - 11, title, 11)
         if sheet.station is not None:
-            who = printable(f"{sheet.station.name}  {sheet.station.code}").text
+            # a long name is shortened with … so it never runs into the title
+            room = WIDTH - text_width(title, 11) - 6 * mm
+            name, code = printable(sheet.station.name).text, sheet.station.code
+            who = f"{name}  {code}"
+            while len(name) > 1 and text_width(who, SIZE_LABEL) > room:
+                name = name[:-1]
+                who = f"{name}…  {code}"
             self._text(RIGHT, TOP - 11, who, SIZE_LABEL, align="right", grey=0.3)
         c = self.canvas
         c.setLineWidth(0.6)

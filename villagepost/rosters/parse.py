@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from villagepost.core.codes import Code
 from villagepost.core.messages import tr
+from villagepost.core.places import province_problem
 from villagepost.core.stations import MAX_ITEM, MAX_ITEMS, canonical_brands, canonical_services, join_items, split_items
 from villagepost.core.values import (
     MAX_LENGTH,
@@ -259,6 +260,11 @@ class RowParser:
                 out.problems.append(_problem(row, name, coord_problem))
             if coord_problems:
                 out.lon = out.lat = None  # half a coordinate pair locates nothing
+            elif out.code is not None:  # in China, but is it in the village's province?
+                outside = province_problem(out.code.code, out.lon, out.lat)
+                if outside is not None:
+                    out.problems.append(_problem(row, "lon", outside))
+                    out.lon = out.lat = None
         return out
 
 

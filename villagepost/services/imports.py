@@ -36,6 +36,7 @@ from villagepost.rosters.prefetch import Prefetch, Prefetched
 from villagepost.rosters.reader import ColumnMap, RosterLayout, RosterWorkbook, open_roster
 from villagepost.rosters.safety import RosterFileError, SheetInfo
 from villagepost.rosters.validate import RegistryChecks, RowIssue
+from villagepost.services.county_places import Placed, far_placed
 from villagepost.services.registry import Registry, retrying
 from villagepost.services.station_writer import STATION_FIELDS, StationInput, StationWriter
 from villagepost.storage.audit_store import AuditBatch
@@ -212,6 +213,7 @@ def _process(book: RosterWorkbook | Prefetched, reg: Registry, conn: Connection,
     checks = RegistryChecks(index, actor)
     writer = StationWriter(conn, actor, today)
     parse_row = RowParser(today)
+    placed: list[Placed] = []  # stations this roster locates, for the far-from-the-county warning
     def rows_progress(done: int, total: int) -> None:
         if progress is not None:
             progress(done, total, "import.reading")
@@ -274,6 +276,8 @@ def _process(book: RosterWorkbook | Prefetched, reg: Registry, conn: Connection,
                                             "import.station_name_defaulted", {"value": "", "name": data.name},
                                             idx))
         outcome = writer.apply(unit.code, data, present)
+        if lon is not None and lat is not None:
+            placed.append((row, outcome.code, unit.code[:6]))
         if outcome.action == "created":
             report.stations_created += 1
         elif outcome.action == "updated":
@@ -294,6 +298,8 @@ def _process(book: RosterWorkbook | Prefetched, reg: Registry, conn: Connection,
             report.warnings.append(RowIssue(row, "station_name", header, "station_renamed",
                                             data.name, key, {"value": data.name, **params}, idx))
     writer.flush()
+    if placed:
+        _far_from_county(conn, index, placed, headers, report)
     writer.finish()
     if commit:
         audit = AuditBatch(actor)
@@ -304,6 +310,22 @@ def _process(book: RosterWorkbook | Prefetched, reg: Registry, conn: Connection,
         raise Cancelled()
     if not commit or (report.strict and report.errors):
         raise _Discard()
+
+
+def _far_from_county(conn: Connection, index: DivisionIndex, placed: list[Placed],
+                     headers: Mapping[str, tuple[str, int | None]], report: ImportReport) -> None:
+    """Warn (kind `coord_far_from_county`, naming the county) for each station the roster places more than
+    150 km from the median of its county's other stations; the row is imported all the same."""
+    def county_name(code: str) -> str:
+        unit = index.get(code)
+        return unit.name if unit is not None else code
+
+    header, idx = headers.get("lon", ("经度", None))
+    far = [RowIssue(row, "lon", header, "coord_far_from_county", "", "station.far_from_county", params, idx)
+           for row, _county, params in far_placed(conn, placed, county_name)]
+    if far:
+        report.warnings.extend(far)
+        report.warnings.sort(key=lambda w: w.row)
 
 
 _GC_LOCK = threading.Lock()

@@ -10,14 +10,17 @@ CLI can print them all at once instead of stopping at the first.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any
 
+from sqlalchemy import Connection, select
+
 from villagepost.core.actor import Actor
 from villagepost.core.errors import KnownError
 from villagepost.core.messages import tr
+from villagepost.core.places import CountyPositions, province_problem
 from villagepost.core.stations import (
     MAX_ITEM,
     MAX_ITEMS,
@@ -44,6 +47,8 @@ from villagepost.core.values import (
 from villagepost.rosters import messages as _roster_messages  # noqa: F401  (the value texts)
 from villagepost.services import station_messages
 from villagepost.storage.division_index import DivisionIndex
+from villagepost.storage.models import Division, Station
+from villagepost.storage.place_queries import county_positions
 
 #: what the editor may set on a station (village and code are fixed once it exists)
 EDITABLE = ("name", "station_type", "coop", "operator", "contact", "phone", "lon", "lat", "opened", "services",
@@ -200,7 +205,8 @@ def check_village(index: DivisionIndex, actor: Actor, code: str, field_name: str
     if own_village is not None and code[:6] != own_village[:6]:
         return [FieldProblem(field_name, "station.served_other_county", {"code": code, "county": own_village[:6]})]
     if not actor.may_touch(code):
-        return [FieldProblem(field_name, "station.out_of_scope",
+        key = "station.served_out_of_scope" if own_village is not None else "station.out_of_scope"
+        return [FieldProblem(field_name, key,
                              {"actor": actor.name, "code": code, "scopes": "、".join(actor.scopes)})]
     return []
 
@@ -209,3 +215,61 @@ def require_scope(actor: Actor, code: str) -> None:
     """Refuse a change to a unit outside the actor's scopes (the one policy: `Actor.may_touch`)."""
     if not actor.may_touch(code):
         raise KnownError("station.out_of_scope", actor=actor.name, code=code, scopes="、".join(actor.scopes))
+
+
+def cover_guard(actor: Actor) -> Callable[[Sequence[str]], None] | None:
+    """The check `history_store.refresh` runs on the villages whose coverage a write is about to change.
+
+    A station may serve a village of another township (a county clerk set it so). Its own township's
+    staff may still edit it, as long as that village's coverage stays as it was; a change that would alter
+    it (closing the station, a new opening date) is the county's to make. Refusing here, inside the
+    transaction and before any cover row is written, gives the same clear message on SQLite as on
+    PostgreSQL, where row-level security would otherwise reject the write as an internal error.
+    """
+    if not actor.scopes and actor.writes:
+        return None
+
+    def guard(villages: Sequence[str]) -> None:
+        outside = [v for v in villages if not actor.may_touch(v)]
+        if outside:
+            raise KnownError("station.cover_out_of_scope", actor=actor.name, code=outside[0],
+                             scopes=actor.scope_text())
+
+    return guard
+
+
+def check_place(village_code: str, lon: float | None, lat: float | None) -> list[FieldProblem]:
+    """The coordinates lie within the extent of the village's province (the import's row rule)."""
+    problem = province_problem(village_code, lon, lat)
+    return [] if problem is None else [FieldProblem("lon", problem.detail_key, problem.params)]
+
+
+@dataclass(frozen=True)
+class PlaceWarning:
+    """A saved station stands far from its county's other stations: said, not refused (it may be right)."""
+
+    station: str
+    county: str
+    params: dict[str, Any]
+    kind: str = "coord_far_from_county"
+
+    def message(self, lang: str = "zh") -> str:
+        return tr("station.far_from_county", lang, self.params)
+
+    def to_json(self, lang: str = "zh") -> dict[str, Any]:
+        return {"field": "lon", "kind": self.kind, "county": self.county, "message": self.message(lang)}
+
+
+def place_warnings(conn: Connection, code: str) -> list[PlaceWarning]:
+    """The warning for station `code` when it lies more than 150 km from the median of its county's
+    other stations (the editor and the CLI show it after a save; the import reports it per row)."""
+    row = conn.execute(select(Station.village_code, Station.lon, Station.lat).where(Station.code == code)).first()
+    if row is None or row.lon is None or row.lat is None:
+        return []
+    county = row.village_code[:6]
+    far = CountyPositions(county_positions(conn, [county])[county]).far(row.lon, row.lat, own=code)
+    if far is None:
+        return []
+    name = conn.execute(select(Division.name).where(Division.code == county)).scalar() or county
+    return [PlaceWarning(code, county, far.params(name))]
+

@@ -20,6 +20,19 @@ register({
     "station.village_retired": ("区划代码“{code}”已撤销，不能再设站点", "the unit '{code}' is retired; no station can be added to it"),
     "station.out_of_scope": ("用户“{actor}”无权修改“{code}”（可修改范围：{scopes}）",
                              "user '{actor}' may not change '{code}' (allowed: {scopes})"),
+    "station.served_out_of_scope": (
+        "用户“{actor}”不能让站点服务其修改范围（{scopes}）以外的村“{code}”；这要由县级管理员办理",
+        "user '{actor}' may not make a station serve the village '{code}', which lies outside their scope "
+        "({scopes}); a county clerk can do it"),
+    "station.unserve_out_of_scope": (
+        "村“{code}”在用户“{actor}”的修改范围（{scopes}）以外，不能取消站点对它的服务；这要由县级管理员办理",
+        "the village '{code}' lies outside the scope of user '{actor}' ({scopes}), so they may not stop a "
+        "station serving it; a county clerk can do it"),
+    "station.cover_out_of_scope": (
+        "这项修改会改变村“{code}”的覆盖情况，但该村在用户“{actor}”的修改范围（{scopes}）以外，未保存；"
+        "这要由县级管理员办理",
+        "this change would alter the coverage of the village '{code}', which lies outside the scope of user "
+        "'{actor}' ({scopes}); nothing was saved — a county clerk can do it"),
     "station.roster_older": (
         "花名册中站点 {code} 的类型为“{roster_type}”，但登记册记载该站自 {since} 起已是“{current}”（其后的合并或类型变更）。"
         "花名册早于这段历史，保留登记册的记载",

@@ -30,8 +30,10 @@ from villagepost.services.registry import Registry, retrying
 from villagepost.services.station_checks import (
     FieldProblem,
     StationInvalid,
+    check_place,
     check_village,
     clean_values,
+    cover_guard,
     require_scope,
 )
 from villagepost.storage import history_store
@@ -200,6 +202,7 @@ def add_station(reg: Registry, draft: StationDraft, *, today: dt.date | None = N
         lock_counties(conn, [village, *values.get("served", [])])
         problems[:0] = check_village(index, reg.actor, village)
         problems.extend(_check_served(index, reg, values.get("served", []), village))
+        problems.extend(check_place(village, values.get("lon"), values.get("lat")))
         if draft.planned and values.get("opened"):
             problems.append(FieldProblem("opened", "station.planned_has_date"))
         if not problems and "name" in values:
@@ -223,7 +226,7 @@ def add_station(reg: Registry, draft: StationDraft, *, today: dt.date | None = N
         known = None if opened is None else PartialDate.parse_iso(opened)
         kind = EventKind.PLANNED if draft.planned else EventKind.OPENED
         history_store.add_event(conn, Event.dated(code, kind, known, day, new_type=stype), actor=reg.actor.name)
-        history_store.refresh(conn, [code], today=day)
+        history_store.refresh(conn, [code], today=day, guard=cover_guard(reg.actor))
         station_audit.created(conn, reg.actor, code, village,
                               {**_db_values(values), "status": status.value, "served": values.get("served") or None})
         station_audit.events_since(conn, reg.actor, mark, [code])
@@ -248,8 +251,18 @@ def edit_station(reg: Registry, code: str, changes: Mapping[str, object], *, on:
         require_scope(reg.actor, row.village_code)
         _check_version(conn, row, expect_version, values)
         index = DivisionIndex(conn)
+        old_served = sorted(conn.execute(select(StationVillage.village_code)
+                                         .where(StationVillage.station_code == row.code)).scalars())
         if "served" in values:
-            problems.extend(_check_served(index, reg, values["served"], row.village_code))
+            # villages kept as they were need no check: a township's staff may edit a station that a
+            # county clerk made serve another township's village, but may not add or drop such a village
+            added = [v for v in values["served"] if v not in old_served]
+            problems.extend(_check_served(index, reg, added, row.village_code))
+            problems.extend(FieldProblem("served", "station.unserve_out_of_scope",
+                                         {"actor": reg.actor.name, "code": v, "scopes": reg.actor.scope_text()})
+                            for v in old_served if v not in values["served"] and not reg.actor.may_touch(v))
+        if "lon" in values or "lat" in values:  # the pair as it would be stored
+            problems.extend(check_place(row.village_code, values.get("lon", row.lon), values.get("lat", row.lat)))
         if "name" in values:
             taken = _name_taken(conn, row.village_code, values["name"], other_than=row.code)
             if taken:
@@ -262,8 +275,6 @@ def edit_station(reg: Registry, code: str, changes: Mapping[str, object], *, on:
             when = _event_date(on, day, problems, required=False)
         if problems:
             raise StationInvalid(problems)
-        old_served = sorted(conn.execute(select(StationVillage.village_code)
-                                         .where(StationVillage.station_code == row.code)).scalars())
         db = {k: v for k, v in _db_values(values).items() if getattr(row, k) != v}
         served_changed = "served" in values and values["served"] != old_served
         if not db and not served_changed:
@@ -284,13 +295,20 @@ def edit_station(reg: Registry, code: str, changes: Mapping[str, object], *, on:
             known = None if values["opened"] is None else PartialDate.parse_iso(values["opened"])
             history_store.correct_opening(conn, row.code, known, actor=reg.actor.name, today=day)
         if served_changed:
-            conn.execute(delete(StationVillage).where(StationVillage.station_code == row.code))
+            # only the villages that change: the rows of those kept stay untouched (another township's
+            # village kept as served needs no write the township's role may not make)
+            gone = [v for v in old_served if v not in values["served"]]
+            if gone:
+                conn.execute(delete(StationVillage).where(StationVillage.station_code == row.code,
+                                                          StationVillage.village_code.in_(gone)))
             for village in values["served"]:
-                conn.execute(insert(StationVillage).values(station_code=row.code, village_code=village))
+                if village not in old_served:
+                    conn.execute(insert(StationVillage).values(station_code=row.code, village_code=village))
         conn.execute(update(Station).where(Station.code == row.code).values(
             **db, updated_at=clock.utc_stamp(), updated_by=reg.actor.name, version=Station.version + 1))
         if type_changed or opened_changed or served_changed:
-            history_store.refresh(conn, [row.code], today=day, extra_villages=old_served)
+            history_store.refresh(conn, [row.code], today=day, extra_villages=old_served,
+                                  guard=cover_guard(reg.actor))
         station_audit.edited(conn, reg.actor, row.code, row.village_code, audited)
         station_audit.events_since(conn, reg.actor, mark, [row.code])
         return True
@@ -359,7 +377,7 @@ def _dated_event(reg: Registry, code: str, kind: EventKind, on: object, *, note:
             raise KnownError(refusal, code=row.code, date=known.iso, status=_status_text(status))
         event_id = history_store.add_event(conn, Event.dated(row.code, kind, known, day), actor=reg.actor.name,
                                            note=note)
-        history_store.refresh(conn, [row.code], today=day)
+        history_store.refresh(conn, [row.code], today=day, guard=cover_guard(reg.actor))
         _bump(conn, [row.code])
         station_audit.events(conn, reg.actor, [event_id])
         return event_id
@@ -442,7 +460,8 @@ def merge_stations(reg: Registry, successor: str, predecessors: Sequence[str], o
                 raise KnownError("station.not_operating", code=r.code, date=known.iso, status=_status_text(status))
         event = Event.dated(head.code, EventKind.MERGED, known, day, partners=[r.code for r in rows], new_type=stype)
         event_id = history_store.add_event(conn, event, actor=reg.actor.name, note=note)
-        history_store.refresh(conn, [head.code, *[r.code for r in rows]], today=day)
+        history_store.refresh(conn, [head.code, *[r.code for r in rows]], today=day,
+                              guard=cover_guard(reg.actor))
         _bump(conn, [head.code, *[r.code for r in rows]])
         station_audit.events(conn, reg.actor, [event_id])
         return event_id
@@ -468,7 +487,7 @@ def undo_event(reg: Registry, event_id: int, *, note: str | None = None, today: 
         event = history_store.event_from_row(original, partners).undo(  # type: ignore[arg-type]  # a Core row
             seq=original.id + 1 if by is None else by + 1, recorded_on=day)
         new_id = history_store.add_event(conn, event, actor=reg.actor.name, note=note)
-        history_store.refresh(conn, involved, today=day)
+        history_store.refresh(conn, involved, today=day, guard=cover_guard(reg.actor))
         _bump(conn, involved)
         station_audit.events(conn, reg.actor, [new_id])
         return new_id

@@ -32,6 +32,7 @@ from villagepost.core.actor import Actor
 from villagepost.core.history import Event, EventKind, Period, union
 from villagepost.core.stations import StationStatus, StationType, name_key
 from villagepost.core.values import PartialDate
+from villagepost.services.station_checks import cover_guard
 from villagepost.storage import history_store
 from villagepost.storage.audit_store import AuditBatch
 from villagepost.storage.bulk import insert_rows
@@ -177,7 +178,7 @@ class StationWriter:
             rows.extend({"village_code": village, "start_on": p.start, "end_on": p.end, "date_missing": p.date_missing}
                         for p in (spans if len(spans) == 1 else union(spans)))
         insert_rows(self.conn, VillageCover.__table__, rows)  # type: ignore[arg-type]
-        history_store.rebuild_covers(self.conn, sorted(self._rebuild))
+        history_store.rebuild_covers(self.conn, sorted(self._rebuild), cover_guard(self.actor))
         self._new_cover.clear()
         self._rebuild.clear()
 
@@ -348,7 +349,7 @@ class StationWriter:
                 self.conn.execute(stmt, rows)
             dated = [u["b_code"] for u in self._updates if "opened" in u or "station_type" in u]
             if dated:
-                history_store.refresh(self.conn, dated, today=self.today)
+                history_store.refresh(self.conn, dated, today=self.today, guard=cover_guard(self.actor))
             self._updates = []
         if self._served_updates:
             codes = sorted(self._served_updates)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select, update
@@ -202,12 +202,14 @@ def derive(states: Mapping[str, StationState], events: Mapping[str, Sequence[Eve
 
 def refresh(conn: Connection, codes: Iterable[str], *, today: dt.date, extra_villages: Iterable[str] = (),
             fresh: bool = False, states: Mapping[str, StationState] | None = None,
-            events: Mapping[str, Sequence[Event]] | None = None) -> None:
+            events: Mapping[str, Sequence[Event]] | None = None,
+            guard: Callable[[Sequence[str]], None] | None = None) -> None:
     """Rebuild the spans, the covers of the villages they serve, and the station rows' current state.
 
     extra_villages: villages whose cover may have changed besides those the stations serve now (a
         village a station no longer serves). fresh: the stations are new in this transaction (no old
         spans to delete). states / events: what the caller already holds, to skip reading it back.
+        guard: see `rebuild_covers` (the writer's scope check on the covers that change).
     """
     code_list = sorted(set(codes))
     if not code_list and not extra_villages:
@@ -227,7 +229,7 @@ def refresh(conn: Connection, codes: Iterable[str], *, today: dt.date, extra_vil
     villages = {st.village for st in states.values()} | {v for st in states.values() for v in st.served}
     villages.update(extra_villages)
     lock_counties(conn, villages)  # held already by every writer but one that reaches a further county
-    rebuild_covers(conn, sorted(villages))
+    rebuild_covers(conn, sorted(villages), guard)
 
 
 def _update_current(conn: Connection, states: Mapping[str, StationState], spans: Mapping[str, list[Span]],
@@ -270,8 +272,15 @@ def _active_spans(conn: Connection, villages: Sequence[str]) -> Iterator[tuple[s
                 yield row[0], row[1], row[2], bool(row[3])
 
 
-def rebuild_covers(conn: Connection, villages: Sequence[str]) -> None:
-    """Recompute `village_cover` for `villages` from the spans (retired units hold no cover)."""
+def rebuild_covers(conn: Connection, villages: Sequence[str],
+                   guard: Callable[[Sequence[str]], None] | None = None) -> None:
+    """Recompute `village_cover` for `villages` from the spans (retired units hold no cover).
+
+    Only the villages whose periods change are written. Why: a station may serve a village of another
+    township, and an edit that leaves that village's cover as it was must not need to write it — on
+    PostgreSQL the township's role may not (row-level security), and it has no reason to.
+    guard: called with the villages about to be rewritten, before any write; it may refuse (raise).
+    """
     if not villages:
         return
     periods: dict[str, list[Period]] = defaultdict(list)
@@ -281,17 +290,26 @@ def rebuild_covers(conn: Connection, villages: Sequence[str]) -> None:
     for part in chunks(sorted(periods)):
         retired.update(conn.execute(select(Division.code).where(and_(Division.code.in_(part),
                                                                      Division.retired.is_(True)))).scalars())
-    for part in chunks(villages):
-        conn.execute(delete(VillageCover).where(VillageCover.village_code.in_(part)))
-    rows: list[dict[str, object]] = []
+    wanted: dict[str, list[tuple[dt.date, dt.date | None, bool]]] = {}
     for village in sorted(periods):
         if village in retired:
             continue
         spans = periods[village]
         joined = spans if len(spans) == 1 else union(spans)
-        rows.extend({"village_code": village, "start_on": p.start, "end_on": p.end, "date_missing": p.date_missing}
-                    for p in joined)
-    insert_rows(conn, VillageCover.__table__, rows)  # type: ignore[arg-type]
+        wanted[village] = [(p.start, p.end, p.date_missing) for p in joined]
+    stored: dict[str, list[tuple[dt.date, dt.date | None, bool]]] = defaultdict(list)
+    for part in chunks(villages):
+        for row in conn.execute(select(VillageCover.village_code, VillageCover.start_on, VillageCover.end_on,
+                                       VillageCover.date_missing).where(VillageCover.village_code.in_(part))):
+            stored[row[0]].append((row[1], row[2], bool(row[3])))
+    changed = [v for v in villages if sorted(stored.get(v, [])) != sorted(wanted.get(v, []))]
+    if guard is not None and changed:
+        guard(changed)
+    for part in chunks(changed):
+        conn.execute(delete(VillageCover).where(VillageCover.village_code.in_(part)))
+    insert_rows(conn, VillageCover.__table__, [  # type: ignore[arg-type]
+        {"village_code": village, "start_on": start, "end_on": end, "date_missing": missing}
+        for village in changed for start, end, missing in wanted.get(village, [])])
 
 
 def rebuild_all(conn: Connection, *, today: dt.date, scope: str = "") -> int:

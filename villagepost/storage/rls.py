@@ -122,6 +122,26 @@ def install(conn: Connection) -> None:
     _policies(conn, "inspection_item", users, read="true", write=item_write)
 
 
+#: who may write a row of `station_village` (a station serving a further village): the station's writer, and
+#: only for a village the same role may write — a township's staff cannot make their station serve, or stop
+#: serving, another township's village, even with raw SQL (a county clerk can)
+SERVED_WRITE = "vp_may_write(station_code) AND vp_may_write(village_code)"
+
+
+def set_served_policies(conn: Connection, write: str = SERVED_WRITE) -> None:
+    """Replace the write policies of `station_village` (schema 0007; its downgrade passes the old rule)."""
+    database = conn.execute(text("SELECT current_database()")).scalar_one()
+    users = _ident(group_names(database)[0])
+    for action in ("insert", "update", "delete"):
+        conn.exec_driver_sql(f"DROP POLICY IF EXISTS station_village_{action} ON station_village")
+    conn.exec_driver_sql(f"CREATE POLICY station_village_insert ON station_village FOR INSERT TO {users} "
+                         f"WITH CHECK ({write})")
+    conn.exec_driver_sql(f"CREATE POLICY station_village_update ON station_village FOR UPDATE TO {users} "
+                         f"USING ({write}) WITH CHECK ({write})")
+    conn.exec_driver_sql(f"CREATE POLICY station_village_delete ON station_village FOR DELETE TO {users} "
+                         f"USING ({write})")
+
+
 def protect_table(conn: Connection, table: str, column: str) -> None:
     """For a later migration's new registry table: the grants and policies of its scope column `column`
     (a division or station code). Without this an account's role cannot use the table at all."""

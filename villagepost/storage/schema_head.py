@@ -7,5 +7,5 @@ Why a module of its own: read-only commands that open the registry with the stan
 from __future__ import annotations
 
 #: the newest migration (tests/storage/test_schema.py checks it equals Alembic's head)
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0007"
 VERSION_TABLE = "alembic_version"

@@ -30,9 +30,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
@@ -64,7 +63,12 @@ FETCH_CHUNK = 50_000
 #: SQLite page cache while reading id lists, in KiB (negative: the PRAGMA's unit is KiB then)
 LEAN_CACHE_KIB = -8192
 
-IdArray = np.ndarray[Any, np.dtype[np.int64]]
+if TYPE_CHECKING:
+    import numpy as np
+
+    IdArray = np.ndarray[Any, np.dtype[np.int64]]
+else:  # numpy loads with the first id list (fetch_ids), not with the window (start to first paint)
+    IdArray = Any
 
 
 def _like_escape(text: str) -> str:
@@ -110,6 +114,8 @@ def fetch_ids(conn: Connection, stmt: Select[Any]) -> IdArray:
 
     Read in chunks, so no list of 620k Python tuples (~55 MB) ever exists at once.
     """
+    import numpy as np
+
     parts: list[IdArray] = []
     result = conn.execute(stmt)
     cursor = result.cursor  # CursorResult.cursor: the DBAPI cursor
