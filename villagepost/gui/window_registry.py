@@ -166,6 +166,11 @@ class RegistryActions(ScopeNavigation):
                 if registry is not None:
                     self._switch_registry(registry)
                 return
+            from villagepost.gui.damaged_registry import offer_restore
+
+            if offer_restore(self, exc, self.lang):  # too damaged to open: restored from a backup, open it
+                self.open_database(db)
+                return
             default_failure(self, exc, self.lang)
 
         (BackgroundOp(self, self.taskman, lambda _ctx: Registry.open(db, source="window", create=False), lang=self.lang)
