@@ -15,6 +15,7 @@ from tests.cli.test_cli_bad_paths import COUNTY, WANGJIA
 from tests.cli.test_cli_damage_and_restore import NAME, _flip_a_byte, _garbage_page, _truncate
 from villagepost.core.errors import DamagedDatabase, KnownError
 from villagepost.gui.damaged_registry import RestoreDamagedDialog, damaged_path, offer_restore
+from villagepost.gui.main_window import MainWindow
 from villagepost.services import backups
 from villagepost.services.registry import Registry
 from villagepost.services.station_ops import StationDraft, add_station
@@ -153,3 +154,53 @@ def test_start_up_when_the_clerk_declines_shows_the_usual_message(
     assert gui_app.run(str(db), "zh") == 2
     assert len(boxes) == 1 and "已损坏" in boxes[0]
     assert db.read_bytes() == damaged
+
+
+def test_file_open_on_a_damaged_registry_restores_it_and_switches_to_it(
+        qtbot: QtBot, db: Path, monkeypatch: pytest.MonkeyPatch, sqlite_registry: Callable[..., Registry],
+        make_window: Callable[..., MainWindow]) -> None:
+    window = make_window(sqlite_registry("640221"))
+    good = backups.create(db)
+    _truncate(db)
+    offered: list[str] = []
+
+    def accept_newest(dialog: RestoreDamagedDialog) -> int:
+        offered.append(dialog.selected().id if dialog.selected() else "")
+        dialog.confirm = lambda _text: True
+        return int(dialog.restore_selected())
+
+    monkeypatch.setattr(RestoreDamagedDialog, "exec", accept_newest)
+    window.open_database(str(db))  # 文件 → 打开 names the damaged file
+    qtbot.waitUntil(lambda: window.registry.location.path == db, timeout=30_000)
+    assert offered == [good.id]
+    assert sorted(s.name for s in list_stations(window.registry, COUNTY)) == sorted([NAME, "王家庄快递超市"])
+    assert verify_file(db) == []
+
+
+def test_damage_met_while_working_offers_the_restore_and_reopens(
+        qtbot: QtBot, db: Path, monkeypatch: pytest.MonkeyPatch, make_window: Callable[..., MainWindow]) -> None:
+    """A flipped byte passes the open's check; the first read that meets it fails in a background job, and
+    the failure's handler offers the same restore instead of only the message."""
+    from villagepost.gui.ops import BackgroundOp
+
+    good = backups.create(db)
+    _flip_a_byte(db)  # before the window opens it (an open connection would keep serving its cached pages)
+    window = make_window(Registry.open(db))
+    old = window.registry
+    offered: list[str] = []
+
+    def accept_newest(dialog: RestoreDamagedDialog) -> int:
+        chosen = dialog.selected()
+        offered.append(chosen.id if chosen is not None else "")
+        dialog.confirm = lambda _text: True
+        return int(dialog.restore_selected())
+
+    monkeypatch.setattr(RestoreDamagedDialog, "exec", accept_newest)
+    monkeypatch.setattr("villagepost.gui.ops.show_known_error",
+                        lambda *_a: pytest.fail("the restore is offered instead of the bare message"))
+    # a job of the stations tab reads the damaged row; nobody handles its failure: the default does
+    BackgroundOp(window.stations_tab, window.taskman, lambda _ctx: list_stations(old, COUNTY)).run_in_background()
+    qtbot.waitUntil(lambda: window.registry is not old, timeout=30_000)
+    assert offered == [good.id]
+    assert sorted(s.name for s in list_stations(window.registry, COUNTY)) == sorted([NAME, "王家庄快递超市"])
+    assert verify_file(db) == []

@@ -33,7 +33,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 from shiboken6 import isValid
 
-from villagepost.core.errors import Cancelled, DatabaseError, KnownError
+from villagepost.core.errors import Cancelled, DamagedDatabase, DatabaseError, KnownError
 from villagepost.core.messages import DEFAULT_LANG, tr
 from villagepost.gui.known_errors import show_known_error
 
@@ -211,6 +211,11 @@ def default_failure(parent: QWidget | None, exc: BaseException, lang: str = DEFA
     if isinstance(exc, Cancelled):
         log.info("operation cancelled by the user")
         return
+    if isinstance(exc, DamagedDatabase) and parent is not None and isValid(parent):
+        # damage met while working (a read found it): the main window offers the restore it offers at start
+        restore = getattr(parent.window(), "restore_damaged", None)
+        if restore is not None and restore(exc):
+            return
     if isinstance(exc, KnownError):
         show_known_error(parent, exc, lang)
         return

@@ -149,6 +149,20 @@ class RegistryActions(ScopeNavigation):
         BackupDialog(self, self.taskman, self.registry, lang=self.lang,
                      on_restored=(lambda: self.open_database(str(path))) if path else None).exec()
 
+    def restore_damaged(self, exc: KnownError) -> bool:
+        """The open registry turned out damaged while working: offer its verified backups (as at start-up);
+        restored, the window reopens it. False (nothing done) for another file or when the clerk declines."""
+        from villagepost.gui.damaged_registry import damaged_path, offer_restore
+
+        path = damaged_path(exc)
+        if path is None or path != self.registry.location.path:
+            return False
+        self.registry.close()  # no pooled connection of ours holds the file while it is set aside and replaced
+        if not offer_restore(self, exc, self.lang):
+            return False
+        self.open_database(str(path))
+        return True
+
     def open_database(self, db: str) -> None:
         """Open another registry on the worker; the window switches to it when it has opened (a file that
         does not exist is refused by name, never created; a registry with accounts asks for a login)."""
@@ -165,6 +179,11 @@ class RegistryActions(ScopeNavigation):
                 registry = ask_login(db, self.lang)
                 if registry is not None:
                     self._switch_registry(registry)
+                return
+            from villagepost.gui.damaged_registry import offer_restore
+
+            if offer_restore(self, exc, self.lang):  # too damaged to open: restored from a backup, open it
+                self.open_database(db)
                 return
             default_failure(self, exc, self.lang)
 
