@@ -5,6 +5,8 @@
     .venv/bin/python tests/bench/import_roster.py --cache /tmp/vp-bench   # keep generated files between runs
     .venv/bin/python tests/bench/import_roster.py --scope 64 --file tests/rosters/data/E01_ningxia_province_all.xlsx \
         --repeat 3 --skip pandas                                       # the Ningxia example roster (E01)
+    .venv/bin/python tests/bench/import_roster.py --scope 64 --file /tmp/E01.xls --repeat 5 --skip pandas openpyxl
+                                                                       # the same roster saved as .xls
 
 Generates the roster with read_roster.generate (every 村委会 of the scope, a station on every third row),
 and a registry with the scope's division codes loaded. Then, each in a fresh process, timed with its
@@ -14,6 +16,8 @@ peak RSS from wait4():
 - pandas: `pandas.read_excel(dtype=str)` + `DataFrame.to_sql` into SQLite (reads and stores, checks nothing);
 - openpyxl: bare read-only iteration of the values;
 - calamine: bare python-calamine iteration;
+- calamine+sqlite: a bare calamine read plus a bare SQLite executemany of the same rows (the floor for a
+  province .xls, which openpyxl cannot read: `--file ROSTER.xls --skip pandas openpyxl`);
 - before (with `--before DIR`): ours, run from another source tree (e.g. `git archive main villagepost | tar
   -x -C DIR`), for an A/B of a change in the same run.
 """
@@ -50,6 +54,18 @@ PEER_CODE = {
         "b = python_calamine.CalamineWorkbook.from_path(sys.argv[1])\n"
         "print(sum(1 for _ in b.get_sheet_by_name(b.sheet_names[0]).iter_rows()) - 1)"
     ),
+    # the floor the issue sets for an .xls: a bare calamine read plus a bare SQLite insert of the same rows
+    "calamine+sqlite": (
+        "import sys, sqlite3, python_calamine\n"
+        "b = python_calamine.CalamineWorkbook.from_path(sys.argv[1])\n"
+        "rows = b.get_sheet_by_name(b.sheet_names[0]).to_python()\n"
+        "width = max(len(r) for r in rows)\n"
+        "con = sqlite3.connect(sys.argv[2])\n"
+        "con.execute('CREATE TABLE roster (' + ', '.join(f'c{i}' for i in range(width)) + ')')\n"
+        "con.executemany('INSERT INTO roster VALUES (' + ', '.join('?' * width) + ')',\n"
+        "                (list(r) + [None] * (width - len(r)) for r in rows[1:]))\n"
+        "con.commit(); print(len(rows) - 1)"
+    ),
 }
 
 
@@ -68,7 +84,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scope", default="", help="province/city/county prefix (default: the nation)")
     parser.add_argument("--cache", type=Path, default=Path("/tmp/villagepost-bench"))
-    parser.add_argument("--skip", nargs="*", default=[], choices=["ours", "pandas", "openpyxl", "calamine"])
+    parser.add_argument("--skip", nargs="*", default=[],
+                        choices=["ours", "pandas", "openpyxl", "calamine", "calamine+sqlite"])
     parser.add_argument("--file", type=Path, help="import this roster instead of a generated one")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each peer; the median is shown")
     parser.add_argument("--before", type=Path, help="also run ours from this source tree (holding villagepost/)")
@@ -89,10 +106,10 @@ def main() -> None:
         code = "import sqlite3,sys; sqlite3.connect(sys.argv[1]).execute('PRAGMA wal_checkpoint(TRUNCATE)')"
         subprocess.run([sys.executable, "-c", code, str(template)], check=True)
 
-    print(f"{'peer':<10} {'rows':>9} {'seconds':>8} {'rows/s':>9} {'peak MB':>8}  what it does"
+    print(f"{'peer':<15} {'rows':>9} {'seconds':>8} {'rows/s':>9} {'peak MB':>8}  what it does"
           + (f"  (median of {args.repeat}, process start included)" if args.repeat > 1 else ""))
-    floor = None
-    peers = [p for p in ("ours", "pandas", "openpyxl", "calamine") if p not in args.skip]
+    floor = xls_floor = None
+    peers = [p for p in ("ours", "pandas", "openpyxl", "calamine", "calamine+sqlite") if p not in args.skip]
     if args.before is not None:
         peers.insert(1, "before")
     measured: dict[str, list[tuple[float, float, int, str]]] = {p: [] for p in peers}
@@ -104,13 +121,17 @@ def main() -> None:
         seconds = statistics.median(r[0] for r in runs)
         peak = max(r[1] for r in runs)
         rows, what = runs[0][2], runs[0][3]
-        print(f"{peer:<10} {rows:>9,} {seconds:>8.2f} {rows / seconds:>9,.0f} {peak:>8.0f}  {what}")
+        print(f"{peer:<15} {rows:>9,} {seconds:>8.2f} {rows / seconds:>9,.0f} {peak:>8.0f}  {what}")
         if peer == "openpyxl":
             floor = seconds
+        if peer == "calamine+sqlite":
+            xls_floor = seconds
         if peer == "ours":
             ours = seconds
         if peer == "before":
             before = seconds
+    if xls_floor and "ours" not in args.skip:
+        print(f"ours / (calamine bare read + SQLite insert): {ours / xls_floor:.2f}x")
     if floor and "ours" not in args.skip:
         print(f"ours / openpyxl bare read: {ours / floor:.2f}x")
         if args.before is not None:
@@ -141,7 +162,7 @@ def _one(peer: str, cache: Path, template: Path, roster: Path,
         seconds, peak, out = run([sys.executable, "-c", PEER_CODE[peer], str(roster), str(target)])
         rows = int(out.strip() or 0)
         what = {"pandas": "read_excel + to_sql, no checks", "openpyxl": "read-only iteration",
-                "calamine": "bare iteration"}[peer]
+                "calamine": "bare iteration", "calamine+sqlite": "bare read + bare SQLite insert"}[peer]
     return seconds, peak, rows, what
 
 

@@ -56,12 +56,27 @@ def generate(path: Path, scope: str) -> int:
             cells: list[object] = [n, counties.get(code[:6], ""), townships.get(code[:9], ""), row["name"], code]
             if n % 3 == 0:
                 cells += [row["name"].removesuffix("村委会") + "村邮站", "村邮站+快递超市", "邮快合作",
-                          round(100 + rnd.random() * 20, 6), round(30 + rnd.random() * 10, 6),
+                          *_near_county(code[:6], rnd),
                           dt.date(2020, 1, 1) + dt.timedelta(days=rnd.randrange(1500)), "张三",
                           f"1{rnd.randrange(3, 10)}{rnd.randrange(10**9):09d}"]
             ws.append(cells)
     wb.save(path)
     return n
+
+
+def _near_county(county: str, rnd: random.Random) -> tuple[float, float]:
+    """A station's longitude and latitude: within 0.1 degrees of a point of its county, inside its province.
+
+    The import refuses coordinates outside the station's province and warns about ones far from the county's
+    other stations, so random points across the map would measure refusals rather than imports.
+    """
+    from villagepost.core.places import province_extents
+
+    box = province_extents()[county[:2]]
+    spot = random.Random(int(county))  # the same point for every station of the county
+    lon = box.min_lon + 0.1 + spot.random() * max(0.0, box.max_lon - box.min_lon - 0.2)
+    lat = box.min_lat + 0.1 + spot.random() * max(0.0, box.max_lat - box.min_lat - 0.2)
+    return round(lon + rnd.uniform(-0.1, 0.1), 6), round(lat + rnd.uniform(-0.1, 0.1), 6)
 
 
 def measure(reader: str, path: str, parse: bool) -> dict[str, object]:
