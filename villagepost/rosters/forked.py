@@ -22,10 +22,12 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import queue
 import signal
 import struct
 import threading
 from collections.abc import Callable, Iterator
+from typing import BinaryIO
 
 from villagepost.core.errors import Cancelled
 from villagepost.rosters.parse import CompactRow, RowParser, compact
@@ -35,6 +37,8 @@ from villagepost.rosters.reader import RosterWorkbook
 PARALLEL_ROWS = 100_000
 #: Rows per message.
 BATCH = 2000
+#: Messages the parent holds read ahead of its writer (bounds the memory the child's lead may take).
+QUEUED = 64
 _HEADER = struct.Struct("<Q")
 
 
@@ -90,27 +94,57 @@ def parsed_rows(book: RosterWorkbook, parser: RowParser, progress: Callable[[int
     os.close(write_fd)
     total = max(book._max_row - book.layout.first_data_row + 1, 0)
     done = 0
+    pipe = os.fdopen(read_fd, "rb", buffering=1 << 20)
+    messages: queue.Queue[bytes | None] = queue.Queue(maxsize=QUEUED)
+    stop = threading.Event()
+    drain = threading.Thread(target=_drain, args=(pipe, messages, stop), name="roster-pipe", daemon=True)
+    drain.start()
     try:
-        with os.fdopen(read_fd, "rb", buffering=1 << 20) as pipe:
-            while True:
-                head = pipe.read(_HEADER.size)
-                if len(head) < _HEADER.size:
-                    raise RuntimeError("roster reader process ended early")
-                kind, payload = pickle.loads(pipe.read(_HEADER.unpack(head)[0]))
-                if kind == "error":
-                    raise payload
-                if kind == "end":
-                    book.skipped, book.skipped_rows = payload
-                    break
-                if cancelled is not None and cancelled():
-                    raise Cancelled
-                yield from payload
-                done += len(payload)
-                if progress is not None:
-                    progress(min(done, total), total)
+        while True:
+            data = messages.get()
+            if data is None:
+                raise RuntimeError("roster reader process ended early")
+            kind, payload = pickle.loads(data)
+            if kind == "error":
+                raise payload
+            if kind == "end":
+                book.skipped, book.skipped_rows = payload
+                break
+            if cancelled is not None and cancelled():
+                raise Cancelled
+            yield from payload
+            done += len(payload)
+            if progress is not None:
+                progress(min(done, total), total)
         if progress is not None:
             progress(total, total)
     finally:
+        stop.set()
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
+        drain.join()  # the child is gone, so its read sees the end of the pipe
+        pipe.close()
+
+
+def _drain(pipe: BinaryIO, messages: queue.Queue[bytes | None], stop: threading.Event) -> None:
+    """Read the child's messages as they come and queue them; None at the pipe's end.
+
+    Why a thread: the parent writes stations in batches, and while it writes nobody reads the pipe; the
+    child then blocks once the pipe's buffer is full and the two take turns instead of overlapping.
+    Reading releases the GIL, so this thread costs the writer almost nothing.
+    """
+    while True:
+        try:
+            head = pipe.read(_HEADER.size)
+            data: bytes | None = pipe.read(_HEADER.unpack(head)[0]) if len(head) == _HEADER.size else None
+        except (OSError, ValueError):
+            data = None
+        while not stop.is_set():
+            try:
+                messages.put(data, timeout=0.2)
+                break
+            except queue.Full:
+                continue
+        if data is None or stop.is_set():
+            return

@@ -474,7 +474,8 @@ def _is_utf16(first: bytes) -> bool:
 _P = rb"(?:[A-Za-z_][\w.-]*:)?"
 _ROW_OPEN = re.compile(rb"<" + _P + rb'row\b[^>]*?\sr="(\d{1,7})"[^>]*(?<!/)>')
 _ROW_ANY = re.compile(rb"<" + _P + rb"row\b([^>]*)>")
-_ROW_WITHOUT_REF = re.compile(rb"<" + _P + rb"row(?:>|/>|\s(?![^>]*\sr=)[^>]*>)")
+#: a row start with no `r=` attribute (`r=` may come first, right after the tag's name)
+_ROW_WITHOUT_REF = re.compile(rb"<" + _P + rb"row(?:>|/>|\s(?!(?:[^>]*\s)?r=)[^>]*>)")
 _R_ATTR = re.compile(rb'\sr="(\d{1,7})"')
 _CELL_OPEN = re.compile(rb"<" + _P + rb"c[\s>/]")
 _TWO_LETTER_REF = re.compile(rb' r="([A-Z]{2,})\d')
