@@ -69,10 +69,10 @@ PEER_CODE = {
 }
 
 
-def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
+def run(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> tuple[float, float, str]:
     """Wall seconds, peak RSS in MB, and stdout of a child process."""
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env, cwd=cwd)
     assert proc.stdout is not None
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -90,10 +90,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs of each peer; the median is shown")
     parser.add_argument("--before", type=Path, help="also run ours from this source tree (holding villagepost/)")
     args = parser.parse_args()
-    cache: Path = args.cache
+    cache: Path = args.cache.resolve()
     cache.mkdir(parents=True, exist_ok=True)
     tag = args.scope or "nation"
-    roster = args.file or cache / f"roster-{tag}.xlsx"
+    roster = (args.file or cache / f"roster-{tag}.xlsx").resolve()
     if not roster.exists():
         started = time.perf_counter()
         n = generate(roster, args.scope)
@@ -149,9 +149,11 @@ def _one(peer: str, cache: Path, template: Path, roster: Path,
         # Each run is a first import of the day on its own: the daily backup and the pre-import one.
         shutil.rmtree(cache / "work-backups", ignore_errors=True)
         shutil.copyfile(template, db)
-        env = None if peer == "ours" else {**os.environ, "PYTHONPATH": str(before)}
+        env = None if peer == "ours" else {**os.environ, "PYTHONPATH": str(before.resolve())}
+        # Run from the cache folder: `python -m` puts the working directory first on sys.path, so run from the
+        # source tree it would import that tree's villagepost for "before" too.
         seconds, peak, out = run([sys.executable, "-m", "villagepost", "--db", str(db), "import", str(roster),
-                                  "--json"], env)
+                                  "--json"], env, cwd=cache)
         doc = json.loads(out)
         rows = doc["rows_read"]
         what = (f"status {doc['status']}, {doc['villages_imported']:,} villages, "
