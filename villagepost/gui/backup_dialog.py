@@ -41,6 +41,31 @@ def reason_text(reason: str) -> str:
     return texts.get(reason, reason)
 
 
+def restorable(entry: BackupEntry) -> bool:
+    """A backup the service will restore: verified, and not a damaged file kept as evidence."""
+    return entry.verified and entry.reason != "damaged"
+
+
+def show_entries(table: QTableWidget, entries: list[BackupEntry]) -> None:
+    """The backup list's rows, newest first: when, why, size, verified (✓/✗)."""
+    table.setRowCount(len(entries))
+    for i, e in enumerate(entries):
+        cells = (e.created.replace("T", " ")[:19], reason_text(e.reason), size_text(e.bytes),
+                 "✓" if e.verified else "✗")
+        for j, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            if j == 3:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            table.setItem(i, j, item)
+    table.resizeColumnsToContents()
+
+
+def selected_entry(table: QTableWidget, entries: list[BackupEntry]) -> BackupEntry | None:
+    """The entry of the table's selected row (the first, should several be selected)."""
+    rows = {i.row() for i in table.selectedItems()}
+    return entries[min(rows)] if rows else None
+
+
 def size_text(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(1, n // 1024)} KB"
 
@@ -114,27 +139,17 @@ class BackupDialog(QDialog):
         else:
             folder, self.entries = backups.listing(self.db)
             self.folder_label.setText(translate("backup_dialog", "备份文件夹：{folder}").format(folder=str(folder)))
-        self.table.setRowCount(len(self.entries))
-        for i, e in enumerate(self.entries):
-            cells = (e.created.replace("T", " ")[:19], reason_text(e.reason), size_text(e.bytes),
-                     "✓" if e.verified else "✗")
-            for j, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if j == 3:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                self.table.setItem(i, j, item)
-        self.table.resizeColumnsToContents()
+        show_entries(self.table, self.entries)
         self._update()
 
     def selected(self) -> BackupEntry | None:
-        rows = {i.row() for i in self.table.selectedItems()}
-        return self.entries[min(rows)] if rows else None
+        return selected_entry(self.table, self.entries)
 
     def _update(self) -> None:
         chosen = self.selected()
         self.create_button.setEnabled(self.db is not None)
         self.verify_button.setEnabled(chosen is not None)
-        self.restore_button.setEnabled(chosen is not None and chosen.verified and chosen.reason != "damaged")
+        self.restore_button.setEnabled(chosen is not None and restorable(chosen))
 
     def create_backup(self) -> BackgroundOp[BackupEntry] | None:
         if self.db is None:

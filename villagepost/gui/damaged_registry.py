@@ -22,23 +22,17 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from villagepost.core.errors import DamagedDatabase, KnownError
 from villagepost.core.messages import DEFAULT_LANG
-from villagepost.gui.backup_dialog import reason_text, size_text
+from villagepost.gui.backup_dialog import restorable, selected_entry, show_entries
 from villagepost.services import backups
 from villagepost.services.backups import BackupEntry
 
 translate = QCoreApplication.translate
-
-
-def restorable(entry: BackupEntry) -> bool:
-    """A backup the service will restore: verified, and not a damaged file kept as evidence."""
-    return entry.verified and entry.reason != "damaged"
 
 
 def loss_text(preview: backups.RestorePreview) -> str:
@@ -108,24 +102,14 @@ class RestoreDamagedDialog(QDialog):
     def refresh(self) -> None:
         folder, self.entries = backups.listing(self.db)
         self.hint.setText(self._hint.format(folder=str(folder)))
-        self.table.setRowCount(len(self.entries))
-        for i, e in enumerate(self.entries):
-            cells = (e.created.replace("T", " ")[:19], reason_text(e.reason), size_text(e.bytes),
-                     "✓" if e.verified else "✗")
-            for j, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if j == 3:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                self.table.setItem(i, j, item)
-        self.table.resizeColumnsToContents()
+        show_entries(self.table, self.entries)
         newest_good = next((i for i, e in enumerate(self.entries) if restorable(e)), None)
         if newest_good is not None:
             self.table.selectRow(newest_good)
         self._update()
 
     def selected(self) -> BackupEntry | None:
-        rows = {i.row() for i in self.table.selectedItems()}
-        return self.entries[min(rows)] if rows else None
+        return selected_entry(self.table, self.entries)
 
     def _update(self) -> None:
         chosen = self.selected()
