@@ -122,6 +122,16 @@ class ValueProblem(Exception):
 # --- codes ------------------------------------------------------------------------------------
 
 
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA: a 0-based column as Excel names it (in messages and the wizard)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def parse_village_code(value: object) -> Code:
     """A 12-digit village-level code from a cell (text, number, apostrophe, full-width, inner spaces).
 

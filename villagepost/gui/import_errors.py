@@ -45,16 +45,6 @@ def field_title(name: str) -> str:
     }.get(name, name)
 
 
-def column_letter(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA: columns as Excel names them."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def cell_display(value: object) -> str:
     if value is None:
         return ""

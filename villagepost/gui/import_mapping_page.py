@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from villagepost.gui.import_errors import cell_display, column_letter, field_title
+from villagepost.core.values import column_letter
+from villagepost.gui.import_errors import cell_display, field_title
 from villagepost.gui.import_page import ImportPage
 from villagepost.rosters.layout import FIELDS
 from villagepost.services.imports import RosterImport

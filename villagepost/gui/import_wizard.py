@@ -27,8 +27,9 @@ from PySide6.QtWidgets import QFileDialog, QWidget, QWizard
 from villagepost.core.errors import Cancelled, KnownError
 from villagepost.core.messages import DEFAULT_LANG
 from villagepost.core.messages import tr as catalogue_text
+from villagepost.core.values import column_letter
 from villagepost.gui.import_check_page import CheckPage
-from villagepost.gui.import_errors import ErrorsModel, RowDialog, cell_display, column_letter, field_title
+from villagepost.gui.import_errors import ErrorsModel, RowDialog, cell_display, field_title
 from villagepost.gui.import_file_page import FilePage
 from villagepost.gui.import_mapping_page import MappingPage
 from villagepost.gui.import_result_page import ResultPage

@@ -28,7 +28,7 @@ from typing import Any, Literal, Protocol
 import python_calamine
 
 from villagepost.core.errors import Cancelled
-from villagepost.core.values import cell_text, is_blank, squeeze
+from villagepost.core.values import cell_text, column_letter, is_blank, squeeze
 from villagepost.rosters.layout import DIVISION_FIELDS, FIELDS, HEADER_SEARCH_ROWS, KEY_FIELDS, detect_layout
 from villagepost.rosters.safety import (
     OOXML_KINDS,
@@ -436,18 +436,9 @@ class RosterWorkbook:
         hits = [(r, c) for r, c in self._formula_cells if r >= self.layout.first_data_row and c in cols]
         if hits:
             header = cell_text(self.layout.columns.header(cols[hits[0][1]]))
-            cells = "、".join(f"{_letters(c)}{r}" for r, c in hits[:5])
+            cells = "、".join(f"{column_letter(c)}{r}" for r, c in hits[:5])
             raise RosterFileError("formulas_without_values", self.path, sheet=self.layout.sheet, column=header,
                                   cells=cells)
-
-
-def _letters(col: int) -> str:
-    out = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 def _is_furniture(values: Sequence[object]) -> bool:
