@@ -7,6 +7,10 @@ forced for every calamine-read example, so each rule is checked on both paths.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import pickle
+import queue
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -69,3 +73,13 @@ def test_a_cancel_stops_the_forked_reader(sqlite_registry: Callable[..., Registr
             import_roster(reg, DATA / name, today=TODAY, cancelled=lambda: True)
         finally:
             reg.close()
+
+
+def test_the_pipe_drain_queues_whole_messages_and_none_at_a_cut_or_the_end() -> None:
+    """A message cut short (the child killed mid-write) ends the stream like a closed pipe, never half a batch."""
+    whole = pickle.dumps(("rows", [(1,)]))
+    stream = forked._HEADER.pack(len(whole)) + whole + forked._HEADER.pack(len(whole)) + whole[:5]
+    messages: queue.Queue[bytes | None] = queue.Queue()
+    forked._drain(io.BytesIO(stream), messages, threading.Event())
+    assert [messages.get_nowait() for _ in range(2)] == [whole, None]
+    assert messages.empty()

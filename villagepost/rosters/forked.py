@@ -137,7 +137,12 @@ def _drain(pipe: BinaryIO, messages: queue.Queue[bytes | None], stop: threading.
     while True:
         try:
             head = pipe.read(_HEADER.size)
-            data: bytes | None = pipe.read(_HEADER.unpack(head)[0]) if len(head) == _HEADER.size else None
+            data: bytes | None = None
+            if len(head) == _HEADER.size:
+                size = _HEADER.unpack(head)[0]
+                data = pipe.read(size)
+                if len(data) < size:  # the child died mid-message
+                    data = None
         except (OSError, ValueError):
             data = None
         while not stop.is_set():
