@@ -14,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from villagepost.cli import main
+from villagepost.cli import leave, main
 
 # Alembic loads the migration scripts from files inside the bundle; a run as root must not leave
 # __pycache__ folders there, which the package manager would then fail to remove.
@@ -60,4 +60,4 @@ def run() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(run())
+    leave(run())

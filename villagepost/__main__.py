@@ -1,5 +1,5 @@
 """`python -m villagepost` is the same as the `villagepost` command."""
 
-from villagepost.cli import main
+from villagepost.cli import run
 
-raise SystemExit(main())
+run()

@@ -63,3 +63,20 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     for name in cli.COMMANDS:
         assert name in out
+
+
+def test_the_command_leaves_without_the_last_full_collection(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`villagepost` (console script, `python -m`, the frozen entry) ends through `cli.leave`: what is alive
+    is frozen, so the interpreter's final collection skips it; the exit code is main()'s."""
+    import gc
+
+    from villagepost import cli
+
+    monkeypatch.setattr(cli, "main", lambda: 3)
+    try:
+        with pytest.raises(SystemExit) as ended:
+            cli.run()
+        assert ended.value.code == 3
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

@@ -12,6 +12,7 @@ import pytest
 
 from tests.rosters.roster_fixtures import DATA
 from villagepost.rosters import prefetch
+from villagepost.rosters.safety import RosterFileError
 from villagepost.services.imports import ImportReport, import_roster
 from villagepost.services.registry import Registry
 from villagepost.services.stations import list_stations
@@ -81,11 +82,8 @@ def test_a_child_for_another_file_sheet_or_day_is_not_used(sqlite_registry: Call
         child.close()
 
 
-def test_large_or_missing_files_are_read_here(tmp_path: Path) -> None:
+def test_a_missing_file_is_left_to_the_import(tmp_path: Path) -> None:
     assert prefetch.start(tmp_path / "missing.xlsx", None, TODAY) is None
-    big = tmp_path / "big.csv"
-    big.write_bytes(b"x" * (prefetch.MAX_BYTES + 1))
-    assert prefetch.start(big, None, TODAY) is None
 
 
 def test_the_command_line_imports_through_the_child(sqlite_registry: Callable[..., Registry], tmp_path: Path,
@@ -108,3 +106,43 @@ def test_the_command_line_imports_through_the_child(sqlite_registry: Callable[..
     doc = json.loads(capsys.readouterr().out)
     assert started == [DATA / "C09_mixed_errors.xlsx"]
     assert doc["status"] == "partial" and doc["rows_rejected"] > 0
+
+
+def _cut_after_one_batch(error: BaseException) -> Callable[..., None]:
+    """A child's row sender that sends the first BATCH rows, then fails with `error`."""
+    from villagepost.rosters import forked
+
+    real = forked.send_rows
+
+    def cut(book: Any, parser: Any, send: Callable[[str, object], None]) -> None:
+        def once(kind: str, payload: object) -> None:
+            if kind != "rows":
+                return
+            send(kind, payload)
+            raise error
+
+        real(book, parser, once)
+
+    return cut
+
+
+@pytest.mark.parametrize("error", [RosterFileError("damaged", "E01_ningxia_province_all.xlsx", detail="cut"),
+                                   MemoryError("the child ran out")])
+def test_a_child_failing_after_sending_rows_leaves_the_registry_as_it_was(
+        sqlite_registry: Callable[..., Registry], monkeypatch: pytest.MonkeyPatch, error: BaseException) -> None:
+    """The rows stream while the parent writes: a refusal (or a crash) met after the first batch was written
+    still leaves nothing of the file in the registry."""
+    monkeypatch.setattr(prefetch.forked, "send_rows", _cut_after_one_batch(error))
+    reg = sqlite_registry("64")
+    child = prefetch.start(DATA / "E01_ningxia_province_all.xlsx", None, TODAY)
+    assert child is not None
+    try:
+        if isinstance(error, RosterFileError):
+            report = import_roster(reg, DATA / "E01_ningxia_province_all.xlsx", today=TODAY, prefetch=child)
+            assert (report.status, report.reason, report.stations_created) == ("rejected", "damaged", 0)
+        else:
+            with pytest.raises(MemoryError):
+                import_roster(reg, DATA / "E01_ningxia_province_all.xlsx", today=TODAY, prefetch=child)
+    finally:
+        child.close()
+    assert _stored(reg, "64") == []

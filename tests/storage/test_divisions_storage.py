@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select, update
@@ -162,3 +163,60 @@ def test_a_fresh_load_stores_the_counts_a_recount_computes(tmp_path: Path) -> No
     assert counts["64"] == sum(n for code, n in counts.items() if len(code) == 12 and code.startswith("64")) > 2000
     assert counts["640221"] == 144  # 平罗县's 村委会, every one of them on the example roster A01
     assert like["15"] > 0 and like["15"] == sum(n for code, n in like.items() if len(code) == 12 and code[:2] == "15")
+
+
+def test_the_count_check_names_exactly_the_units_whose_stored_counts_are_wrong(tmp_path: Path) -> None:
+    """Stored counts spoiled at every level (and villages retired without a recount): the check names those
+    units with the counts a plain count of the village rows gives, and a recount makes them whole again."""
+    from sqlalchemy import select, update
+
+    from villagepost.core.divisions import VillageClass, village_class
+    from villagepost.services import divisions as div_svc
+    from villagepost.services.registry import Registry
+    from villagepost.storage.division_counts import count_differences, recount_villages
+    from villagepost.storage.models import Division
+    from villagepost.storage.queries import prefix_filter
+
+    def plain_count(conn: Any) -> dict[str, tuple[int, int]]:
+        rows = conn.execute(select(Division.code, Division.level, Division.retired)).all()
+        counts = {code: [0, 0] for code, _, _ in rows}
+        for code, level, retired in rows:
+            cls = village_class(code) if level == 5 and not retired else None
+            slot = {VillageClass.VILLAGE: 0, VillageClass.VILLAGE_LIKE: 1}.get(cls) if cls else None
+            if slot is not None:
+                for unit in {code, code[:2], code[:4], code[:6], code[:9]} & counts.keys():
+                    counts[unit][slot] += 1
+        return {code: (v, like) for code, (v, like) in counts.items()}
+
+    with Registry.open(tmp_path / "counts.sqlite") as reg:
+        div_svc.load(reg, ["64", "15"])
+        with reg.connection() as conn:
+            village = conn.execute(select(Division.code).where(Division.level == 5, Division.code.like("640221%"),
+                                                               Division.villages == 1)).scalars().first()
+            residents = conn.execute(select(Division.code).where(Division.level == 5,
+                                                                 Division.villages == 0,
+                                                                 Division.villages_like == 0)).scalars().first()
+            like = conn.execute(select(Division.code).where(Division.level == 5, Division.villages_like == 1)
+                                ).scalars().first()
+            town = conn.execute(select(Division.code).where(Division.level == 4, Division.code.like("640221%"),
+                                                            Division.code != village[:9], Division.villages > 0)
+                                ).scalars().first()
+            assert village and residents and like and town
+            conn.execute(update(Division).where(Division.code == "640221").values(villages=Division.villages + 1))
+            conn.execute(update(Division).where(Division.code == village).values(villages=0))
+            conn.execute(update(Division).where(Division.code == residents).values(villages=1))
+            conn.execute(update(Division).where(Division.code == like).values(villages_like=7))
+            conn.execute(update(Division).where(Division.code == "15").values(villages_like=0))
+            conn.execute(update(Division).where(prefix_filter(Division.code, town)).values(retired=True))
+            truth = plain_count(conn)
+            stored = {code: (v, lk) for code, v, lk in conn.execute(
+                select(Division.code, Division.villages, Division.villages_like))}
+            expected = sorted(code for code in truth if truth[code] != stored[code])
+            found = count_differences(conn)
+            assert sorted(d["b_code"] for d in found) == expected
+            assert {d["b_code"]: (d["villages"], d["villages_like"]) for d in found} == {c: truth[c] for c in expected}
+            assert {"640221", village, residents, like, "15", town, "6402", "64"} <= set(expected)
+            in_15 = [c for c in expected if c[:2] == "15"]
+            assert sorted(d["b_code"] for d in count_differences(conn, ["15"])) == in_15
+            assert recount_villages(conn, ["64", "15"]) == len(expected)
+            assert count_differences(conn) == []

@@ -29,6 +29,18 @@ class KnownError(Exception):
         """Structured extras for `--json` output and the window (e.g. every wrong field); none by default."""
         return {}
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle by state, not by constructor: a roster reader's child sends its refusal to the parent,
+        and the subclasses' constructors take other arguments than the message pickle would pass them."""
+        return _rebuilt, (type(self), self.args, self.__dict__)
+
+
+def _rebuilt(cls: type[KnownError], args: tuple[Any, ...], state: dict[str, Any]) -> KnownError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 class Cancelled(KnownError):
     """The user cancelled a long operation; whatever it was doing has been rolled back."""

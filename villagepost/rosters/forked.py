@@ -10,11 +10,13 @@ What crosses the pipe: per row a flat tuple of the parsed values. Pickle's memo 
 again within one batch once, so the county, township, type, mode and date objects the parser's memo
 shares between rows cost a reference each; the code travels as its digit string.
 
-When: only for calamine sheets of at least PARALLEL_ROWS rows, and only when this process runs a single
-thread (the CLI): forking a process that holds other threads (the window, a connection pool) could copy
-their locks in a locked state. The child never touches the parent's database connection and leaves
-with os._exit, so no finaliser of the parent's objects runs in it. Everything else — rules, outcomes,
-the single transaction — is the parent's, exactly as on the serial path.
+When: the command line forks its child before anything else (`rosters.prefetch`, which sends the layout
+first and then the same messages); `parsed_rows` forks after the sheet is loaded, for calamine sheets of at
+least PARALLEL_ROWS rows, when a single-threaded process reads a roster without that child. A process
+holding other threads (the window, a connection pool) never forks: their locks could be copied in a
+locked state. The child never touches the parent's database connection and leaves with os._exit, so no
+finaliser of the parent's objects runs in it. Everything else — rules, outcomes, the single transaction
+— is the parent's, exactly as on the serial path.
 """
 
 from __future__ import annotations
@@ -27,11 +29,13 @@ import signal
 import struct
 import threading
 from collections.abc import Callable, Iterator
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from villagepost.core.errors import Cancelled
-from villagepost.rosters.parse import CompactRow, RowParser, compact
-from villagepost.rosters.reader import RosterWorkbook
+
+if TYPE_CHECKING:  # rosters.prefetch forks before the readers are imported: this module stays light
+    from villagepost.rosters.parse import CompactRow, RowParser
+    from villagepost.rosters.reader import RosterWorkbook
 
 #: Rows from which a fork pays (its start and the pipe cost ~0.1 s; below this the serial path is used).
 PARALLEL_ROWS = 100_000
@@ -52,7 +56,9 @@ def can_fork(book: RosterWorkbook) -> bool:
             and threading.active_count() == 1)
 
 
-def _child(book: RosterWorkbook, parser: RowParser, fd: int) -> None:
+@contextlib.contextmanager
+def sender(fd: int) -> Iterator[Callable[[str, object], None]]:
+    """`send(kind, payload)` over the pipe `fd`: one length-prefixed pickle per message (closed on exit)."""
     with os.fdopen(fd, "wb", buffering=1 << 20) as out:
 
         def send(kind: str, payload: object) -> None:
@@ -60,17 +66,101 @@ def _child(book: RosterWorkbook, parser: RowParser, fd: int) -> None:
             out.write(_HEADER.pack(len(data)))
             out.write(data)
 
-        try:
-            batch: list[CompactRow] = []
-            for raw in book.rows():
-                batch.append(compact(parser(raw)))
-                if len(batch) >= BATCH:
-                    send("rows", batch)
-                    batch = []
+        yield send
+
+
+def send_rows(book: RosterWorkbook, parser: RowParser, send: Callable[[str, object], None]) -> None:
+    """Every row of `book`, parsed, in batches of BATCH; then "end" with what the reader skipped."""
+    from villagepost.rosters.parse import compact
+
+    batch: list[CompactRow] = []
+    for raw in book.rows():
+        batch.append(compact(parser(raw)))
+        if len(batch) >= BATCH:
             send("rows", batch)
-            send("end", (book.skipped, book.skipped_rows))
+            batch = []
+    send("rows", batch)
+    send("end", (book.skipped, book.skipped_rows))
+
+
+def _child(book: RosterWorkbook, parser: RowParser, fd: int) -> None:
+    with sender(fd) as send:
+        try:
+            send_rows(book, parser, send)
         except BaseException as exc:  # sent to the parent, which raises it
             send("error", exc)
+
+
+def fork_child(work: Callable[[int], None]) -> Stream:
+    """Fork a child running `work(write_fd)` and leaving with os._exit; the parent's end of its messages."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: no finaliser of the parent's objects runs here
+        code = 0
+        try:
+            os.close(read_fd)
+            work(write_fd)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+    return Stream(pid, read_fd)
+
+
+class Stream:
+    """The parent's end of a child's messages, read ahead by a thread (see `_drain`); `close()` reaps it."""
+
+    def __init__(self, pid: int, read_fd: int) -> None:
+        self.pid: int | None = pid
+        self.pipe = os.fdopen(read_fd, "rb", buffering=1 << 20)
+        self.messages: queue.Queue[bytes | None] = queue.Queue(maxsize=QUEUED)
+        self.stop = threading.Event()
+        self.drain = threading.Thread(target=_drain, args=(self.pipe, self.messages, self.stop), name="roster-pipe",
+                                      daemon=True)
+        self.drain.start()
+
+    def next(self) -> tuple[str, object]:
+        """The next message; RuntimeError when the child ended without sending it (killed, out of memory)."""
+        data = self.messages.get()
+        if data is None:
+            raise RuntimeError("roster reader process ended early")
+        kind, payload = pickle.loads(data)
+        return kind, payload
+
+    def rows(self, total: int, progress: Callable[[int, int], None] | None = None,
+             cancelled: Callable[[], bool] | None = None) -> Iterator[CompactRow]:
+        """The parsed rows of the "rows" messages up to "end" (whose payload goes to `self.ended`); raises
+        what the child sent as "error", and Cancelled when `cancelled()` turns true (checked every batch)."""
+        done = 0
+        while True:
+            kind, payload = self.next()
+            if kind == "error":
+                raise payload  # type: ignore[misc]
+            if kind == "end":
+                self.ended = payload
+                break
+            if cancelled is not None and cancelled():
+                raise Cancelled
+            batch: list[CompactRow] = payload  # type: ignore[assignment]
+            yield from batch
+            done += len(batch)
+            if progress is not None:
+                progress(min(done, total), total)
+        if progress is not None:
+            progress(total, total)
+
+    def close(self) -> None:
+        if self.pid is None:
+            return
+        self.stop.set()
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
+        self.pid = None
+        self.drain.join()  # the child is gone, so its read sees the end of the pipe
+        self.pipe.close()
 
 
 def parsed_rows(book: RosterWorkbook, parser: RowParser, progress: Callable[[int, int], None] | None = None,
@@ -80,51 +170,12 @@ def parsed_rows(book: RosterWorkbook, parser: RowParser, progress: Callable[[int
     Raises what reading raises (RosterFileError), and Cancelled when `cancelled()` turns true (checked
     every batch). The child is reaped whatever happens.
     """
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child
-        code = 0
-        try:
-            os.close(read_fd)
-            _child(book, parser, write_fd)
-        except BaseException:
-            code = 1
-        finally:
-            os._exit(code)
-    os.close(write_fd)
-    total = max(book._max_row - book.layout.first_data_row + 1, 0)
-    done = 0
-    pipe = os.fdopen(read_fd, "rb", buffering=1 << 20)
-    messages: queue.Queue[bytes | None] = queue.Queue(maxsize=QUEUED)
-    stop = threading.Event()
-    drain = threading.Thread(target=_drain, args=(pipe, messages, stop), name="roster-pipe", daemon=True)
-    drain.start()
+    stream = fork_child(lambda fd: _child(book, parser, fd))
     try:
-        while True:
-            data = messages.get()
-            if data is None:
-                raise RuntimeError("roster reader process ended early")
-            kind, payload = pickle.loads(data)
-            if kind == "error":
-                raise payload
-            if kind == "end":
-                book.skipped, book.skipped_rows = payload
-                break
-            if cancelled is not None and cancelled():
-                raise Cancelled
-            yield from payload
-            done += len(payload)
-            if progress is not None:
-                progress(min(done, total), total)
-        if progress is not None:
-            progress(total, total)
+        yield from stream.rows(max(book._max_row - book.layout.first_data_row + 1, 0), progress, cancelled)
+        book.skipped, book.skipped_rows = stream.ended  # type: ignore[misc]
     finally:
-        stop.set()
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        drain.join()  # the child is gone, so its read sees the end of the pipe
-        pipe.close()
+        stream.close()
 
 
 def _drain(pipe: BinaryIO, messages: queue.Queue[bytes | None], stop: threading.Event) -> None:

@@ -221,8 +221,7 @@ def _process(book: RosterWorkbook | Prefetched, reg: Registry, conn: Connection,
     # Both sources give the same CompactRow of the same RowParser: every rule below holds on both.
     source: Iterator[CompactRow]
     if isinstance(book, Prefetched):  # read and parsed by the child the command line forked first
-        source = iter(book.parsed)
-        rows_progress(len(book.parsed), len(book.parsed))
+        source = book.rows(rows_progress, cancelled)
     elif forked.can_fork(book):
         source = forked.parsed_rows(book, parse_row, rows_progress, cancelled)
     else:
@@ -424,7 +423,7 @@ def _import_roster(reg: Registry, path: Path, *, sheet: str | None, mapping: Map
         with contextlib.suppress(_Discard), reg.connection() as conn:
             index = DivisionIndex(conn)
             if early is not None:
-                if len(early.parsed) >= PRELOAD_ALL_ROWS:
+                if early.total >= PRELOAD_ALL_ROWS:
                     index.preload_all()
                 _describe(report, early.layout)
                 _process(early, reg, conn, index, report, today=today, progress=progress, cancelled=cancelled,

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, Connection, bindparam, select, update
+from sqlalchemy import ColumnElement, Connection, and_, bindparam, case, func, or_, select, update
 
-from villagepost.core.divisions import CODE_LENGTHS, VillageClass, village_class
+from villagepost.core.divisions import CODE_LENGTHS
 from villagepost.storage.models import Division
 from villagepost.storage.queries import prefix_filter
 
@@ -30,29 +30,39 @@ def recount_villages(conn: Connection, provinces: Iterable[str] | None = None) -
 
 
 def count_differences(conn: Connection, provinces: Iterable[str] | None = None) -> list[dict[str, object]]:
-    """The units whose stored counts differ from their division rows, with the right counts (`db check`)."""
+    """The units whose stored counts differ from their division rows, with the right counts (`db check`).
+
+    The database counts (a village's class is digits 10-12 of its code, `core.divisions.village_class`):
+    each village-level unit is compared with its own class, and the live 建制村 are summed per township;
+    only the ~45k units above the villages are compared here, the townships' sums rolled up to them.
+    Why: reading all 665k units into Python cost the national registry's check ~4 s of every verified
+    backup; this reads ~90k rows.
+    """
     where: list[ColumnElement[bool] | None] = [None]
     if provinces is not None:
         where = [prefix_filter(Division.code, p) for p in sorted(set(provinces))]
+    vvv = func.substr(Division.code, 10, 3)
+    live = and_(Division.level == 5, Division.retired.is_(False), func.length(Division.code) == 12)
+    own_village = case((and_(live, vvv.between("200", "399")), 1), else_=0)
+    own_like = case((and_(live, vvv.between("500", "599")), 1), else_=0)
+    township = func.substr(Division.code, 1, 9)
     out: list[dict[str, object]] = []
     for condition in where:
-        stmt = select(Division.code, Division.level, Division.retired, Division.villages, Division.villages_like)
-        if condition is not None:
-            stmt = stmt.where(condition)
+        scoped = [condition] if condition is not None else []
         villages: Counter[str] = Counter()
         like: Counter[str] = Counter()
-        stored: dict[str, tuple[int, int]] = {}
-        for code, level, retired, n_villages, n_like in conn.execute(stmt):
-            stored[code] = (n_villages, n_like)
-            if level != 5 or retired:
-                continue
-            cls = village_class(code)
-            counter = villages if cls is VillageClass.VILLAGE else like if cls is VillageClass.VILLAGE_LIKE else None
-            if counter is None:
-                continue
-            counter[code] += 1
+        sums = select(township, func.sum(own_village), func.sum(own_like)).where(
+            Division.level == 5, *scoped).group_by(township)
+        for town, n_villages, n_like in conn.execute(sums):
             for length in _PREFIXES:
-                counter[code[:length]] += 1
+                villages[town[:length]] += n_villages or 0
+                like[town[:length]] += n_like or 0
+        wrong_villages = select(Division.code, own_village, own_like).where(
+            Division.level == 5, *scoped, or_(Division.villages != own_village, Division.villages_like != own_like))
+        out.extend({"b_code": code, "villages": n_villages, "villages_like": n_like}
+                   for code, n_villages, n_like in conn.execute(wrong_villages))
+        units = select(Division.code, Division.villages, Division.villages_like).where(Division.level != 5, *scoped)
         out.extend({"b_code": code, "villages": villages.get(code, 0), "villages_like": like.get(code, 0)}
-                   for code, old in stored.items() if old != (villages.get(code, 0), like.get(code, 0)))
+                   for code, n_villages, n_like in conn.execute(units)
+                   if (n_villages, n_like) != (villages.get(code, 0), like.get(code, 0)))
     return out

@@ -85,18 +85,47 @@ def encoding_problems(conn: Connection) -> list[Problem]:
             if not columns:
                 continue
             names = ", ".join(f'"{c}"' for c in columns)
-            for n, row in enumerate(raw.execute(f'SELECT {names} FROM "{table}"'), start=1):
-                for column, value in zip(columns, row, strict=True):
-                    if isinstance(value, bytes):
-                        try:
-                            value.decode("utf-8")
-                        except UnicodeDecodeError:
-                            out.append(Problem("integrity", f"{table} row {n}: column {column} is not "
-                                                            "valid UTF-8 text (a damaged byte)"))
-                if len(out) >= SHOWN:
-                    return out
+            cursor = raw.execute(f'SELECT {names} FROM "{table}"')
+            first = 1
+            while rows := cursor.fetchmany(_BATCH):
+                if not _all_utf8(rows):
+                    out.extend(_bad_text(table, columns, rows, first))
+                    if len(out) >= SHOWN:
+                        return out[:SHOWN]
+                first += len(rows)
     finally:
         raw.text_factory = previous
+    return out
+
+
+#: Rows decoded at once by the encoding check.
+_BATCH = 20_000
+
+
+def _all_utf8(rows: Sequence[Sequence[object]]) -> bool:
+    """True when every text value of `rows` is UTF-8: one decode of them all, joined by a newline.
+
+    Why joined: a decode per value cost the national registry's check ~2 s. The newline cannot complete
+    a multi-byte sequence cut short in one value, so the joined bytes decode exactly when each value does.
+    """
+    try:
+        b"\n".join([v for row in rows for v in row if type(v) is bytes]).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _bad_text(table: str, columns: Sequence[str], rows: Sequence[Sequence[object]], first: int) -> list[Problem]:
+    """The values of a batch that are not UTF-8, named by row (counted from 1) and column."""
+    out: list[Problem] = []
+    for n, row in enumerate(rows, start=first):
+        for column, value in zip(columns, row, strict=True):
+            if isinstance(value, bytes):
+                try:
+                    value.decode("utf-8")
+                except UnicodeDecodeError:
+                    out.append(Problem("integrity", f"{table} row {n}: column {column} is not "
+                                                    "valid UTF-8 text (a damaged byte)"))
     return out
 
 
