@@ -484,7 +484,7 @@ def undo_event(reg: Registry, event_id: int, *, note: str | None = None, today: 
             StationEvent.kind == EventKind.UNDONE.value, StationEvent.reverts == original.id))).scalar()
         if by is not None and not _reverted(conn, by):
             raise KnownError("station.event_reverted", event=original.id, by=by)
-        event = history_store.event_from_row(original, partners).undo(  # type: ignore[arg-type]  # a Core row
+        event = history_store.event_from_row(original, partners).undo(
             seq=original.id + 1 if by is None else by + 1, recorded_on=day)
         new_id = history_store.add_event(conn, event, actor=reg.actor.name, note=note)
         history_store.refresh(conn, involved, today=day, guard=cover_guard(reg.actor))

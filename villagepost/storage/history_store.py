@@ -17,8 +17,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Row, and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from villagepost.core import clock
@@ -60,68 +61,92 @@ class StationState:
     served: tuple[str, ...] = ()
 
 
+#: value -> member: an enum's call costs ~3 µs, and a whole-registry check converts ~0.5 M values
+_TYPES = {t.value: t for t in StationType}
+_KINDS = {k.value: k for k in EventKind}
+
+
 def _type(value: str | None) -> StationType | None:
-    return None if value is None else StationType(value)
+    return None if value is None else _TYPES[value]
 
 
-def event_from_row(row: StationEvent, partners: tuple[str, ...]) -> Event:
+def event_from_row(row: StationEvent | Row[Any], partners: tuple[str, ...]) -> Event:
     """A core `Event` from a `station_event` row (ORM object or Core row with the same names)."""
     known = row.known
-    kind = EventKind(row.kind)
-    return Event(row.station_code, kind, row.effective_on,
+    return Event(row.station_code, _KINDS[row.kind], row.effective_on,
                  None if known is None else PartialDate.parse_iso(known), partners,
                  _type(row.new_type), row.id, row.reverts,
                  row.recorded_on)
 
 
-def load_states(conn: Connection, codes: Sequence[str]) -> dict[str, StationState]:
-    served: dict[str, list[str]] = defaultdict(list)
+def _per_part(column: Any, codes: Sequence[str] | None) -> Iterator[list[ColumnElement[bool]]]:
+    """The WHERE of each query reading `codes`: IN lists of CHUNK codes; None: one query for every row."""
+    if codes is None:
+        yield []
+        return
     for part in chunks(codes):
+        yield [column.in_(part)]
+
+
+def load_states(conn: Connection, codes: Sequence[str] | None) -> dict[str, StationState]:
+    """The stations `codes` (None: every station) as the derivation needs them."""
+    served: dict[str, list[str]] = defaultdict(list)
+    for where in _per_part(StationVillage.station_code, codes):
         for s_code, v_code in conn.execute(select(StationVillage.station_code, StationVillage.village_code)
-                                           .where(StationVillage.station_code.in_(part))):
+                                           .where(*where)):
             served[s_code].append(v_code)
     out: dict[str, StationState] = {}
     cols = (Station.code, Station.village_code, Station.recorded_on, Station.station_type, Station.status,
             Station.status_since)
-    for part in chunks(codes):
-        for code, village, recorded, stype, status, since in conn.execute(select(*cols).where(Station.code.in_(part))):
+    for where in _per_part(Station.code, codes):
+        for code, village, recorded, stype, status, since in conn.execute(select(*cols).where(*where)):
             out[code] = StationState(code, village, recorded, _type(stype), status, since,
                                      tuple(sorted(served.get(code, ()))))
     return out
 
 
-def load_events(conn: Connection, codes: Sequence[str], *, recorded_until: dt.datetime | None = None
+def load_events(conn: Connection, codes: Sequence[str] | None, *, recorded_until: dt.datetime | None = None
                 ) -> dict[str, list[Event]]:
-    """Every event involving each of `codes` (its own, and the mergers and undos naming it), by code.
+    """Every event involving each of `codes` (its own, and the mergers and undos naming it), by code;
+    None: every event of the registry (one read of each table, for the whole-registry check).
 
     recorded_until: only the events recorded at or before this instant (naive UTC, as stored): the
     history as the registry knew it then (`storage.replay`).
     """
-    ids: set[int] = set()
-    for part in chunks(codes):
-        ids.update(conn.execute(select(StationEvent.id).where(StationEvent.station_code.in_(part))).scalars())
-        ids.update(conn.execute(select(StationEventPartner.event_id)
-                                .where(StationEventPartner.station_code.in_(part))).scalars())
-    ordered_ids = sorted(ids)
     partners: dict[int, list[str]] = defaultdict(list)
-    rows: list[StationEvent] = []
-    for part in chunks([str(i) for i in ordered_ids]):
-        numbers = [int(i) for i in part]
-        for event_id, s_code in conn.execute(select(StationEventPartner.event_id, StationEventPartner.station_code)
-                                             .where(StationEventPartner.event_id.in_(numbers))):
+    rows: list[Row[Any]] = []
+    events = select(*StationEvent.__table__.c)
+    if recorded_until is not None:
+        events = events.where(StationEvent.recorded_at <= recorded_until)
+    if codes is None:
+        for event_id, s_code in conn.execute(select(StationEventPartner.event_id, StationEventPartner.station_code)):
             partners[event_id].append(s_code)
-        stmt = select(StationEvent).where(StationEvent.id.in_(numbers))
-        if recorded_until is not None:
-            stmt = stmt.where(StationEvent.recorded_at <= recorded_until)
-        rows.extend(Session(bind=conn).execute(stmt).scalars())
-    wanted = set(codes)
+        rows.extend(conn.execute(events))
+    else:
+        ids: set[int] = set()
+        for part in chunks(codes):
+            ids.update(conn.execute(select(StationEvent.id).where(StationEvent.station_code.in_(part))).scalars())
+            ids.update(conn.execute(select(StationEventPartner.event_id)
+                                    .where(StationEventPartner.station_code.in_(part))).scalars())
+        for part in chunks([str(i) for i in sorted(ids)]):
+            numbers = [int(i) for i in part]
+            for event_id, s_code in conn.execute(select(StationEventPartner.event_id,
+                                                        StationEventPartner.station_code)
+                                                 .where(StationEventPartner.event_id.in_(numbers))):
+                partners[event_id].append(s_code)
+            rows.extend(conn.execute(events.where(StationEvent.id.in_(numbers))))
+    wanted = None if codes is None else set(codes)
     out: dict[str, list[Event]] = defaultdict(list)
     for row in rows:
-        event = event_from_row(row, tuple(sorted(partners.get(row.id, ()))))
-        for code in {event.station, *event.partners} & wanted:
-            out[code].append(event)
-    for events in out.values():
-        events.sort(key=lambda e: e.seq)
+        event = event_from_row(row, tuple(sorted(partners[row.id])) if row.id in partners else ())
+        if not event.partners and (wanted is None or event.station in wanted):
+            out[event.station].append(event)
+            continue
+        for code in {event.station, *event.partners}:
+            if wanted is None or code in wanted:
+                out[code].append(event)
+    for listed in out.values():
+        listed.sort(key=lambda e: e.seq)
     return out
 
 

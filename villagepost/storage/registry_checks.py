@@ -137,8 +137,8 @@ def merge_partner_problems(conn: Connection) -> list[Problem]:
 def history_problems(conn: Connection, today: dt.date) -> list[Problem]:
     """Stored spans, covers and current states against a rebuild from the events, computed in memory."""
     codes = list(conn.execute(select(Station.code).order_by(Station.code)).scalars())
-    states = load_states(conn, codes)
-    derived = derive(states, load_events(conn, codes))
+    states = load_states(conn, None)
+    derived = derive(states, load_events(conn, None))
     stored: dict[str, list[tuple[object, ...]]] = defaultdict(list)
     for row in conn.execute(select(StationSpan.station_code, StationSpan.start_on, StationSpan.end_on,
                                    StationSpan.status, StationSpan.station_type, StationSpan.combined,
