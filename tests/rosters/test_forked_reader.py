@@ -83,3 +83,31 @@ def test_the_pipe_drain_queues_whole_messages_and_none_at_a_cut_or_the_end() -> 
     forked._drain(io.BytesIO(stream), messages, threading.Event())
     assert [messages.get_nowait() for _ in range(2)] == [whole, None]
     assert messages.empty()
+
+
+def _dies_after_one_batch(book: Any, parser: Any, send: Callable[[str, object], None]) -> None:
+    """A reading child that sends its first batch and then dies as under kill -9 (no "end", no finalisers)."""
+    import os
+
+    real = _REAL_SEND_ROWS
+
+    def once(kind: str, payload: object) -> None:
+        send(kind, payload)
+        if kind == "rows":
+            os._exit(9)
+
+    real(book, parser, once)
+
+
+_REAL_SEND_ROWS = forked.send_rows
+
+
+def test_a_reading_child_that_dies_mid_roster_means_reading_it_again_here(
+        sqlite_registry: Callable[..., Registry], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The child forked after the sheet's load dies after its first batch: the transaction rolls back, the
+    roster is read again in this process, and the outcome is the serial path's, to the byte."""
+    name = "E01_ningxia_province_all.xlsx"
+    serial = _outcome(sqlite_registry("64", name="serial.sqlite"), name)
+    monkeypatch.setattr(forked, "can_fork", lambda book: True)
+    monkeypatch.setattr(forked, "send_rows", _dies_after_one_batch)
+    assert _outcome(sqlite_registry("64", name="forked.sqlite"), name) == serial

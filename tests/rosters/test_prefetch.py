@@ -128,21 +128,60 @@ def _cut_after_one_batch(error: BaseException) -> Callable[..., None]:
 
 @pytest.mark.parametrize("error", [RosterFileError("damaged", "E01_ningxia_province_all.xlsx", detail="cut"),
                                    MemoryError("the child ran out")])
-def test_a_child_failing_after_sending_rows_leaves_the_registry_as_it_was(
+def test_a_child_failing_after_sending_rows_is_rolled_back(
         sqlite_registry: Callable[..., Registry], monkeypatch: pytest.MonkeyPatch, error: BaseException) -> None:
-    """The rows stream while the parent writes: a refusal (or a crash) met after the first batch was written
-    still leaves nothing of the file in the registry."""
+    """The rows stream while the parent writes: a refusal met after the first batch was written leaves nothing
+    of the file in the registry; a crash of the child there means reading the whole roster again here."""
     monkeypatch.setattr(prefetch.forked, "send_rows", _cut_after_one_batch(error))
     reg = sqlite_registry("64")
     child = prefetch.start(DATA / "E01_ningxia_province_all.xlsx", None, TODAY)
     assert child is not None
     try:
-        if isinstance(error, RosterFileError):
-            report = import_roster(reg, DATA / "E01_ningxia_province_all.xlsx", today=TODAY, prefetch=child)
-            assert (report.status, report.reason, report.stations_created) == ("rejected", "damaged", 0)
-        else:
-            with pytest.raises(MemoryError):
-                import_roster(reg, DATA / "E01_ningxia_province_all.xlsx", today=TODAY, prefetch=child)
+        report = import_roster(reg, DATA / "E01_ningxia_province_all.xlsx", today=TODAY, prefetch=child)
     finally:
         child.close()
-    assert _stored(reg, "64") == []
+    if isinstance(error, RosterFileError):
+        assert (report.status, report.reason, report.stations_created) == ("rejected", "damaged", 0)
+        assert _stored(reg, "64") == []
+    else:  # read again here: the whole roster once, nothing of the first batch twice
+        assert (report.status, report.stations_created) == ("ok", 1392)
+        assert len(_stored(reg, "64")) == 1392
+
+
+def test_a_child_killed_after_the_first_rows_means_reading_the_roster_again_here(
+        sqlite_registry: Callable[..., Registry], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The child sends its first batch of E01's rows, which the parent writes, and is then killed with
+    SIGKILL: the transaction rolls back, the roster is read again in this process, and the import ends as
+    one that never had a child."""
+    import os
+    import signal
+
+    from villagepost.rosters import forked
+
+    real = forked.send_rows
+
+    def killed_after_one_batch(book: Any, parser: Any, send: Callable[[str, object], None]) -> None:
+        def once(kind: str, payload: object) -> None:
+            send(kind, payload)
+            if kind == "rows":
+                os.kill(os.getpid(), signal.SIGKILL)
+
+        real(book, parser, once)
+
+    name = "E01_ningxia_province_all.xlsx"
+    plain = sqlite_registry("64", name="plain.sqlite")
+    expected = import_roster(plain, DATA / name, today=TODAY)
+    monkeypatch.setattr(prefetch.forked, "send_rows", killed_after_one_batch)
+    written: list[int] = []
+    early = sqlite_registry("64", name="early.sqlite")
+    child = prefetch.start(DATA / name, None, TODAY)
+    assert child is not None
+    try:
+        got = import_roster(early, DATA / name, today=TODAY, prefetch=child,
+                            progress=lambda done, total, _key: written.append(done))
+    finally:
+        child.close()
+    assert written[0] == forked.BATCH  # the first batch came from the child before it was killed
+    assert _doc(got) == _doc(expected)
+    assert _stored(early, "64") == _stored(plain, "64")
+    assert (got.status, got.stations_created) == ("ok", expected.stations_created) and got.stations_created > 1000

@@ -58,15 +58,23 @@ def can_fork(book: RosterWorkbook) -> bool:
 
 @contextlib.contextmanager
 def sender(fd: int) -> Iterator[Callable[[str, object], None]]:
-    """`send(kind, payload)` over the pipe `fd`: one length-prefixed pickle per message (closed on exit)."""
+    """`send(kind, payload)` over the pipe `fd`: one length-prefixed pickle per message, each on its way
+    when `send` returns (a batch is worth its write call; the parent sees rows as soon as they are parsed)."""
     with os.fdopen(fd, "wb", buffering=1 << 20) as out:
 
         def send(kind: str, payload: object) -> None:
             data = pickle.dumps((kind, payload), protocol=pickle.HIGHEST_PROTOCOL)
             out.write(_HEADER.pack(len(data)))
             out.write(data)
+            out.flush()
 
         yield send
+
+
+class ReaderEnded(RuntimeError):
+    """The reading child ended without finishing its messages (killed, out of memory) or failed for a reason
+    other than the file's refusal: the caller, whose transaction has rolled back, reads the roster again in
+    its own process."""
 
 
 def send_rows(book: RosterWorkbook, parser: RowParser, send: Callable[[str, object], None]) -> None:
@@ -84,11 +92,15 @@ def send_rows(book: RosterWorkbook, parser: RowParser, send: Callable[[str, obje
 
 
 def _child(book: RosterWorkbook, parser: RowParser, fd: int) -> None:
+    from villagepost.rosters.safety import RosterFileError
+
     with sender(fd) as send:
         try:
             send_rows(book, parser, send)
-        except BaseException as exc:  # sent to the parent, which raises it
-            send("error", exc)
+        except RosterFileError as exc:  # the file's refusal: the parent raises it
+            send("error", exc.with_traceback(None))
+        except BaseException:  # anything else (out of memory...): the parent reads the roster itself
+            send("failed", None)
 
 
 def fork_child(work: Callable[[int], None]) -> Stream:
@@ -121,10 +133,10 @@ class Stream:
         self.drain.start()
 
     def next(self) -> tuple[str, object]:
-        """The next message; RuntimeError when the child ended without sending it (killed, out of memory)."""
+        """The next message; ReaderEnded when the child ended without sending it (killed, out of memory)."""
         data = self.messages.get()
         if data is None:
-            raise RuntimeError("roster reader process ended early")
+            raise ReaderEnded("roster reader process ended early")
         kind, payload = pickle.loads(data)
         return kind, payload
 
@@ -137,6 +149,8 @@ class Stream:
             kind, payload = self.next()
             if kind == "error":
                 raise payload  # type: ignore[misc]
+            if kind == "failed":
+                raise ReaderEnded("roster reader process failed")
             if kind == "end":
                 self.ended = payload
                 break

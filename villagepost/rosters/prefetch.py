@@ -11,8 +11,9 @@ the next ones. The child runs exactly the code of the in-process path (`open_ros
 
 When: the command line only (a single thread when it forks; forking a process that holds threads or
 connections could copy their locks in a locked state), no explicit column mapping (the window's). A child
-that fails before it found the layout, for any reason but the file's own refusal, makes `result()` return
-None, and the import reads the file in-process as it always did.
+that fails or dies for any reason but the file's own refusal — before the layout (`result()` returns None)
+or after some rows were written (the import's transaction rolls back) — means the import reads the file
+in-process, as it always could.
 """
 
 from __future__ import annotations
@@ -62,23 +63,12 @@ def _child(path: Path, sheet: str | None, today: dt.date, fd: int) -> None:
     from villagepost.rosters.safety import RosterFileError
 
     with forked.sender(fd) as send:
-        sent = False
-
-        def counted(kind: str, payload: object) -> None:
-            nonlocal sent
-            send(kind, payload)
-            sent = True
-
         try:
-            _read(path, sheet, today, counted)
+            _read(path, sheet, today, send)
         except RosterFileError as exc:
             send("error", exc.with_traceback(None))
-        except BaseException as exc:
-            # Before the layout the parent may still read the file itself; after it, rows are in its hands.
-            if sent:
-                send("error", exc)
-            else:
-                send("failed", None)
+        except BaseException:  # out of memory...: the parent reads the roster itself (`forked.ReaderEnded`)
+            send("failed", None)
 
 
 class Prefetch:

@@ -16,6 +16,7 @@ import datetime as dt
 import gc
 import hashlib
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -42,6 +43,7 @@ from villagepost.services.station_writer import STATION_FIELDS, StationInput, St
 from villagepost.storage.audit_store import AuditBatch
 from villagepost.storage.division_index import DivisionIndex
 
+log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]
 _NO_FIELDS: frozenset[str] = frozenset()
 #: A sheet with at least this many rows spans provinces (the largest holds ~70k village committees): the
@@ -204,7 +206,7 @@ def import_source(path: Path, via: str) -> str:
 
 def _process(book: RosterWorkbook | Prefetched, reg: Registry, conn: Connection, index: DivisionIndex,
              report: ImportReport, *, today: dt.date, progress: Progress | None, cancelled: Callable[[], bool] | None,
-             commit: bool, actor: Actor) -> None:
+             commit: bool, actor: Actor, fork: bool = True) -> None:
     layout = book.layout
     columns = layout.columns
     headers = {name: (ref.header.strip(), ref.index) for name, ref in columns.items()}
@@ -222,7 +224,7 @@ def _process(book: RosterWorkbook | Prefetched, reg: Registry, conn: Connection,
     source: Iterator[CompactRow]
     if isinstance(book, Prefetched):  # read and parsed by the child the command line forked first
         source = book.rows(rows_progress, cancelled)
-    elif forked.can_fork(book):
+    elif fork and forked.can_fork(book):
         source = forked.parsed_rows(book, parse_row, rows_progress, cancelled)
     else:
         source = (compact(parse_row(raw)) for raw in book.rows(progress=rows_progress, cancelled=cancelled))
@@ -409,7 +411,8 @@ def _backup_before_import(reg: Registry, path: Path) -> str | None:
 
 def _import_roster(reg: Registry, path: Path, *, sheet: str | None, mapping: Mapping[str, int] | None,
                    dry_run: bool, strict: bool, today: dt.date, progress: Progress | None,
-                   cancelled: Callable[[], bool] | None, prefetch: Prefetch | None = None) -> ImportReport:
+                   cancelled: Callable[[], bool] | None, prefetch: Prefetch | None = None,
+                   fork: bool = True) -> ImportReport:
     started = time.perf_counter()
     report = ImportReport(file=path.name, dry_run=dry_run, strict=strict)
     try:
@@ -430,7 +433,14 @@ def _import_roster(reg: Registry, path: Path, *, sheet: str | None, mapping: Map
                          commit=not dry_run, actor=actor)
             else:
                 _read_and_process(reg, conn, index, report, path, sheet=sheet, mapping=mapping, today=today,
-                                  progress=progress, cancelled=cancelled, commit=not dry_run, actor=actor)
+                                  progress=progress, cancelled=cancelled, commit=not dry_run, actor=actor, fork=fork)
+    except forked.ReaderEnded:
+        if not fork:
+            raise
+        # The transaction has rolled back: read the whole roster again here, without a child.
+        log.warning("the roster reader process of %s ended early; reading it in this process", path.name)
+        return _import_roster(reg, path, sheet=sheet, mapping=mapping, dry_run=dry_run, strict=strict, today=today,
+                              progress=progress, cancelled=cancelled, prefetch=None, fork=False)
     except RosterFileError as exc:
         _refused(report, exc)
         report.seconds = time.perf_counter() - started
@@ -443,7 +453,7 @@ def _import_roster(reg: Registry, path: Path, *, sheet: str | None, mapping: Map
 def _read_and_process(reg: Registry, conn: Connection, index: DivisionIndex, report: ImportReport, path: Path, *,
                       sheet: str | None, mapping: Mapping[str, int] | None, today: dt.date,
                       progress: Progress | None, cancelled: Callable[[], bool] | None, commit: bool,
-                      actor: Actor) -> None:
+                      actor: Actor, fork: bool = True) -> None:
     """Read the roster in this process, then `_process` it."""
 
     def warm(info: SheetInfo) -> None:
@@ -454,7 +464,7 @@ def _read_and_process(reg: Registry, conn: Connection, index: DivisionIndex, rep
         book = opened.with_columns(mapping) if mapping is not None else opened
         _describe(report, book.layout)
         _process(book, reg, conn, index, report, today=today, progress=progress, cancelled=cancelled,
-                 commit=commit, actor=actor)
+                 commit=commit, actor=actor, fork=fork)
 
 
 def _describe(report: ImportReport, layout: RosterLayout) -> None:
