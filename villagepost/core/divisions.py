@@ -61,20 +61,22 @@ class VillageClass(StrEnum):
     VILLAGE_LIKE = "类似村委会"  # 500-599
 
 
+#: VVV (digits 10-12 of a village-level code) -> its class, as inclusive ranges; the registry's count
+#: check compares the same ranges in SQL (`storage.division_counts`).
+VVV_RANGES: dict[VillageClass, tuple[int, int]] = {
+    VillageClass.RESIDENTS: (1, 199),
+    VillageClass.VILLAGE: (200, 399),
+    VillageClass.RESIDENTS_LIKE: (400, 499),
+    VillageClass.VILLAGE_LIKE: (500, 599),
+}
+
+
 def village_class(code: str) -> VillageClass | None:
     """The class of a 12-digit village-level code, or None when VVV is outside 001-599."""
     if len(code) != 12 or not code.isdigit():
         return None
     vvv = int(code[9:])
-    if 1 <= vvv <= 199:
-        return VillageClass.RESIDENTS
-    if 200 <= vvv <= 399:
-        return VillageClass.VILLAGE
-    if 400 <= vvv <= 499:
-        return VillageClass.RESIDENTS_LIKE
-    if 500 <= vvv <= 599:
-        return VillageClass.VILLAGE_LIKE
-    return None
+    return next((cls for cls, (low, high) in VVV_RANGES.items() if low <= vvv <= high), None)
 
 
 class TownshipKind(StrEnum):

@@ -91,15 +91,22 @@ def send_rows(book: RosterWorkbook, parser: RowParser, send: Callable[[str, obje
     send("end", (book.skipped, book.skipped_rows))
 
 
-def _child(book: RosterWorkbook, parser: RowParser, fd: int) -> None:
+def data_rows(book: RosterWorkbook) -> int:
+    """The sheet's rows below the header (empty ones among them are skipped as they are read)."""
+    return max(book._max_row - book.layout.first_data_row + 1, 0)
+
+
+def child_messages(fd: int, work: Callable[[Callable[[str, object], None]], None]) -> None:
+    """In a reading child: `work(send)`, then the file's refusal as "error" (the parent raises it), any
+    other failure (out of memory...) as "failed" (the parent reads the roster itself: ReaderEnded)."""
     from villagepost.rosters.safety import RosterFileError
 
     with sender(fd) as send:
         try:
-            send_rows(book, parser, send)
-        except RosterFileError as exc:  # the file's refusal: the parent raises it
+            work(send)
+        except RosterFileError as exc:
             send("error", exc.with_traceback(None))
-        except BaseException:  # anything else (out of memory...): the parent reads the roster itself
+        except BaseException:
             send("failed", None)
 
 
@@ -184,9 +191,9 @@ def parsed_rows(book: RosterWorkbook, parser: RowParser, progress: Callable[[int
     Raises what reading raises (RosterFileError), and Cancelled when `cancelled()` turns true (checked
     every batch). The child is reaped whatever happens.
     """
-    stream = fork_child(lambda fd: _child(book, parser, fd))
+    stream = fork_child(lambda fd: child_messages(fd, lambda send: send_rows(book, parser, send)))
     try:
-        yield from stream.rows(max(book._max_row - book.layout.first_data_row + 1, 0), progress, cancelled)
+        yield from stream.rows(data_rows(book), progress, cancelled)
         book.skipped, book.skipped_rows = stream.ended  # type: ignore[misc]
     finally:
         stream.close()

@@ -55,20 +55,8 @@ def _read(path: Path, sheet: str | None, today: dt.date, send: Callable[[str, ob
 
     parser = RowParser(today)
     with open_roster(path, sheet=sheet) as book:
-        send("layout", (book.layout, max(book._max_row - book.layout.first_data_row + 1, 0)))
+        send("layout", (book.layout, forked.data_rows(book)))
         forked.send_rows(book, parser, send)
-
-
-def _child(path: Path, sheet: str | None, today: dt.date, fd: int) -> None:
-    from villagepost.rosters.safety import RosterFileError
-
-    with forked.sender(fd) as send:
-        try:
-            _read(path, sheet, today, send)
-        except RosterFileError as exc:
-            send("error", exc.with_traceback(None))
-        except BaseException:  # out of memory...: the parent reads the roster itself (`forked.ReaderEnded`)
-            send("failed", None)
 
 
 class Prefetch:
@@ -76,7 +64,8 @@ class Prefetch:
 
     def __init__(self, path: Path, sheet: str | None, today: dt.date) -> None:
         self.path, self.sheet, self.today = path, sheet, today
-        self._stream: forked.Stream | None = forked.fork_child(lambda fd: _child(path, sheet, today, fd))
+        self._stream: forked.Stream | None = forked.fork_child(
+            lambda fd: forked.child_messages(fd, lambda send: _read(path, sheet, today, send)))
         self._taken: forked.Stream | None = None
 
     def matches(self, path: Path, sheet: str | None, today: dt.date) -> bool:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement, Connection, and_, bindparam, case, func, or_, select, update
 
-from villagepost.core.divisions import CODE_LENGTHS
+from villagepost.core.divisions import CODE_LENGTHS, VVV_RANGES, VillageClass
 from villagepost.storage.models import Division
 from villagepost.storage.queries import prefix_filter
 
@@ -43,8 +43,13 @@ def count_differences(conn: Connection, provinces: Iterable[str] | None = None) 
         where = [prefix_filter(Division.code, p) for p in sorted(set(provinces))]
     vvv = func.substr(Division.code, 10, 3)
     live = and_(Division.level == 5, Division.retired.is_(False), func.length(Division.code) == 12)
-    own_village = case((and_(live, vvv.between("200", "399")), 1), else_=0)
-    own_like = case((and_(live, vvv.between("500", "599")), 1), else_=0)
+
+    def own(cls: VillageClass) -> ColumnElement[int]:
+        """1 for a live village-level unit of class `cls` (its VVV compared as three digits), else 0."""
+        low, high = VVV_RANGES[cls]
+        return case((and_(live, vvv.between(f"{low:03d}", f"{high:03d}")), 1), else_=0)
+
+    own_village, own_like = own(VillageClass.VILLAGE), own(VillageClass.VILLAGE_LIKE)
     township = func.substr(Division.code, 1, 9)
     out: list[dict[str, object]] = []
     for condition in where:

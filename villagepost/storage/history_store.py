@@ -139,9 +139,6 @@ def load_events(conn: Connection, codes: Sequence[str] | None, *, recorded_until
     out: dict[str, list[Event]] = defaultdict(list)
     for row in rows:
         event = event_from_row(row, tuple(sorted(partners[row.id])) if row.id in partners else ())
-        if not event.partners and (wanted is None or event.station in wanted):
-            out[event.station].append(event)
-            continue
         for code in {event.station, *event.partners}:
             if wanted is None or code in wanted:
                 out[code].append(event)

@@ -28,7 +28,6 @@ from villagepost.storage.division_counts import count_differences
 from villagepost.storage.history_store import StationState, derive, load_events, load_states
 from villagepost.storage.models import (
     Division,
-    Station,
     StationSpan,
     VillageCover,
 )
@@ -136,8 +135,8 @@ def merge_partner_problems(conn: Connection) -> list[Problem]:
 
 def history_problems(conn: Connection, today: dt.date) -> list[Problem]:
     """Stored spans, covers and current states against a rebuild from the events, computed in memory."""
-    codes = list(conn.execute(select(Station.code).order_by(Station.code)).scalars())
     states = load_states(conn, None)
+    codes = sorted(states)
     derived = derive(states, load_events(conn, None))
     stored: dict[str, list[tuple[object, ...]]] = defaultdict(list)
     for row in conn.execute(select(StationSpan.station_code, StationSpan.start_on, StationSpan.end_on,
