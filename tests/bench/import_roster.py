@@ -89,6 +89,9 @@ def main() -> None:
     parser.add_argument("--file", type=Path, help="import this roster instead of a generated one")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each peer; the median is shown")
     parser.add_argument("--before", type=Path, help="also run ours from this source tree (holding villagepost/)")
+    parser.add_argument("--opened-today", action="store_true",
+                        help="the registry was already opened today: its daily backup exists, so each run makes "
+                             "only the pre-import backup (default: each run is the day's first open)")
     args = parser.parse_args()
     cache: Path = args.cache.resolve()
     cache.mkdir(parents=True, exist_ok=True)
@@ -113,9 +116,10 @@ def main() -> None:
     if args.before is not None:
         peers.insert(1, "before")
     measured: dict[str, list[tuple[float, float, int, str]]] = {p: [] for p in peers}
+    daily = _daily_backups(cache, template) if args.opened_today else None
     for _ in range(args.repeat):
         for peer in peers:  # interleaved, so drift of the shared machine hits every peer alike
-            measured[peer].append(_one(peer, cache, template, roster, args.before))
+            measured[peer].append(_one(peer, cache, template, roster, args.before, daily))
     for peer in peers:
         runs = measured[peer]
         seconds = statistics.median(r[0] for r in runs)
@@ -139,16 +143,33 @@ def main() -> None:
     print(f"load average {os.getloadavg()[0]:.1f}")
 
 
-def _one(peer: str, cache: Path, template: Path, roster: Path,
-         before: Path | None = None) -> tuple[float, float, int, str]:
+def _daily_backups(cache: Path, template: Path) -> Path:
+    """A backups folder holding the day's verified daily backup of `template`, made by opening a copy of it
+    (as the window's first start of the day would), to be copied beside each run's registry."""
+    db = cache / "opened.sqlite"
+    folder = cache / "opened-backups"
+    shutil.rmtree(folder, ignore_errors=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    shutil.copyfile(template, db)
+    subprocess.run([sys.executable, "-m", "villagepost", "--db", str(db), "db", "check"], check=True,
+                   capture_output=True, cwd=cache)
+    return folder
+
+
+def _one(peer: str, cache: Path, template: Path, roster: Path,  # noqa: PLR0917
+         before: Path | None = None, daily: Path | None = None) -> tuple[float, float, int, str]:
     """One run of `peer` in a fresh process: seconds, peak MB, rows, what it did."""
     if peer in ("ours", "before"):
         db = cache / "work.sqlite"
         for suffix in ("", "-wal", "-shm"):
             Path(str(db) + suffix).unlink(missing_ok=True)
-        # Each run is a first import of the day on its own: the daily backup and the pre-import one.
+        # Each run is a first import of the day on its own: the daily backup and the pre-import one; or,
+        # with `daily`, an import into a registry opened before today (only the pre-import backup).
         shutil.rmtree(cache / "work-backups", ignore_errors=True)
         shutil.copyfile(template, db)
+        if daily is not None:
+            shutil.copytree(daily, cache / "work-backups")
         env = None if peer == "ours" else {**os.environ, "PYTHONPATH": str(before.resolve())}
         # Run from the cache folder: `python -m` puts the working directory first on sys.path, so run from the
         # source tree it would import that tree's villagepost for "before" too.

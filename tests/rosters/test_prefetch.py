@@ -185,3 +185,62 @@ def test_a_child_killed_after_the_first_rows_means_reading_the_roster_again_here
     assert _doc(got) == _doc(expected)
     assert _stored(early, "64") == _stored(plain, "64")
     assert (got.status, got.stations_created) == ("ok", expected.stations_created) and got.stations_created > 1000
+
+
+def test_the_sheet_size_comes_before_the_layout() -> None:
+    """The parent learns the row count while the child loads the sheet, so a national import reads its
+    whole division index meanwhile; a refused file says nothing of its size."""
+    seen: list[int] = []
+    child = prefetch.start(DATA / "E01_ningxia_province_all.xlsx", None, TODAY)
+    assert child is not None
+    try:
+        got = child.result(while_waiting=seen.append)
+        assert got is not None
+        assert seen == [2215]  # the sheet's last row: the header and 2,214 data rows
+        assert got.total == 2214
+        assert sum(1 for _ in got.rows()) == 2214
+    finally:
+        child.close()
+    seen.clear()
+    child = prefetch.start(DATA / "D06_truncated.xlsx", None, TODAY)
+    assert child is not None
+    try:
+        with pytest.raises(RosterFileError):
+            child.result(while_waiting=seen.append)
+        assert seen == []
+    finally:
+        child.close()
+
+
+def test_a_failure_while_waiting_reaps_the_child() -> None:
+    child = prefetch.start(DATA / "E01_ningxia_province_all.xlsx", None, TODAY)
+    assert child is not None
+
+    def fail(rows: int) -> None:
+        raise OSError("disk gone")
+
+    with pytest.raises(OSError, match="disk gone"):
+        child.result(while_waiting=fail)
+    assert child.result() is None  # nothing left to collect; the child was reaped
+    child.close()
+
+
+def test_a_big_sheet_loads_the_whole_index_once_while_the_child_reads(
+        sqlite_registry: Callable[..., Registry], monkeypatch: pytest.MonkeyPatch) -> None:
+    from villagepost.services import imports
+    from villagepost.storage.division_index import DivisionIndex
+
+    plain = sqlite_registry("64", name="plain.sqlite")
+    early = sqlite_registry("64", name="early.sqlite")
+    expected = import_roster(plain, DATA / "E01_ningxia_province_all.xlsx", today=TODAY)
+    monkeypatch.setattr(imports, "PRELOAD_ALL_ROWS", 2000)  # E01 counts as national
+    loads: list[int] = []
+    real = DivisionIndex._fill
+    monkeypatch.setattr(DivisionIndex, "_fill", lambda self, result: (loads.append(1), real(self, result))[1])
+    child = prefetch.start(DATA / "E01_ningxia_province_all.xlsx", None, TODAY)
+    assert child is not None
+    got = import_roster(early, DATA / "E01_ningxia_province_all.xlsx", today=TODAY, prefetch=child)
+    child.close()
+    assert loads == [1]  # one query for every unit: on the size message, not again on the layout
+    assert _doc(got) == _doc(expected)
+    assert _stored(early, "64") == _stored(plain, "64")

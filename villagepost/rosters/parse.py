@@ -42,26 +42,11 @@ from villagepost.core.values import (
     trim,
 )
 from villagepost.rosters import messages as _messages  # noqa: F401  (registers the texts)
+from villagepost.rosters.cell_problem import CellProblem
 from villagepost.rosters.reader import RosterRow
 
 #: Fields a row needs for a station to be recorded (the rest are attributes of the station).
 STATION_FIELDS = ("station_name", "station_type")
-
-
-@dataclass(frozen=True, slots=True)
-class CellProblem:
-    """One problem of one cell: Excel row, field, column header as written, kind, value as written."""
-
-    row: int
-    field: str
-    column: str
-    kind: str
-    value: str
-    message_zh: str
-    message_en: str
-
-    def message(self, lang: str = "zh") -> str:
-        return self.message_en if lang == "en" else self.message_zh
 
 
 @dataclass(slots=True)

@@ -30,7 +30,7 @@ from villagepost.rosters import forked
 
 if TYPE_CHECKING:  # the child imports the readers itself: the fork happens before anything heavy is loaded
     from villagepost.rosters.parse import CompactRow
-    from villagepost.rosters.reader import RosterLayout
+    from villagepost.rosters.sheet_layout import RosterLayout
 
 
 @dataclass
@@ -54,7 +54,9 @@ def _read(path: Path, sheet: str | None, today: dt.date, send: Callable[[str, ob
     from villagepost.rosters.reader import open_roster
 
     parser = RowParser(today)
-    with open_roster(path, sheet=sheet) as book:
+    # The sheet's size, known once it is scanned and while calamine loads it: a parent importing a
+    # national roster reads its whole division index meanwhile (`result(while_waiting=...)`).
+    with open_roster(path, sheet=sheet, while_loading=lambda info: send("size", info.scan.max_row)) as book:
         send("layout", (book.layout, forked.data_rows(book)))
         forked.send_rows(book, parser, send)
 
@@ -72,17 +74,30 @@ class Prefetch:
         """True when this child reads what the import asks for (the same file and sheet, the same day)."""
         return (Path(path), sheet, today) == (self.path, self.sheet, self.today)
 
-    def result(self) -> Prefetched | None:
+    def result(self, while_waiting: Callable[[int], None] | None = None) -> Prefetched | None:
         """The layout and the stream of rows; raises the file's refusal (RosterFileError) as the in-process
-        read would; None when the child failed otherwise before the layout (the caller then reads here)."""
+        read would; None when the child failed otherwise before the layout (the caller then reads here).
+
+        `while_waiting(rows)`: called with the sheet's row count when the child has scanned it and loads
+        it, before its layout comes (not for every format); what it raises propagates.
+        """
         stream, self._stream = self._stream, None
         if stream is None:
             return None
         try:
-            kind, payload = stream.next()
-        except Exception:  # the child died before sending (killed, out of memory): read in-process
+            while True:
+                try:
+                    kind, payload = stream.next()
+                except Exception:  # the child died before sending (killed, out of memory): read in-process
+                    stream.close()
+                    return None
+                if kind != "size":
+                    break
+                if while_waiting is not None:
+                    while_waiting(payload)  # type: ignore[arg-type]
+        except BaseException:
             stream.close()
-            return None
+            raise
         if kind == "error":
             stream.close()
             raise payload  # type: ignore[misc]

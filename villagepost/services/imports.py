@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
@@ -32,16 +32,22 @@ from villagepost.core.errors import Cancelled
 from villagepost.core.messages import tr
 from villagepost.core.stations import name_key
 from villagepost.rosters import forked
-from villagepost.rosters.parse import CompactRow, RowParser, compact
 from villagepost.rosters.prefetch import Prefetch, Prefetched
-from villagepost.rosters.reader import ColumnMap, RosterLayout, RosterWorkbook, open_roster
-from villagepost.rosters.safety import RosterFileError, SheetInfo
+from villagepost.rosters.refusal import RosterFileError
 from villagepost.rosters.validate import RegistryChecks, RowIssue
 from villagepost.services.county_places import Placed, far_placed
 from villagepost.services.registry import Registry, retrying
 from villagepost.services.station_writer import STATION_FIELDS, StationInput, StationWriter
 from villagepost.storage.audit_store import AuditBatch
 from villagepost.storage.division_index import DivisionIndex
+
+if TYPE_CHECKING:
+    # The reader stack (calamine, defusedxml, the byte scans) is imported where a roster is read in this
+    # process: the command line's import has its child read it (`rosters.prefetch`).
+    from villagepost.rosters.parse import CompactRow
+    from villagepost.rosters.reader import RosterWorkbook
+    from villagepost.rosters.safety import SheetInfo
+    from villagepost.rosters.sheet_layout import ColumnMap, RosterLayout
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]
@@ -214,7 +220,6 @@ def _process(book: RosterWorkbook | Prefetched, reg: Registry, conn: Connection,
     present = (frozenset(STATION_FIELDS) | {"served"}) & frozenset(columns)
     checks = RegistryChecks(index, actor)
     writer = StationWriter(conn, actor, today)
-    parse_row = RowParser(today)
     placed: list[Placed] = []  # stations this roster locates, for the far-from-the-county warning
     def rows_progress(done: int, total: int) -> None:
         if progress is not None:
@@ -224,10 +229,14 @@ def _process(book: RosterWorkbook | Prefetched, reg: Registry, conn: Connection,
     source: Iterator[CompactRow]
     if isinstance(book, Prefetched):  # read and parsed by the child the command line forked first
         source = book.rows(rows_progress, cancelled)
-    elif fork and forked.can_fork(book):
-        source = forked.parsed_rows(book, parse_row, rows_progress, cancelled)
     else:
-        source = (compact(parse_row(raw)) for raw in book.rows(progress=rows_progress, cancelled=cancelled))
+        from villagepost.rosters.parse import RowParser, compact
+
+        parse_row = RowParser(today)
+        if fork and forked.can_fork(book):
+            source = forked.parsed_rows(book, parse_row, rows_progress, cancelled)
+        else:
+            source = (compact(parse_row(raw)) for raw in book.rows(progress=rows_progress, cancelled=cancelled))
     served: list[str] = []  # the row's served villages, resolved (set on the rows that name some)
     for (row, county, township, village, code, station_name, station_type, coop, lon, lat, opened, contact,
          phone, problems, extra) in source:
@@ -420,14 +429,19 @@ def _import_roster(reg: Registry, path: Path, *, sheet: str | None, mapping: Map
     except OSError:
         actor = reg.actor  # the reader names the file problem below
     try:
-        # The child's refusal of the file is raised here, before the transaction starts.
-        early = prefetch.result() if prefetch is not None else None
         # _Discard must leave the transaction (rolling it back) before it is suppressed.
         with contextlib.suppress(_Discard), reg.connection() as conn:
             index = DivisionIndex(conn)
-            if early is not None:
-                if early.total >= PRELOAD_ALL_ROWS:
+
+            def warm(rows: int) -> None:
+                if rows >= PRELOAD_ALL_ROWS:
                     index.preload_all()
+
+            # The child's refusal of the file is raised here, before anything is written. A national
+            # roster's division index is read while the child loads the sheet (it says how many rows).
+            early = prefetch.result(while_waiting=warm) if prefetch is not None else None
+            if early is not None:
+                warm(early.total)
                 _describe(report, early.layout)
                 _process(early, reg, conn, index, report, today=today, progress=progress, cancelled=cancelled,
                          commit=not dry_run, actor=actor)
@@ -455,6 +469,7 @@ def _read_and_process(reg: Registry, conn: Connection, index: DivisionIndex, rep
                       progress: Progress | None, cancelled: Callable[[], bool] | None, commit: bool,
                       actor: Actor, fork: bool = True) -> None:
     """Read the roster in this process, then `_process` it."""
+    from villagepost.rosters.reader import open_roster
 
     def warm(info: SheetInfo) -> None:
         if info.scan.max_row >= PRELOAD_ALL_ROWS:
@@ -517,6 +532,8 @@ class RosterImport:
 
     def detect(self) -> tuple[RosterLayout, list[tuple[int, list[object]]]]:
         """The detected (or overridden) layout and the first rows for the preview."""
+        from villagepost.rosters.reader import open_roster
+
         with open_roster(self.path, sheet=self.sheet) as opened:
             book = opened.with_columns(self.mapping) if self.mapping is not None else opened
             return book.layout, book.preview(20)

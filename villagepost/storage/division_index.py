@@ -35,6 +35,7 @@ class DivisionIndex:
         self._provinces: set[str] = set()
         #: (county code, level) -> its current units of that level, for naming served villages (on first use)
         self._county_units: dict[tuple[str, int], list[Unit]] = {}
+        self._everything = False
 
     def _load_province(self, province: str) -> None:
         self._provinces.add(province)
@@ -46,7 +47,11 @@ class DivisionIndex:
 
         Why: the import calls this while calamine loads the sheet (Rust, without the GIL), so the ~2 s of
         reading 700k units overlaps the load instead of following it, province by province.
+        Once: a second call finds everything loaded.
         """
+        if self._everything:
+            return
+        self._everything = True
         stmt = select(Division.code, Division.name, Division.level, Division.village_class, Division.retired)
         self._fill(self.conn.execute(stmt))
         # Codes are digits: every two-digit prefix is now loaded (an odd one would still load, finding none).
