@@ -193,3 +193,32 @@ def test_rotation_across_a_year_end_deletes_only_its_own_backups(county_db: Path
     # 3 days (01-01, 12-31, 12-30), ISO weeks 2026-W53 (01-01) and W52 (12-27), months 2027-01 and 2026-12
     assert [b["created"][:10] for b in listed] == ["2027-01-01", "2026-12-31", "2026-12-30", "2026-12-27"]
     assert stranger.read_bytes() == b"not ours"
+
+
+def test_damage_only_the_day_s_backup_sees_refuses_an_import_before_it_writes(county_db: Path, tmp_path: Path) -> None:
+    """A station whose stored span no longer follows from its events passes the quick check of every open;
+    the verification of the day's backup (the full check) finds it, and the import writes nothing."""
+    import sqlite3
+
+    from tests.cli.test_cli_bad_paths import WANGJIA
+    from villagepost.storage.registry_checks import verify_file
+
+    roster = tmp_path / "名录.xlsx"
+    assert villagepost("--db", str(county_db), "export", "registry", str(roster), "--scope", COUNTY).returncode == 0
+    added = villagepost("--db", str(county_db), "station", "add", "--village", WANGJIA, "--name", "王家庄村邮站",
+                        "--type", "村邮站", "--opened", "2024-03-01")
+    assert added.returncode == 0, added.stderr
+    con = sqlite3.connect(county_db)
+    con.execute("UPDATE station_span SET start_on = '2020-01-01'")
+    con.commit()
+    con.close()
+    assert villagepost("--db", str(county_db), "station", "list", "--scope", COUNTY).returncode == 0
+    assert verify_file(county_db)[0].startswith("spans: station 640221106200-01")
+    before = digest(county_db)
+    done = villagepost("--db", str(county_db), "--json", "import", str(roster), env=AUTO)
+    assert done.returncode == 2
+    doc = json.loads(done.stdout)
+    assert (doc["status"], doc["error"]) == ("error", "db.corrupt") and "已损坏" in doc["message"]
+    assert digest(county_db) == before
+    folder = county_db.parent / "registry-backups"
+    assert not folder.exists() or list(folder.glob("*.sqlite*")) == []  # no copy of a damaged registry kept
