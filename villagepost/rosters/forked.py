@@ -99,7 +99,7 @@ def data_rows(book: RosterWorkbook) -> int:
 def child_messages(fd: int, work: Callable[[Callable[[str, object], None]], None]) -> None:
     """In a reading child: `work(send)`, then the file's refusal as "error" (the parent raises it), any
     other failure (out of memory...) as "failed" (the parent reads the roster itself: ReaderEnded)."""
-    from villagepost.rosters.safety import RosterFileError
+    from villagepost.rosters.refusal import RosterFileError
 
     with sender(fd) as send:
         try:

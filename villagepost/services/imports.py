@@ -46,7 +46,6 @@ if TYPE_CHECKING:
     # process: the command line's import has its child read it (`rosters.prefetch`).
     from villagepost.rosters.parse import CompactRow
     from villagepost.rosters.reader import RosterWorkbook
-    from villagepost.rosters.safety import SheetInfo
     from villagepost.rosters.sheet_layout import ColumnMap, RosterLayout
 
 log = logging.getLogger(__name__)
@@ -432,16 +431,11 @@ def _import_roster(reg: Registry, path: Path, *, sheet: str | None, mapping: Map
         # _Discard must leave the transaction (rolling it back) before it is suppressed.
         with contextlib.suppress(_Discard), reg.connection() as conn:
             index = DivisionIndex(conn)
-
-            def warm(rows: int) -> None:
-                if rows >= PRELOAD_ALL_ROWS:
-                    index.preload_all()
-
             # The child's refusal of the file is raised here, before anything is written. A national
             # roster's division index is read while the child loads the sheet (it says how many rows).
-            early = prefetch.result(while_waiting=warm) if prefetch is not None else None
+            early = prefetch.result(while_waiting=lambda rows: _warm(index, rows)) if prefetch is not None else None
             if early is not None:
-                warm(early.total)
+                _warm(index, early.total)
                 _describe(report, early.layout)
                 _process(early, reg, conn, index, report, today=today, progress=progress, cancelled=cancelled,
                          commit=not dry_run, actor=actor)
@@ -471,15 +465,17 @@ def _read_and_process(reg: Registry, conn: Connection, index: DivisionIndex, rep
     """Read the roster in this process, then `_process` it."""
     from villagepost.rosters.reader import open_roster
 
-    def warm(info: SheetInfo) -> None:
-        if info.scan.max_row >= PRELOAD_ALL_ROWS:
-            index.preload_all()
-
-    with open_roster(path, sheet=sheet, while_loading=warm) as opened:
+    with open_roster(path, sheet=sheet, while_loading=lambda info: _warm(index, info.scan.max_row)) as opened:
         book = opened.with_columns(mapping) if mapping is not None else opened
         _describe(report, book.layout)
         _process(book, reg, conn, index, report, today=today, progress=progress, cancelled=cancelled,
                  commit=commit, actor=actor, fork=fork)
+
+
+def _warm(index: DivisionIndex, rows: int) -> None:
+    """A sheet this long spans provinces: read every unit at once (`DivisionIndex.preload_all`, once)."""
+    if rows >= PRELOAD_ALL_ROWS:
+        index.preload_all()
 
 
 def _describe(report: ImportReport, layout: RosterLayout) -> None:
