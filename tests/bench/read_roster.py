@@ -37,8 +37,12 @@ def _names(file: str) -> dict[str, str]:
         return {row["code"]: row["name"] for row in csv.DictReader(fh)}
 
 
-def generate(path: Path, scope: str) -> int:
-    """Write the roster of every village committee whose code starts with `scope` ('' = the nation)."""
+def generate(path: Path, scope: str, stations_per: int = 3, of: int = 1) -> int:
+    """Write the roster of every village committee whose code starts with `scope` ('' = the nation).
+
+    `of` of every `stations_per` rows name a station (default: every third row; 5 of 8 gives the
+    nation about 300,000 stations, the size of the issue's hidden national roster).
+    """
     from openpyxl import Workbook
 
     counties, townships = _names("areas.csv.xz"), _names("streets.csv.xz")
@@ -54,7 +58,7 @@ def generate(path: Path, scope: str) -> int:
                 continue
             n += 1
             cells: list[object] = [n, counties.get(code[:6], ""), townships.get(code[:9], ""), row["name"], code]
-            if n % 3 == 0:
+            if n % stations_per < of:
                 cells += [row["name"].removesuffix("村委会") + "村邮站", "村邮站+快递超市", "邮快合作",
                           *_near_county(code[:6], rnd),
                           dt.date(2020, 1, 1) + dt.timedelta(days=rnd.randrange(1500)), "张三",
