@@ -19,6 +19,10 @@ peak RSS from wait4():
 - calamine: bare python-calamine iteration;
 - calamine+sqlite: a bare calamine read plus a bare SQLite executemany of the same rows (the floor for a
   province .xls, which openpyxl cannot read: `--file ROSTER.xls --skip pandas openpyxl`);
+- registry-writes: what ours stored (station, event, span, served village, cover and audit rows), written
+  again by bare sqlite3 executemany into a fresh copy of the registry, with the registry's own pragmas
+  (WAL, synchronous FULL, foreign keys on), in one transaction: the floor of the writes alone. Its seconds
+  are the inserts and the commit only (reading the rows back is not counted); it runs after ours;
 - before (with `--before DIR`): ours, run from another source tree (e.g. `git archive main villagepost | tar
   -x -C DIR`), for an A/B of a change in the same run.
 """
@@ -67,6 +71,25 @@ PEER_CODE = {
         "                (list(r) + [None] * (width - len(r)) for r in rows[1:]))\n"
         "con.commit(); print(len(rows) - 1)"
     ),
+    # the writes of an import alone: the rows ours stored, inserted again by bare sqlite3 (argv: the imported
+    # registry, a fresh copy of the empty one); prints the rows and the seconds of the inserts and the commit
+    "registry-writes": (
+        "import sqlite3, sys, time\n"
+        "src = sqlite3.connect(sys.argv[1]); data = []\n"
+        "for t in ('station', 'station_village', 'station_event', 'station_span', 'village_cover', 'audit_log'):\n"
+        "    cur = src.execute(f'SELECT * FROM {t}'); cols = [d[0] for d in cur.description]\n"
+        "    data.append((t, cols, cur.fetchall()))\n"
+        "con = sqlite3.connect(sys.argv[2], isolation_level=None)\n"
+        "for p in ('foreign_keys = ON', 'journal_mode = WAL', 'synchronous = FULL', 'temp_store = MEMORY',\n"
+        "          'cache_size = -65536'):\n"
+        "    con.execute('PRAGMA ' + p)\n"
+        "started = time.perf_counter(); con.execute('BEGIN IMMEDIATE')\n"
+        "for t, cols, rows in data:\n"
+        "    marks = ', '.join('?' * len(cols))\n"
+        "    con.executemany(f'INSERT INTO {t} ({\", \".join(cols)}) VALUES ({marks})', rows)\n"
+        "con.execute('COMMIT')\n"
+        "print(sum(len(r) for _, _, r in data), time.perf_counter() - started)"
+    ),
 }
 
 
@@ -86,7 +109,7 @@ def main() -> None:
     parser.add_argument("--scope", default="", help="province/city/county prefix (default: the nation)")
     parser.add_argument("--cache", type=Path, default=Path("/tmp/villagepost-bench"))
     parser.add_argument("--skip", nargs="*", default=[],
-                        choices=["ours", "pandas", "openpyxl", "calamine", "calamine+sqlite"])
+                        choices=["ours", "pandas", "openpyxl", "calamine", "calamine+sqlite", "registry-writes"])
     parser.add_argument("--file", type=Path, help="import this roster instead of a generated one")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each peer; the median is shown")
     parser.add_argument("--before", type=Path, help="also run ours from this source tree (holding villagepost/)")
@@ -117,7 +140,8 @@ def main() -> None:
     print(f"{'peer':<15} {'rows':>9} {'seconds':>8} {'rows/s':>9} {'peak MB':>8}  what it does"
           + (f"  (median of {args.repeat}, process start included)" if args.repeat > 1 else ""))
     floor = xls_floor = None
-    peers = [p for p in ("ours", "pandas", "openpyxl", "calamine", "calamine+sqlite") if p not in args.skip]
+    peers = [p for p in ("ours", "pandas", "openpyxl", "calamine", "calamine+sqlite", "registry-writes")
+             if p not in args.skip and (p != "registry-writes" or "ours" not in args.skip)]
     if args.before is not None:
         peers.insert(1, "before")
     measured: dict[str, list[tuple[float, float, int, str]]] = {p: [] for p in peers}
@@ -135,12 +159,16 @@ def main() -> None:
             floor = seconds
         if peer == "calamine+sqlite":
             xls_floor = seconds
+        if peer == "registry-writes":
+            writes = seconds
         if peer == "ours":
             ours = seconds
         if peer == "before":
             before = seconds
     if xls_floor and "ours" not in args.skip:
         print(f"ours / (calamine bare read + SQLite insert): {ours / xls_floor:.2f}x")
+    if "registry-writes" in peers:
+        print(f"ours / its writes alone (bare sqlite3): {ours / writes:.2f}x")
     if floor and "ours" not in args.skip:
         print(f"ours / openpyxl bare read: {ours / floor:.2f}x")
         if args.before is not None:
@@ -184,6 +212,15 @@ def _one(peer: str, cache: Path, template: Path, roster: Path,  # noqa: PLR0917
         rows = doc["rows_read"]
         what = (f"status {doc['status']}, {doc['villages_imported']:,} villages, "
                 f"{doc['stations_created']:,} stations")
+    elif peer == "registry-writes":
+        target = cache / "writes.sqlite"
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(target) + suffix).unlink(missing_ok=True)
+        shutil.copyfile(template, target)
+        _, peak, out = run([sys.executable, "-c", PEER_CODE[peer], str(cache / "work.sqlite"), str(target)])
+        count, seconds = out.split()
+        rows, seconds = int(count), float(seconds)
+        what = "the rows ours stored, bare executemany + commit (in-process seconds)"
     else:
         target = cache / "pandas.sqlite"
         target.unlink(missing_ok=True)

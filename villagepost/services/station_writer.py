@@ -123,6 +123,9 @@ class StationWriter:
         self._locked: set[str] = set()
         #: the audit rows of this import (created stations, changed fields), written with each batch
         self._audit = AuditBatch(actor)
+        #: an opening date as stored -> the day a new station's history starts from; a roster repeats
+        #: its dates (a national one: ~1,500 distinct in 300,000 stations), and parsing each cost ~0.8 s
+        self._last_days: dict[str, dt.date] = {}
 
     def _insert_many(self, rows: list[dict[str, Any]]) -> None:
         """Insert new stations with the history their row implies: one ``opened`` event and one span each.
@@ -148,9 +151,15 @@ class StationWriter:
         span_rows: list[dict[str, Any]] = []
         opened_kind = EventKind.OPENED.value
         operating = StationStatus.OPERATING.value
+        last_days = self._last_days
         for r in rows:
             code, stype, opened, village = r["code"], r.get("station_type"), r.get("opened"), r["village_code"]
-            start = self.today if opened is None else PartialDate.parse_iso(opened).last_day
+            if opened is None:
+                start = self.today
+            else:
+                start = last_days.get(opened)
+                if start is None:
+                    start = last_days[opened] = PartialDate.parse_iso(opened).last_day
             combined = stype is not None and StationType(stype).is_combined
             event_rows.append({"station_code": code, "kind": opened_kind, "effective_on": start, "known": opened,
                                "new_type": stype, "recorded_on": self.today, "recorded_at": now,
