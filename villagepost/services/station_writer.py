@@ -156,10 +156,10 @@ class StationWriter:
             code, stype, opened, village = r["code"], r.get("station_type"), r.get("opened"), r["village_code"]
             if opened is None:
                 start = self.today
+            elif (found := last_days.get(opened)) is not None:
+                start = found
             else:
-                start = last_days.get(opened)
-                if start is None:
-                    start = last_days[opened] = PartialDate.parse_iso(opened).last_day
+                start = last_days[opened] = PartialDate.parse_iso(opened).last_day
             combined = stype is not None and StationType(stype).is_combined
             event_rows.append({"station_code": code, "kind": opened_kind, "effective_on": start, "known": opened,
                                "new_type": stype, "recorded_on": self.today, "recorded_at": now,
