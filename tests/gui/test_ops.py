@@ -6,8 +6,9 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from villagepost.core.errors import Cancelled, DatabaseError
@@ -86,6 +87,61 @@ def test_known_error_becomes_a_message_box(
     assert len(shown) == 1
     assert shown[0][0] is parent and shown[0][1] == "村邮通"
     assert "D:/村邮通/本县.sqlite" in shown[0][2]
+
+
+class _Panel(QWidget):
+    """A panel that loads in the background and fills a child, as the audit panel fills its model."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.label = QLabel(self)
+        self.delivered: list[str] = []
+        self.failed: list[BaseException] = []
+
+    def show_rows(self, text: str) -> None:
+        self.label.setText(text)  # RuntimeError once Qt has deleted the panel and its children
+        self.delivered.append(text)
+
+    def show_failure(self, exc: BaseException) -> None:
+        self.label.setText(str(exc))
+        self.failed.append(exc)
+
+
+def test_a_result_for_a_widget_closed_meanwhile_is_dropped_and_a_failure_still_shown(
+    qtbot: QtBot, taskman: TaskManager, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A station editor closed while its history loads: the rows arrive for a deleted panel and model.
+
+    The panel's method would touch its deleted child (RuntimeError: Internal C++ object already deleted,
+    shown as a crash report); it is not called. A failure meant for it is still told, with no parent window;
+    a callback that is no method of the deleted panel still runs (a job may outlive its widget).
+    """
+    shown: list[tuple[object, str, str]] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda p, title, text: shown.append((p, title, text)))
+    release = threading.Event()
+
+    def rows(_ctx: OpContext) -> str:
+        release.wait(5)
+        return "rows"
+
+    def locked(_ctx: OpContext) -> None:
+        release.wait(5)
+        raise DatabaseError("db.locked", db="D:/村邮通/本县.sqlite")
+
+    panel = _Panel()
+    delivered, failed = panel.delivered, panel.failed
+    others: list[str] = []
+    loading = BackgroundOp(panel, taskman, rows).success(panel.show_rows)
+    failing = BackgroundOp(panel, taskman, locked).failure(panel.show_failure)
+    unowned = BackgroundOp(panel, taskman, rows).success(others.append)
+    for op in (loading, failing, unowned):
+        op.run_in_background()
+    shiboken6.delete(panel)  # the editor closed: Qt deletes the panel and its children
+    release.set()
+    qtbot.waitUntil(lambda: loading.finished and failing.finished and unowned.finished)
+    assert delivered == [] and failed == []
+    assert len(shown) == 1 and shown[0][0] is None and "D:/村邮通/本县.sqlite" in shown[0][2]
+    assert others == ["rows"]
 
 
 def test_cancelled_is_quiet_and_a_bug_goes_to_the_crash_handler(

@@ -206,6 +206,18 @@ class TaskManager(QObject):
                 crash.handle_exception(type(exc), exc, exc.__traceback__)
 
 
+def _of_deleted_widget(callback: Callable[..., object]) -> bool:
+    """True when `callback` is a method of a Qt object that has been deleted since the job started.
+
+    Why: a panel of an editor the clerk closed while its history loaded is deleted with the editor; its
+    `show_rows` would touch the deleted model (RuntimeError, a crash report). Such a result has nobody to
+    go to and is dropped (as Qt drops a signal to a deleted receiver), and such a failure is shown without
+    a parent. Other callbacks (closures, plain functions) still run: a job may outlive its widget.
+    """
+    owner = getattr(callback, "__self__", None)
+    return isinstance(owner, QObject) and not isValid(owner)
+
+
 def default_failure(parent: QWidget | None, exc: BaseException, lang: str = DEFAULT_LANG) -> None:
     """What happens to a failure nobody handled: quiet for Cancelled, a box for KnownError, else a crash report."""
     if isinstance(exc, Cancelled):
@@ -399,10 +411,11 @@ class BackgroundOp(Generic[T]):
                 log.error("background job failed while closing", exc_info=exc)
             return
         if exc is None:
-            if self._on_success is not None:
+            if self._on_success is not None and not _of_deleted_widget(self._on_success):
                 self._on_success(future.result())
             return
-        if self._on_failure is not None:
+        if self._on_failure is not None and not _of_deleted_widget(self._on_failure):
             self._on_failure(exc)
         else:
-            default_failure(self._parent, exc, self._lang)
+            parent = self._parent if self._parent is not None and isValid(self._parent) else None
+            default_failure(parent, exc, self._lang)
