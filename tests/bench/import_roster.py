@@ -93,6 +93,10 @@ PEER_CODE = {
 }
 
 
+#: --stations: (`of` rows in every `per` name a station, the generated file's name suffix)
+STATION_SHARES = {"third": ((3, 1), ""), "most": ((8, 5), "-most")}
+
+
 def run(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> tuple[float, float, str]:
     """Wall seconds, peak RSS in MB, and stdout of a child process."""
     started = time.perf_counter()
@@ -115,7 +119,7 @@ def main() -> None:
     parser.add_argument("--before", type=Path, help="also run ours from this source tree (holding villagepost/)")
     parser.add_argument("--stations", choices=["third", "most"], default="third",
                         help="which generated rows name a station: every third (default; 162,381 nationally) or 5 "
-                             "of every 8 (304,465: the issue's hidden national roster had about 300,000)")
+                             "of every 8 (304,465: a national roster of about 300,000 stations)")
     parser.add_argument("--opened-today", action="store_true",
                         help="the registry was already opened today: its daily backup exists, so each run makes "
                              "only the pre-import backup (default: each run is the day's first open)")
@@ -123,11 +127,11 @@ def main() -> None:
     cache: Path = args.cache.resolve()
     cache.mkdir(parents=True, exist_ok=True)
     tag = args.scope or "nation"
-    share = (3, 1) if args.stations == "third" else (8, 5)
-    roster = (args.file or cache / f"roster-{tag}{'' if args.stations == 'third' else '-most'}.xlsx").resolve()
+    (per, of), suffix = STATION_SHARES[args.stations]
+    roster = (args.file or cache / f"roster-{tag}{suffix}.xlsx").resolve()
     if not roster.exists():
         started = time.perf_counter()
-        n = generate(roster, args.scope, *share)
+        n = generate(roster, args.scope, per, of)
         print(f"generated {n:,} rows in {time.perf_counter() - started:.0f} s ({roster.stat().st_size / 1e6:.1f} MB)")
     template = cache / f"registry-{tag}.sqlite"
     if not template.exists():

@@ -41,7 +41,7 @@ def generate(path: Path, scope: str, stations_per: int = 3, of: int = 1) -> int:
     """Write the roster of every village committee whose code starts with `scope` ('' = the nation).
 
     `of` of every `stations_per` rows name a station (default: every third row; 5 of 8 gives the
-    nation about 300,000 stations, the size of the issue's hidden national roster).
+    nation about 300,000 stations, the size of a real national roster).
     """
     from openpyxl import Workbook
 
